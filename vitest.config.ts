@@ -5,6 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
     env: { TZ: 'UTC', NO_COLOR: '1' },
   },
 });

@@ -1,4 +1,34 @@
+// The one exit point: commands throw typed errors, this maps them to exit codes 0/1/2 (DESIGN.md).
+import { CommanderError } from 'commander';
+import { GateFailed, InputError, UsageError } from '../errors.js';
+import { stripControl } from '../util/sanitize.js';
+import { buildProgram } from './program.js';
+
 export async function main(argv: string[]): Promise<number> {
-  process.stdout.write(`jwt-forensics ${argv.length}\n`);
-  return 0;
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    return report(err);
+  }
+}
+
+function report(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // commander has already printed its message (or the help/version text)
+    return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : 2;
+  }
+  if (err instanceof GateFailed) {
+    process.stderr.write(stripControl(`jwt-forensics: ${err.message}\n`));
+    return 1;
+  }
+  if (err instanceof UsageError || err instanceof InputError) {
+    process.stderr.write(stripControl(`jwt-forensics: ${err.message}\n`));
+    return 2;
+  }
+  const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  process.stderr.write(stripControl(`jwt-forensics: internal error: ${msg}\n`));
+  if (process.env.JWT_FORENSICS_DEBUG && err instanceof Error) process.stderr.write(stripControl(`${err.stack}\n`));
+  return 2;
 }

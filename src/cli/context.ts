@@ -1,0 +1,26 @@
+// What every command needs from the global options.
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { makeOut, type Out } from './output.js';
+
+export interface Globals {
+  db: string;
+  config?: string;
+  format?: string;
+  color: boolean;
+  quiet?: boolean;
+}
+
+export function globals(cmd: Command): Globals {
+  return cmd.optsWithGlobals() as Globals;
+}
+
+export function outFor(g: Globals): Out {
+  return makeOut({ color: g.color, quiet: g.quiet });
+}
+
+export function formatOf<T extends string>(g: Globals, allowed: readonly T[], fallback: T): T {
+  const f = (g.format ?? fallback) as T;
+  if (!allowed.includes(f)) throw new UsageError(`--format must be one of ${allowed.join(', ')} here; got '${f}'`);
+  return f;
+}

@@ -1,0 +1,36 @@
+// `query`: the analyst's read-only SQL. The store opens READ_ONLY with external access off, so a statement can
+// neither change the evidence nor read or write other files.
+import { InputError } from '../errors.js';
+import { Store } from '../store/db.js';
+import { formatOf, type Globals } from './context.js';
+import { renderTable, toCsv, toJson, toNdjson, type Out } from './output.js';
+
+export async function runQuery(sql: string, g: Globals, out: Out): Promise<void> {
+  const format = formatOf(g, ['table', 'json', 'ndjson', 'csv'], 'table');
+  const store = await Store.open(g.db, { readOnly: true, noExternalAccess: true });
+  try {
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await store.json(sql);
+    } catch (err) {
+      throw explain(err);
+    }
+    const head = rows.length ? Object.keys(rows[0]!) : [];
+    const matrix = rows.map((r) => head.map((h) => r[h]));
+    if (format === 'json') out.write(toJson(rows));
+    else if (format === 'ndjson') out.write(await toNdjson(rows));
+    else if (format === 'csv') out.write(toCsv(head, matrix));
+    else out.write(rows.length ? renderTable(head, matrix) : '(no rows)\n');
+  } finally {
+    store.close();
+  }
+}
+
+function explain(err: unknown): InputError {
+  const msg = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+  if (/read-only|read only/i.test(msg)) return new InputError(`query is read-only: the statement would change the store (${msg})`);
+  if (/external access|disabled by configuration|Permission Error/i.test(msg)) {
+    return new InputError(`query reads only the store: files, extensions and other databases are off (${msg})`);
+  }
+  return new InputError(`query failed: ${msg}`);
+}

@@ -1,0 +1,68 @@
+// What is this file? Decided from its content (DESIGN.md: not only the file name); `--kind` overrides.
+import { UsageError } from '../errors.js';
+
+export const KINDS = ['events', 'captures', 'jwks', 'pem', 'key-events', 'revocations'] as const;
+export type Kind = (typeof KINDS)[number];
+
+const ALIASES: Record<string, Kind> = {
+  events: 'events',
+  logs: 'events',
+  captures: 'captures',
+  tokens: 'captures',
+  jwks: 'jwks',
+  pem: 'pem',
+  'key-events': 'key-events',
+  rotation: 'key-events',
+  revocations: 'revocations',
+};
+
+export function parseKind(value: string): Kind {
+  const kind = ALIASES[value.toLowerCase()];
+  if (!kind) throw new UsageError(`--kind must be one of ${Object.keys(ALIASES).join(', ')}; got '${value}'`);
+  return kind;
+}
+
+/** Captures in text form are told apart from NDJSON ones by their first line. */
+export type DetectedKind = Kind | 'captures-text';
+
+const JWT_LIKE = /^\s*(bearer\s+)?[A-Za-z0-9_\-+/=]*\.[A-Za-z0-9_\-+/=.]*\s*$/i;
+
+export function detectKind(head: Buffer): DetectedKind | null {
+  const text = head.toString('utf8').replace(/^\uFEFF/, '');
+  if (/^-----BEGIN [A-Z0-9 ]+-----/m.test(text)) return 'pem';
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const first = lines[0];
+  if (first === undefined) return null;
+  if (JWT_LIKE.test(first)) return 'captures-text';
+  const records = lines.slice(0, 20).map(tryObject);
+  const firstRecord = records[0];
+  if (firstRecord === undefined || firstRecord === null) {
+    // Not one object a line: a pretty-printed JSON document is a JWKS or nothing we know.
+    return /"keys"\s*:\s*\[|"kty"\s*:/.test(text) ? 'jwks' : guessFromLater(records);
+  }
+  if (Array.isArray(firstRecord.keys) || typeof firstRecord.kty === 'string') return 'jwks';
+  return classifyRecords(records.filter((r): r is Record<string, unknown> => r !== null));
+}
+
+function guessFromLater(records: (Record<string, unknown> | null)[]): DetectedKind | null {
+  const good = records.filter((r): r is Record<string, unknown> => r !== null);
+  return good.length ? classifyRecords(good) : null;
+}
+
+function classifyRecords(records: Record<string, unknown>[]): DetectedKind {
+  const has = (k: string): boolean => records.some((r) => k in r);
+  if (has('action') && has('kid')) return 'key-events';
+  if (has('captured_at') || (has('token') && !has('ts') && !has('event'))) return 'captures';
+  const tokenish = has('token') || has('authorization') || has('event') || has('ip');
+  if (!tokenish && has('ts') && (has('jti') || has('sub') || has('sid'))) return 'revocations';
+  return 'events';
+}
+
+function tryObject(line: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(line);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

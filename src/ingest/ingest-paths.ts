@@ -1,0 +1,93 @@
+// `ingest <path...>`: files, folders (walked in name order) and `-` for stdin, keys first so tokens verify once.
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { InputError } from '../errors.js';
+import type { Store } from '../store/db.js';
+import { detectKind, type DetectedKind, type Kind } from './detect-kind.js';
+import { peekHead } from './file-scan.js';
+import { ingestFile, type SourceSummary } from './ingest-source.js';
+
+export interface InputFile {
+  path: string;
+  label: string;
+  /** found by walking a folder: a file we cannot classify is skipped, not an error */
+  fromFolder: boolean;
+}
+
+export interface IngestRun {
+  sources: SourceSummary[];
+  skipped: { path: string; why: string }[];
+}
+
+const ORDER: Record<DetectedKind, number> = {
+  jwks: 0, pem: 0, 'key-events': 1, revocations: 2, captures: 3, 'captures-text': 3, events: 4,
+};
+const NOT_DATA = /(^|\/)(README|SOURCE|LICENSE|NOTICE|CHANGELOG)[^/]*$|\.(md|txt\.md|html|sh|ts|js)$/i;
+
+export async function ingestPaths(
+  store: Store,
+  paths: readonly string[],
+  opts: { kind?: Kind; onSource?: (s: SourceSummary) => void } = {},
+): Promise<IngestRun> {
+  const files = await expand(paths);
+  const skipped: IngestRun['skipped'] = [];
+  const ordered: { file: InputFile; rank: number }[] = [];
+  for (const file of files) {
+    const kind = opts.kind ?? detectKind(await peekHead(file.path));
+    if (kind === null && file.fromFolder) {
+      skipped.push({ path: file.label, why: 'not a recognised input' });
+      continue;
+    }
+    ordered.push({ file, rank: kind === null ? 9 : ORDER[kind] });
+  }
+  ordered.sort((a, b) => a.rank - b.rank);
+  const sources: SourceSummary[] = [];
+  for (const { file } of ordered) {
+    const summary = await ingestFile(store, file.path, { kind: opts.kind, label: file.label });
+    opts.onSource?.(summary);
+    sources.push(summary);
+  }
+  return { sources, skipped };
+}
+
+async function expand(paths: readonly string[]): Promise<InputFile[]> {
+  const out: InputFile[] = [];
+  for (const p of paths) {
+    if (p === '-') {
+      out.push({ path: await spoolStdin(), label: '-', fromFolder: false });
+      continue;
+    }
+    const info = await stat(p).catch(() => null);
+    if (!info) throw new InputError(`${p}: no such file or folder`);
+    if (info.isDirectory()) out.push(...(await walk(p)));
+    else out.push({ path: p, label: p, fromFolder: false });
+  }
+  return out;
+}
+
+async function walk(dir: string): Promise<InputFile[]> {
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  const out: InputFile[] = [];
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.name.startsWith('.')) continue;
+    if (e.isDirectory()) out.push(...(await walk(path)));
+    else if (e.isFile() && !NOT_DATA.test(path)) out.push({ path, label: path, fromFolder: true });
+  }
+  return out;
+}
+
+let spooled: string | null = null;
+
+/** Standard input is written to a private temp file, so it is read, hashed and line-numbered like any file. */
+async function spoolStdin(): Promise<string> {
+  if (spooled) throw new InputError('`-` (standard input) can be given only once');
+  const dir = await mkdtemp(join(tmpdir(), 'jwt-forensics-'));
+  spooled = join(dir, 'stdin.ndjson');
+  await pipeline(process.stdin, createWriteStream(spooled, { mode: 0o600 }));
+  process.once('exit', () => void rm(dir, { recursive: true, force: true }));
+  return spooled;
+}

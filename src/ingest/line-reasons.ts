@@ -1,0 +1,40 @@
+// Why could a line not be read? Stable reason codes for `rejects`; details never echo a token.
+import { excerpt } from '../util/sanitize.js';
+
+export interface LineVerdict {
+  reason: string;
+  detail: string;
+  /** good JSON text recovered from the line (a leading byte-order mark), to load after all */
+  recovered: string | null;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export function explainLine(bytes: Buffer, firstLine: boolean): LineVerdict {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return { reason: 'bad-utf8', detail: 'the line is not valid UTF-8', recovered: null };
+  }
+  const bom = text.charCodeAt(0) === 0xfeff;
+  const body = bom ? text.slice(1) : text;
+  try {
+    JSON.parse(body);
+    if (bom && firstLine) return { reason: 'bom', detail: 'byte-order mark removed', recovered: body };
+    return { reason: 'unreadable', detail: 'DuckDB could not read this JSON line', recovered: null };
+  } catch (err) {
+    const why = err instanceof Error ? err.message.replace(/ in JSON at position \d+.*$/s, '') : 'syntax error';
+    const truncated = /Unexpected end|Unterminated/i.test(why);
+    return {
+      reason: truncated ? 'truncated-json' : 'bad-json',
+      detail: `${truncated ? 'JSON ends early' : 'not valid JSON'} (${stripped(why)}): ${excerpt(body, 60)}`,
+      recovered: null,
+    };
+  }
+}
+
+function stripped(msg: string): string {
+  // V8 messages quote the offending input; keep only the kind of error.
+  return msg.replace(/"[^"]*"/g, '…').slice(0, 80);
+}

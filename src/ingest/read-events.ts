@@ -1,0 +1,68 @@
+// Auth events (DESIGN.md "Auth events"): canonical fields become columns, everything else stays in `extra`.
+import type { Store } from '../store/db.js';
+import type { FileScan } from './file-scan.js';
+import type { LoadResult } from './load-result.js';
+import { stageNdjson, type StageSpec } from './ndjson-stage.js';
+import { tsReject } from './read-records.js';
+import { newTokensFrom, registerTokens } from './register-tokens.js';
+import { textSql, timestampSql } from './sql-time.js';
+
+const TEXT_FIELDS = ['jti', 'sub', 'sid', 'client_id', 'ip', 'ua', 'app_version', 'aud', 'outcome', 'parent_jti', 'reason'] as const;
+
+const bearer = (col: string): string => `NULLIF(regexp_extract(${col}, '^\\s*[Bb][Ee][Aa][Rr][Ee][Rr]\\s+(\\S+)\\s*$', 1), '')`;
+
+const TOKEN = `COALESCE(${textSql('r_token')}, ${bearer('r_authz')}, ${bearer('r_authz_cap')})`;
+
+export const EVENT_STAGE: StageSpec = {
+  table: 'stage_events',
+  fields: {
+    ts: '$.ts',
+    event: '$.event',
+    token: '$.token',
+    authz: '$.authorization',
+    authz_cap: '$.Authorization',
+    ...Object.fromEntries(TEXT_FIELDS.map((f) => [f, `$.${f}`])),
+    country: '$.geo.country',
+    city: '$.geo.city',
+    lat: '$.geo.lat',
+    lon: '$.geo.lon',
+  },
+  projection: {
+    ts: timestampSql('r_ts'),
+    ts_raw: 'r_ts',
+    event: `lower(${textSql('r_event')})`,
+    token: TOKEN,
+    token_sha: `sha256(${TOKEN})`,
+    ...Object.fromEntries(TEXT_FIELDS.map((f) => [f, textSql(`r_${f}`)])),
+    outcome: `lower(${textSql('r_outcome')})`,
+    country: textSql('r_country'),
+    city: textSql('r_city'),
+    lat: 'TRY_CAST(r_lat AS DOUBLE)',
+    lon: 'TRY_CAST(r_lon AS DOUBLE)',
+    extra: 'x',
+  },
+  // `extra` keeps what the columns do not: merge-patch nulls remove the canonical keys (only geo's four members).
+  omit: {
+    ...Object.fromEntries(['ts', 'event', 'token', 'authorization', 'Authorization', ...TEXT_FIELDS].map((k) => [k, null])),
+    geo: { country: null, city: null, lat: null, lon: null },
+  },
+};
+
+export async function readEvents(store: Store, scan: FileScan, sourceId: number): Promise<LoadResult> {
+  const staged = await stageNdjson(store, scan, EVENT_STAGE);
+  const t = EVENT_STAGE.table;
+  const badTs = await store.all<{ line: bigint; ts_raw: string | null }>(
+    `SELECT line, ts_raw FROM ${t} WHERE ts IS NULL ORDER BY line`,
+  );
+  const rejects = staged.rejects.concat(badTs.map(tsReject));
+  await store.run(`DELETE FROM ${t} WHERE ts IS NULL`);
+  await store.run(
+    `INSERT INTO events SELECT $sid, line, ts, event, token_sha, jti, sub, sid, client_id, ip, country, city, lat, lon,
+       ua, app_version, aud, outcome, parent_jti, reason, extra FROM ${t}`,
+    { sid: sourceId },
+  );
+  const loaded = Number((await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${t}`))!.n);
+  const newTokens = await registerTokens(store, sourceId, await newTokensFrom(store, t));
+  await store.run(`DROP TABLE ${t}`);
+  return { rows: loaded, rejects, newTokens };
+}

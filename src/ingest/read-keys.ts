@@ -1,0 +1,64 @@
+// Signing keys: JWKS JSON (public and oct keys) and PEM (SPKI public keys, certificates).
+import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import { InputError } from '../errors.js';
+import { parseJwks } from '../keys/parse-jwks.js';
+import { parsePem } from '../keys/parse-pem.js';
+import { appendRows } from '../store/append.js';
+import type { Store } from '../store/db.js';
+import type { KeyRecord, KeyReject } from '../types.js';
+import type { FileScan } from './file-scan.js';
+import type { LoadResult } from './load-result.js';
+
+const MAX_KEY_FILE = 16 * 1024 * 1024;
+// Not rejects: the key still loaded, the audit will want to know.
+const WARNINGS = new Set(['duplicate-kid', 'private-key']);
+
+export async function readKeys(store: Store, scan: FileScan, sourceId: number, form: 'jwks' | 'pem'): Promise<LoadResult> {
+  const text = await readText(scan);
+  const parsed = form === 'jwks' ? await parseJwks(text) : await parsePem(text);
+  const added = await addKeys(store, parsed.keys, sourceId);
+  const rejects = parsed.rejects
+    .filter((r) => !WARNINGS.has(r.reason))
+    .map((r) => ({ line: r.line, reason: r.reason, detail: describe(r) }));
+  const warnings = parsed.rejects.filter((r) => WARNINGS.has(r.reason)).map(describe);
+  return { rows: parsed.keys.length, rejects, newTokens: 0, warnings, kids: added };
+}
+
+async function readText(scan: FileScan): Promise<string> {
+  if (scan.bytes > MAX_KEY_FILE) throw new InputError(`${scan.path}: ${scan.bytes} bytes is too large for a key file`);
+  let bytes = await readFile(scan.path);
+  if (scan.gzip) {
+    try {
+      bytes = gunzipSync(bytes, { maxOutputLength: MAX_KEY_FILE });
+    } catch (err) {
+      throw new InputError(`${scan.path}: corrupt gzip (${err instanceof Error ? err.message : String(err)})`);
+    }
+  }
+  return bytes.toString('utf8').replace(/^\uFEFF/, '');
+}
+
+/** Insert keys the store does not hold yet (same kid and same material). Returns the kids added. */
+async function addKeys(store: Store, keys: readonly KeyRecord[], sourceId: number): Promise<string[]> {
+  const fresh: KeyRecord[] = [];
+  for (const k of keys) {
+    const seen = await store.one(`SELECT 1 FROM keys WHERE kid = $kid AND thumbprint = $tp`, { kid: k.kid, tp: k.thumbprint });
+    const dupInFile = fresh.some((f) => f.kid === k.kid && f.thumbprint === k.thumbprint);
+    if (!seen && !dupInFile) fresh.push(k);
+  }
+  await appendRows(
+    store,
+    'keys',
+    ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'int', 'json', 'bool', 'json', 'int', 'int'],
+    fresh.map((k) => [
+      k.kid, k.thumbprint, k.kidSource, k.kty, k.alg, k.use, k.crv, k.bits, JSON.stringify(k.jwk), k.isSecret,
+      k.x509 ? JSON.stringify(k.x509) : null, sourceId, k.index,
+    ]),
+  );
+  return [...new Set(fresh.map((k) => k.kid))];
+}
+
+function describe(r: KeyReject): string {
+  const where = r.line !== null ? `line ${r.line}` : r.index >= 0 ? `key #${r.index + 1}` : 'file';
+  return `${where}: ${r.detail}`;
+}

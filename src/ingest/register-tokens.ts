@@ -1,0 +1,70 @@
+// Each distinct token is decoded and verified once, whichever source brought it (DESIGN.md: never per event).
+import { decodeToken } from '../jwt/decode.js';
+import { verifyTokens } from '../jwt/verify.js';
+import { appendRows, type Cell, type ColumnKind } from '../store/append.js';
+import type { Store } from '../store/db.js';
+import { loadKeys } from '../store/key-registry.js';
+import type { DecodedToken, VerifyResult } from '../types.js';
+
+export interface RawToken {
+  sha256: string;
+  raw: string;
+}
+
+const TOKEN_COLUMNS: readonly ColumnKind[] = [
+  'text', 'text', 'text', 'int', 'bool', 'text', 'text', 'text', 'json', 'json', 'text', 'text', 'text', 'text',
+  'text', 'text[]', 'text', 'double', 'double', 'double', 'int', 'text', 'text', 'text', 'int',
+];
+
+/** Decode, verify and store tokens not yet in the store. Returns how many were new. */
+export async function registerTokens(store: Store, sourceId: number, tokens: readonly RawToken[]): Promise<number> {
+  if (tokens.length === 0) return 0;
+  const decoded = tokens.map((t) => decodeToken(t.raw));
+  const results = await verifyTokens(decoded, await loadKeys(store));
+  const rows = decoded.map((d) => tokenRow(d, results.get(d.sha256), sourceId));
+  await appendRows(store, 'tokens', TOKEN_COLUMNS, rows);
+  return rows.length;
+}
+
+/** Tokens that staged in a temp table (columns token_sha, token) and are not in the store yet. */
+export async function newTokensFrom(store: Store, table: string): Promise<RawToken[]> {
+  const rows = await store.all<{ sha: string; raw: string }>(
+    `SELECT token_sha AS sha, any_value(token) AS raw FROM ${table} s
+     WHERE token IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tokens t WHERE t.sha256 = s.token_sha)
+     GROUP BY token_sha ORDER BY token_sha`,
+  );
+  return rows.map((r) => ({ sha256: r.sha, raw: r.raw }));
+}
+
+/** New keys can settle tokens seen before them: re-verify the ones whose verdict could change. */
+export async function reverifyForKeys(store: Store, kids: readonly string[]): Promise<number> {
+  if (kids.length === 0) return 0;
+  const rows = await store.all<{ raw: string }>(
+    `SELECT raw FROM tokens
+     WHERE sig_status IN ('unknown-key', 'invalid') AND (kid IS NULL OR list_contains($kids::VARCHAR[], kid))`,
+    { kids: JSON.stringify(kids) },
+  );
+  if (rows.length === 0) return 0;
+  const decoded = rows.map((r) => decodeToken(r.raw));
+  const results = await verifyTokens(decoded, await loadKeys(store));
+  for (const d of decoded) {
+    const v = results.get(d.sha256);
+    if (!v) continue;
+    await store.run(`UPDATE tokens SET sig_status = $s, sig_kid = $k, sig_detail = $d WHERE sha256 = $sha`, {
+      s: v.status,
+      k: v.kid,
+      d: v.detail,
+      sha: d.sha256,
+    });
+  }
+  return rows.length;
+}
+
+function tokenRow(d: DecodedToken, v: VerifyResult | undefined, sourceId: number): Cell[] {
+  const json = (o: unknown): string | null => (o === null || o === undefined ? null : JSON.stringify(o));
+  return [
+    d.sha256, d.fingerprint, d.raw, d.raw.length, d.ok, d.reason, d.detail, d.payloadReason,
+    json(d.header), json(d.claims), d.alg, d.kid, d.typ, d.iss, d.sub, d.aud, d.jti, d.iat, d.nbf, d.exp,
+    d.signatureLength, v?.status ?? 'malformed', v?.kid ?? null, v?.detail ?? null, sourceId,
+  ];
+}

@@ -1,0 +1,135 @@
+// One DuckDB file per investigation. Opening creates it 0600 (it holds raw tokens and oct secrets) and migrates it.
+import { chmodSync, existsSync } from 'node:fs';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { InputError } from '../errors.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+
+export type Params = Record<string, DuckDBValue> | DuckDBValue[];
+export type Row = Record<string, unknown>;
+
+export interface OpenOptions {
+  readOnly?: boolean;
+  /** refuse SQL that touches files other than the store (for `query`) */
+  noExternalAccess?: boolean;
+}
+
+export class Store {
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+  ) {}
+
+  static async open(path: string, opts: OpenOptions = {}): Promise<Store> {
+    const isMemory = path === ':memory:';
+    if (opts.readOnly && !isMemory && !existsSync(path)) {
+      throw new InputError(`no store at ${path}: run \`jwt-forensics ingest <path…>\` first, or pass --db`);
+    }
+    const config: Record<string, string> = {};
+    if (opts.readOnly) config.access_mode = 'READ_ONLY';
+    if (opts.noExternalAccess) config.enable_external_access = 'false';
+    const instance = await createInstance(path, config);
+    if (!isMemory) chmodSync(path, 0o600);
+    const conn = await instance.connect();
+    const store = new Store(path, instance, conn);
+    await conn.run(`SET TimeZone = 'UTC'`);
+    if (!opts.readOnly) await store.migrate();
+    else await store.requireSchema();
+    return store;
+  }
+
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.conn.run(sql, params);
+  }
+
+  /** Rows as plain JS values (BIGINT → bigint, TIMESTAMP → Date). */
+  async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS() as T[];
+  }
+
+  /** Rows as JSON-safe values (BIGINT → string, TIMESTAMP → string). */
+  async json<T = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params);
+    return reader.getRowObjectsJson() as T[];
+  }
+
+  async one<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  /** Run `fn` in one transaction: all of it lands or none of it. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      const out = await fn();
+      await this.conn.run('COMMIT');
+      return out;
+    } catch (err) {
+      await this.conn.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+
+  private async schemaVersion(): Promise<number> {
+    const hasMeta = await this.one<{ n: bigint }>(
+      `SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'meta' AND table_schema = 'main'`,
+    );
+    if (!hasMeta || hasMeta.n === 0n) return 0;
+    const row = await this.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`);
+    return row ? Number(row.value) : 0;
+  }
+
+  private async migrate(): Promise<void> {
+    const from = await this.schemaVersion();
+    if (from > SCHEMA_VERSION) {
+      throw new InputError(`${this.path} was written by a newer jwt-forensics (schema ${from} > ${SCHEMA_VERSION}); upgrade the tool`);
+    }
+    if (from === SCHEMA_VERSION) return;
+    await this.transaction(async () => {
+      for (let v = from; v < SCHEMA_VERSION; v++) await this.conn.run(MIGRATIONS[v]!);
+      await this.conn.run(`INSERT OR REPLACE INTO meta VALUES ('schema_version', $v)`, { v: String(SCHEMA_VERSION) });
+    });
+  }
+
+  private async requireSchema(): Promise<void> {
+    const v = await this.schemaVersion();
+    if (v !== SCHEMA_VERSION) {
+      throw new InputError(`${this.path} is not a jwt-forensics store of schema ${SCHEMA_VERSION} (found ${v})`);
+    }
+  }
+}
+
+async function createInstance(path: string, config: Record<string, string>): Promise<DuckDBInstance> {
+  // umask so the database and its WAL are never readable by others, even for the moment before chmod.
+  const oldMask = process.umask(0o077);
+  try {
+    return await DuckDBInstance.create(path, config);
+  } catch (err) {
+    throw explainOpenError(path, err);
+  } finally {
+    process.umask(oldMask);
+  }
+}
+
+function explainOpenError(path: string, err: unknown): Error {
+  const msg = err instanceof Error ? err.message : String(err);
+  const pid = /PID (\d+)/.exec(msg)?.[1];
+  if (/Could not set lock|Conflicting lock/i.test(msg)) {
+    return new InputError(
+      `the store ${path} is in use by another process${pid ? ` (PID ${pid})` : ''}: wait for it to finish, or use --db for another store`,
+    );
+  }
+  if (/not a valid DuckDB database|Invalid Input Error.*database/i.test(msg)) {
+    return new InputError(`${path} is not a DuckDB database (or it is corrupt): pass --db with a store made by jwt-forensics`);
+  }
+  if (/Permission denied|No such file|Cannot open/i.test(msg)) {
+    return new InputError(`cannot open the store ${path}: ${msg.split('\n')[0]}`);
+  }
+  return new InputError(`cannot open the store ${path}: ${msg.split('\n')[0]}`);
+}

@@ -1,0 +1,46 @@
+// The store's tables (DESIGN.md "The store"). Bump SCHEMA_VERSION and add a step to MIGRATIONS on any change,
+// so a store made by an older version is migrated rather than misread.
+
+export const SCHEMA_VERSION = 1;
+
+const V1 = `
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE SEQUENCE source_ids START 1;
+CREATE TABLE sources (
+  id INTEGER PRIMARY KEY, path VARCHAR NOT NULL, sha256 VARCHAR NOT NULL UNIQUE, kind VARCHAR NOT NULL,
+  preset VARCHAR, bytes BIGINT, rows BIGINT, rejected BIGINT, new_tokens BIGINT,
+  ingested_at TIMESTAMP NOT NULL, tool_version VARCHAR NOT NULL, elapsed_ms BIGINT);
+CREATE TABLE events (
+  source_id INTEGER NOT NULL, line BIGINT NOT NULL, ts TIMESTAMP NOT NULL, event VARCHAR, token_sha VARCHAR,
+  jti VARCHAR, sub VARCHAR, sid VARCHAR, client_id VARCHAR, ip VARCHAR,
+  country VARCHAR, city VARCHAR, lat DOUBLE, lon DOUBLE, ua VARCHAR, app_version VARCHAR, aud VARCHAR,
+  outcome VARCHAR, parent_jti VARCHAR, reason VARCHAR, extra JSON);
+CREATE TABLE tokens (
+  sha256 VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL, raw VARCHAR NOT NULL, length INTEGER NOT NULL,
+  decode_ok BOOLEAN NOT NULL, decode_reason VARCHAR, decode_detail VARCHAR, payload_reason VARCHAR,
+  header JSON, claims JSON, alg VARCHAR, kid VARCHAR, typ VARCHAR, iss VARCHAR, sub VARCHAR, aud VARCHAR[],
+  jti VARCHAR, iat DOUBLE, nbf DOUBLE, exp DOUBLE, sig_len INTEGER,
+  sig_status VARCHAR NOT NULL, sig_kid VARCHAR, sig_detail VARCHAR, first_source INTEGER NOT NULL);
+CREATE TABLE keys (
+  kid VARCHAR NOT NULL, thumbprint VARCHAR NOT NULL, kid_source VARCHAR NOT NULL, kty VARCHAR NOT NULL,
+  alg VARCHAR, use VARCHAR, crv VARCHAR, bits INTEGER, jwk JSON NOT NULL, is_secret BOOLEAN NOT NULL,
+  x509 JSON, source_id INTEGER NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (kid, thumbprint));
+CREATE TABLE key_events (
+  source_id INTEGER NOT NULL, line BIGINT NOT NULL, ts TIMESTAMP NOT NULL, kid VARCHAR NOT NULL,
+  action VARCHAR NOT NULL, actor VARCHAR, reason VARCHAR, extra JSON);
+CREATE TABLE revocations (
+  source_id INTEGER NOT NULL, line BIGINT NOT NULL, ts TIMESTAMP NOT NULL,
+  jti VARCHAR, sub VARCHAR, sid VARCHAR, reason VARCHAR, extra JSON);
+CREATE TABLE captures (
+  source_id INTEGER NOT NULL, line BIGINT NOT NULL, captured_at TIMESTAMP, token_sha VARCHAR NOT NULL,
+  origin VARCHAR, note VARCHAR, extra JSON);
+CREATE TABLE rejects (
+  source_id INTEGER NOT NULL, path VARCHAR NOT NULL, line BIGINT, reason VARCHAR NOT NULL, detail VARCHAR);
+CREATE TABLE findings (
+  id VARCHAR PRIMARY KEY, check_id VARCHAR NOT NULL, severity VARCHAR NOT NULL, title VARCHAR NOT NULL,
+  jti VARCHAR, sub VARCHAR, kid VARCHAR, token VARCHAR, first_seen TIMESTAMP, last_seen TIMESTAMP,
+  events JSON, evidence JSON, remediation VARCHAR, run_at TIMESTAMP);
+`;
+
+/** MIGRATIONS[n] takes a store from version n to n+1; index 0 creates a fresh store. */
+export const MIGRATIONS: readonly string[] = [V1];
