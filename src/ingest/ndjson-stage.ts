@@ -15,7 +15,7 @@ export interface RejectRow {
 export interface StageSpec {
   /** temp table to create: columns `line`, `jt` (JSON type of the line) and one per projection entry */
   table: string;
-  /** raw field name → JSON path; each becomes a VARCHAR `r_<name>` (the JSON is parsed once for all of them) */
+  /** raw field name → JSON path (`$.a.b`, keys only); each becomes a VARCHAR `r_<name>` */
   fields: Record<string, string>;
   /** column name → SQL expression over the `r_<name>` fields and `x` (the record minus `omit`) */
   projection: Record<string, string>;
@@ -49,22 +49,47 @@ export async function stageNdjson(store: Store, scan: FileScan, spec: StageSpec)
   return { rows, rejects };
 }
 
-/** SELECT line, jt, <projection> over a source of (line, j). */
+/** SELECT line, jt, <projection> over a source of (line, j). The line's JSON is parsed once, by json_transform
+ *  into a struct of VARCHAR leaves (numbers and nested values come back as their JSON text). */
 function projectionSql(spec: StageSpec, source: string): string {
-  const names = Object.keys(spec.fields);
-  const raw = names.map((n, i) => `f[${i + 1}] AS r_${n}`).join(', ');
+  const { accessors } = shapeOf(spec.fields);
+  const raw = Object.keys(spec.fields)
+    .map((n) => `${accessors.get(n)} AS r_${n}`)
+    .join(', ');
   const cols = Object.entries(spec.projection)
     .map(([name, expr]) => `${expr} AS ${name}`)
     .join(', ');
   return `SELECT line, jt, ${cols} FROM (
       SELECT line, jt, x, ${raw} FROM (
-        SELECT line, json_type(j) AS jt, json_extract_string(j, $paths::VARCHAR[]) AS f,
+        SELECT line, json_type(j) AS jt, json_transform(j, $shape) AS f,
                CASE WHEN json_type(j) = 'OBJECT' THEN NULLIF(json_merge_patch(j, $omit::JSON), '{}') END AS x
         FROM ${source}))`;
 }
 
 function projectionParams(spec: StageSpec): Record<string, string> {
-  return { paths: JSON.stringify(Object.values(spec.fields)), omit: JSON.stringify(spec.omit) };
+  return { shape: JSON.stringify(shapeOf(spec.fields).shape), omit: JSON.stringify(spec.omit) };
+}
+
+type Shape = { [key: string]: Shape | 'VARCHAR' };
+
+/** The json_transform shape for the fields' paths, and for each field the positional accessor into the struct
+ *  (positional because struct field names are case-insensitive in SQL, JSON keys are not). */
+function shapeOf(fields: Record<string, string>): { shape: Shape; accessors: Map<string, string> } {
+  const shape: Shape = {};
+  const accessors = new Map<string, string>();
+  for (const [name, path] of Object.entries(fields)) {
+    const keys = path.replace(/^\$\./, '').split('.');
+    let node = shape;
+    let expr = 'f';
+    keys.forEach((key, depth) => {
+      const last = depth === keys.length - 1;
+      if (!(key in node)) node[key] = last ? 'VARCHAR' : {};
+      expr = `struct_extract_at(${expr}, ${Object.keys(node).indexOf(key) + 1})`;
+      if (!last) node = node[key] as Shape;
+    });
+    accessors.set(name, expr);
+  }
+  return { shape, accessors };
 }
 
 /** DuckDB skips whitespace-only lines, so ordinals drift from line numbers: map them back. */
