@@ -126,6 +126,10 @@ async function restage(store: Store, spec: StageSpec, line: number, json: string
   await store.run(`INSERT INTO ${spec.table} ${projectionSql(spec, source)}`, { ...projectionParams(spec), line, json });
 }
 
+const JSON_TYPE_NAMES: Record<string, string> = {
+  NULL: 'null', ARRAY: 'an array', VARCHAR: 'a string', BOOLEAN: 'a boolean', BIGINT: 'a number', UBIGINT: 'a number', DOUBLE: 'a number',
+};
+
 async function collectNonObjects(store: Store, table: string): Promise<RejectRow[]> {
   const rows = await store.all<{ line: bigint; jt: string }>(
     `SELECT line, jt FROM ${table} WHERE jt <> 'OBJECT' ORDER BY line`,
@@ -134,6 +138,6 @@ async function collectNonObjects(store: Store, table: string): Promise<RejectRow
   return rows.map((r) => ({
     line: Number(r.line),
     reason: 'not-an-object',
-    detail: `expected a JSON object, found ${r.jt === 'NULL' ? 'null' : r.jt.toLowerCase()}`,
+    detail: `expected a JSON object, found ${JSON_TYPE_NAMES[r.jt] ?? r.jt.toLowerCase()}`,
   }));
 }

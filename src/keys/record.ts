@@ -1,0 +1,68 @@
+// Building KeyRecords and the reject/warning entries common to the JWKS and PEM parsers.
+import type { JWK } from 'jose';
+import type { KeyRecord, KeyReject, X509Info } from '../types.js';
+import { keyBits, quote, thumbprint } from './key-bits.js';
+
+export interface ParsedKeys {
+  keys: KeyRecord[];
+  rejects: KeyReject[];
+}
+
+export interface RecordInput {
+  jwk: JWK;
+  /** null: the input named no kid, so the thumbprint stands in */
+  kid: string | null;
+  kidSource: KeyRecord['kidSource'];
+  x509: X509Info | null;
+  index: number;
+}
+
+export async function buildRecord(input: RecordInput): Promise<KeyRecord> {
+  const { jwk } = input;
+  const tp = await thumbprint(jwk);
+  return {
+    kid: input.kid ?? tp,
+    kidSource: input.kid === null ? 'thumbprint' : input.kidSource,
+    kty: jwk.kty ?? '',
+    alg: jwk.alg ?? null,
+    use: jwk.use ?? null,
+    crv: jwk.crv ?? null,
+    bits: keyBits(jwk),
+    thumbprint: tp,
+    jwk,
+    isSecret: jwk.kty === 'oct',
+    x509: input.x509,
+    index: input.index,
+  };
+}
+
+export function reject(index: number, line: number | null, reason: string, detail: string): KeyReject {
+  return { index, line, reason, detail };
+}
+
+/** One entry per kid used more than once. Both keys stay loaded: a kid collision is evidence
+ *  (key confusion, sloppy rotation), and which one a verifier picks is for the audit to judge. */
+export function duplicateKids(keys: readonly KeyRecord[]): KeyReject[] {
+  const byKid = new Map<string, KeyRecord[]>();
+  for (const k of keys) byKid.set(k.kid, [...(byKid.get(k.kid) ?? []), k]);
+  const out: KeyReject[] = [];
+  for (const [kid, group] of byKid) {
+    const [first, second] = group;
+    if (!first || !second) continue;
+    const same = group.every((k) => k.thumbprint === first.thumbprint) ? 'same' : 'different';
+    const indexes = group.map((k) => k.index).join(', ');
+    out.push(reject(second.index, null, 'duplicate-kid', `kid ${quote(kid)} is used by keys at indexes ${indexes} (${same} key material); all kept`));
+  }
+  return out;
+}
+
+/** Rejects in input order, file-level ones (index -1) first. */
+export function byIndex(rejects: KeyReject[]): KeyReject[] {
+  return [...rejects].sort((a, b) => a.index - b.index);
+}
+
+/** A short, secret-free name for a caught error: codes, never messages that might quote input. */
+export function errorCode(err: unknown): string {
+  if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string') return err.code;
+  return err instanceof Error ? err.name : 'unknown error';
+}
