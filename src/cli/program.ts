@@ -2,6 +2,7 @@
 // (so `--help` and `inspect` never start DuckDB).
 import { Command, Option } from 'commander';
 import { TOOL_VERSION } from '../version.js';
+import { checkCommand, checkKeysCommand } from './commands/check.js';
 import { ingestCommand } from './commands/ingest.js';
 import { inspectCommand } from './commands/inspect.js';
 import { investigateCommand } from './commands/investigate.js';
@@ -18,7 +19,7 @@ export function buildProgram(): Command {
     .option('--quiet', 'no status messages on stderr')
     .showHelpAfterError()
     .exitOverride();
-  for (const make of [ingestCommand, inspectCommand, queryCommand, investigateCommand]) {
+  for (const make of [investigateCommand, ingestCommand, checkCommand, checkKeysCommand, inspectCommand, queryCommand]) {
     program.addCommand(make().exitOverride());
   }
   return program;

@@ -1,0 +1,22 @@
+import type { Check } from './check.js';
+import { severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
+
+export const algNone: Check = {
+  id: 'alg-none',
+  title: 'Unsigned token (alg none or empty signature)',
+  description:
+    'A token whose header names `alg` none in any letter case (none, None, NONE, nOnE …) or whose signature segment is empty. ' +
+    'Critical when an event shows the server accepted it (outcome success); high when the outcome was not recorded; ' +
+    'medium when it was only captured; low when every use was rejected (a probe that failed).',
+  remediation:
+    'Reject unsigned tokens: pin the accepted algorithms in the verifier (never take `alg` from the token), and treat every ' +
+    'session the accepted token touched as compromised: revoke it and review what it accessed.',
+  scope: 'detection',
+  sql: tokensWithUsage(`t.decode_ok AND (lower(t.alg) = 'none' OR t.sig_len = 0)`),
+  toFinding: (row) =>
+    tokenDraft(
+      row,
+      severityByAcceptance(row, { accepted: 'critical', unknown: 'high', unused: 'medium', rejected: 'low' }),
+      { alg: row.alg, empty_signature: row.alg !== null && String(row.alg).toLowerCase() !== 'none' ? true : undefined },
+    ),
+};

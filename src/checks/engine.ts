@@ -1,0 +1,70 @@
+// Runs checks over the store and keeps their findings (stable ids: a re-run replaces, never duplicates).
+import { compareFindings, findingId, type Finding } from '../findings/finding.js';
+import type { Policy } from '../policy/policy.js';
+import { appendRows } from '../store/append.js';
+import type { Store } from '../store/db.js';
+import type { Check, FindingDraft, Row } from './check.js';
+import { createViews } from './views.js';
+
+export async function runChecks(store: Store, policy: Policy, checks: readonly Check[]): Promise<Finding[]> {
+  await createViews(store);
+  const findings: Finding[] = [];
+  for (const check of checks) {
+    const drafts = await draftsOf(store, policy, check);
+    findings.push(...dedupe(drafts.map((d) => complete(check, d))));
+  }
+  return findings.sort(compareFindings);
+}
+
+async function draftsOf(store: Store, policy: Policy, check: Check): Promise<FindingDraft[]> {
+  if (check.run) return check.run({ store, policy });
+  if (!check.sql || !check.toFinding) throw new Error(`check ${check.id} has neither run() nor sql + toFinding`);
+  const rows = await store.json<Row>(check.sql, check.params?.(policy));
+  return rows.map((r) => check.toFinding!(r, policy)).filter((d): d is FindingDraft => d !== null);
+}
+
+function complete(check: Check, d: FindingDraft): Finding {
+  return {
+    id: findingId(check.id, ...d.key),
+    check: check.id,
+    severity: d.severity,
+    title: d.title ?? check.title,
+    jti: d.jti ?? null,
+    sub: d.sub ?? null,
+    kid: d.kid ?? null,
+    token: d.token ?? null,
+    first_seen: d.first_seen ?? null,
+    last_seen: d.last_seen ?? null,
+    events: d.events ?? [],
+    evidence: d.evidence,
+    remediation: check.remediation,
+  };
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const byId = new Map<string, Finding>();
+  for (const f of findings) if (!byId.has(f.id)) byId.set(f.id, f);
+  return [...byId.values()];
+}
+
+/** Replace the stored findings of the checks that ran. */
+export async function saveFindings(store: Store, checks: readonly Check[], findings: readonly Finding[]): Promise<void> {
+  await store.transaction(async () => {
+    await store.run(`DELETE FROM findings WHERE list_contains($ids::VARCHAR[], check_id)`, {
+      ids: JSON.stringify(checks.map((c) => c.id)),
+    });
+    await appendRows(
+      store,
+      'findings',
+      ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'json', 'json', 'text', 'text'],
+      findings.map((f) => [
+        f.id, f.check, f.severity, f.title, f.jti, f.sub, f.kid, f.token, tsText(f.first_seen), tsText(f.last_seen),
+        JSON.stringify(f.events), JSON.stringify(f.evidence), f.remediation, new Date().toISOString().replace('T', ' ').slice(0, 19),
+      ]),
+    );
+  });
+}
+
+function tsText(iso: string | null): string | null {
+  return iso ? iso.replace('T', ' ').replace(/Z$/, '') : null;
+}

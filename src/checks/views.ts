@@ -1,0 +1,48 @@
+// Shared views every check reads, made once per run: events with their token and source, token kinds, key
+// lifecycles. Checks stay one query each instead of repeating these joins.
+import type { Store } from '../store/db.js';
+
+const ISO = `'%Y-%m-%dT%H:%M:%SZ'`;
+
+export const VIEWS_SQL = `
+CREATE OR REPLACE TEMP MACRO iso(t) AS strftime(t, ${ISO});
+CREATE OR REPLACE TEMP MACRO epoch_ts(x) AS
+  CASE WHEN x IS NOT NULL AND abs(x) < 253402300799 THEN make_timestamp(CAST(x * 1000000 AS BIGINT)) END;
+CREATE OR REPLACE TEMP VIEW token_kinds AS
+SELECT sha256,
+  CASE
+    WHEN lower(typ) IN ('at+jwt', 'application/at+jwt') THEN 'access'
+    WHEN lower(coalesce(claims->>'token_use', claims->>'token_type', '')) LIKE '%refresh%' THEN 'refresh'
+    WHEN lower(coalesce(claims->>'token_use', claims->>'token_type', '')) IN ('id', 'id_token') THEN 'id'
+    WHEN lower(coalesce(claims->>'token_use', claims->>'token_type', '')) IN ('access', 'access_token', 'bearer') THEN 'access'
+    WHEN lower(typ) = 'refresh+jwt' THEN 'refresh'
+    ELSE 'other'
+  END AS kind
+FROM tokens;
+CREATE OR REPLACE TEMP VIEW token_events AS
+SELECT e.*, s.path AS source, t.fingerprint, t.alg, t.kid AS token_kid, t.iss, t.sub AS token_sub, t.jti AS token_jti,
+       t.iat, t.nbf, t.exp, t.aud AS token_aud, t.sig_status, t.sig_kid, t.sig_detail, t.sha256, k.kind AS token_kind
+FROM events e JOIN sources s ON s.id = e.source_id
+JOIN tokens t ON t.sha256 = e.token_sha JOIN token_kinds k ON k.sha256 = t.sha256;
+CREATE OR REPLACE TEMP VIEW events_src AS
+SELECT e.*, s.path AS source FROM events e JOIN sources s ON s.id = e.source_id;
+CREATE OR REPLACE TEMP VIEW key_windows AS
+SELECT kid,
+  min(ts) FILTER (WHERE action = 'created') AS created,
+  min(ts) FILTER (WHERE action = 'activated') AS activated,
+  min(ts) FILTER (WHERE action = 'retired') AS retired,
+  min(ts) FILTER (WHERE action = 'revoked') AS revoked,
+  min(ts) FILTER (WHERE action = 'compromised') AS compromised,
+  count(*) AS records
+FROM key_events GROUP BY kid;
+`;
+
+export async function createViews(store: Store): Promise<void> {
+  for (const stmt of VIEWS_SQL.split(';').map((s) => s.trim()).filter(Boolean)) await store.run(stmt);
+}
+
+/** SQL for a list of event references, for use in an aggregate over token_events / events_src rows `e`. */
+export function eventRefsSql(alias = 'e', limit = 20): string {
+  return `coalesce(list({'source': ${alias}.source, 'line': ${alias}.line, 'ts': iso(${alias}.ts)} ORDER BY ${alias}.ts, ${alias}.source, ${alias}.line)
+    FILTER (WHERE ${alias}.line IS NOT NULL)[1:${limit}], [])`;
+}

@@ -1,0 +1,62 @@
+// `check` and `check-keys`: run a scope of the registry, keep the findings, print the report, gate on --fail-on.
+import { checksFor } from '../checks/registry.js';
+import { runChecks, saveFindings } from '../checks/engine.js';
+import { GateFailed, UsageError } from '../errors.js';
+import { parseSeverity, severityRank, type Finding, type Severity } from '../findings/finding.js';
+import { loadPolicy } from '../policy/policy.js';
+import { buildReport, type Report } from '../report/report.js';
+import { renderFindingsMarkdown, renderFindingsTable } from '../report/render-findings.js';
+import { Store } from '../store/db.js';
+import { formatOf, type Globals } from './context.js';
+import { toJson, toNdjson, type Out } from './output.js';
+
+export interface CheckOptions {
+  only?: string;
+  failOn?: string;
+}
+
+export async function runCheckCommand(scope: 'detection' | 'keys', opts: CheckOptions, g: Globals, out: Out): Promise<Report> {
+  const format = formatOf(g, ['table', 'json', 'ndjson', 'markdown'], 'table');
+  const failOn = opts.failOn ? severityOption(opts.failOn) : null;
+  const only = opts.only?.split(',').map((s) => s.trim()).filter(Boolean);
+  const checks = (() => {
+    try {
+      return checksFor(scope, only);
+    } catch (err) {
+      throw new UsageError(err instanceof Error ? err.message : String(err));
+    }
+  })();
+  const policy = loadPolicy(g.config);
+  const store = await Store.open(g.db);
+  try {
+    const findings = await runChecks(store, policy, checks);
+    await saveFindings(store, checks, findings);
+    const report = await buildReport(store, findings);
+    out.write(await render(report, format, out));
+    gate(findings, failOn);
+    return report;
+  } finally {
+    store.close();
+  }
+}
+
+async function render(report: Report, format: string, out: Out): Promise<string> {
+  if (format === 'json') return toJson(report);
+  if (format === 'ndjson') return toNdjson(report.findings);
+  if (format === 'markdown') return renderFindingsMarkdown(report);
+  return renderFindingsTable(report, out.color);
+}
+
+export function severityOption(value: string): Severity {
+  try {
+    return parseSeverity(value);
+  } catch (err) {
+    throw new UsageError(`--fail-on: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+export function gate(findings: readonly Finding[], failOn: Severity | null): void {
+  if (!failOn) return;
+  const hits = findings.filter((f) => severityRank(f.severity) <= severityRank(failOn));
+  if (hits.length) throw new GateFailed(`${hits.length} finding(s) at or above ${failOn}`);
+}

@@ -1,0 +1,43 @@
+// The report shape of DESIGN.md: what every command that prints findings prints with --format json.
+import { SEVERITIES, compareFindings, type Finding, type Severity } from '../findings/finding.js';
+import type { Store } from '../store/db.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface ReportInput {
+  path: string;
+  sha256: string;
+  kind: string;
+  rows: number;
+  rejected: number;
+}
+
+export interface Report {
+  schema_version: number;
+  generated_at: string;
+  tool: { name: string; version: string };
+  inputs: ReportInput[];
+  summary: Record<Severity, number>;
+  findings: Finding[];
+}
+
+export async function buildReport(store: Store, findings: readonly Finding[], now = new Date()): Promise<Report> {
+  const inputs = await store.json<{ path: string; sha256: string; kind: string; rows: string; rejected: string }>(
+    `SELECT path, sha256, kind, rows, rejected FROM sources ORDER BY id`,
+  );
+  return {
+    schema_version: REPORT_SCHEMA_VERSION,
+    generated_at: now.toISOString(),
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    inputs: inputs.map((i) => ({ ...i, rows: Number(i.rows), rejected: Number(i.rejected) })),
+    summary: summarize(findings),
+    findings: [...findings].sort(compareFindings),
+  };
+}
+
+export function summarize(findings: readonly Finding[]): Record<Severity, number> {
+  const out = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of findings) out[f.severity]++;
+  return out;
+}
