@@ -12,7 +12,7 @@ import type { LoadResult } from './load-result.js';
 
 const MAX_KEY_FILE = 16 * 1024 * 1024;
 // Not rejects: the key still loaded, the audit will want to know.
-const WARNINGS = new Set(['duplicate-kid', 'private-key']);
+const WARNINGS = new Set(['duplicate-kid', 'private-key', 'bad-x5c', 'x5c-mismatch']);
 
 export async function readKeys(store: Store, scan: FileScan, sourceId: number, form: 'jwks' | 'pem'): Promise<LoadResult> {
   const text = await readText(scan);

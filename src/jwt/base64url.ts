@@ -29,3 +29,8 @@ export function decodeBase64urlStrict(s: string): Buffer | null {
   if (!isStrictBase64url(s)) return null;
   return Buffer.from(s, 'base64url');
 }
+
+/** Byte length a canonical base64url string decodes to, or -1 if it is not canonical (no allocation). */
+export function strictDecodedLength(s: string): number {
+  return isStrictBase64url(s) ? Math.floor((s.length * 3) / 4) : -1;
+}

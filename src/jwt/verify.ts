@@ -104,8 +104,19 @@ const unencodedPayload = (h: Record<string, unknown>) =>
 
 type Plan = VerifyResult | { alg: string; candidates: KeyRecord[] };
 
+interface Registry {
+  keys: KeyRecord[];
+  byKid: Map<string, KeyRecord[]>;
+}
+
+function indexKeys(keys: KeyRecord[]): Registry {
+  const byKid = new Map<string, KeyRecord[]>();
+  for (const k of keys) byKid.set(k.kid, [...(byKid.get(k.kid) ?? []), k]);
+  return { keys, byKid };
+}
+
 /** Everything decidable without cryptography, in order of precedence. */
-function plan(t: DecodedToken, keys: KeyRecord[]): Plan {
+function plan(t: DecodedToken, reg: Registry): Plan {
   const h = t.header;
   if (!t.ok || !h) return result('malformed', t.reason ?? 'undecodable');
   const [, payload = '', sig = ''] = t.raw.split('.');
@@ -117,10 +128,11 @@ function plan(t: DecodedToken, keys: KeyRecord[]): Plan {
   if (!SUPPORTED_ALGS.has(h.alg)) return result('unsupported', 'alg-unsupported');
   const alg = h.alg;
   if ('kid' in h) {
-    const candidates = keys.filter((k) => k.kid === h.kid);
+    // A non-string kid matches no registry key; it is not a licence to try every key.
+    const candidates = typeof h.kid === 'string' ? (reg.byKid.get(h.kid) ?? []) : [];
     return candidates.length ? { alg, candidates } : result('unknown-key', 'no-key-for-kid');
   }
-  const candidates = keys.filter((k) => keyFitsAlg(k, alg));
+  const candidates = reg.keys.filter((k) => keyFitsAlg(k, alg));
   return candidates.length ? { alg, candidates } : result('unknown-key', 'no-candidate-key');
 }
 
@@ -156,8 +168,8 @@ function keyAlgDiffers(k: KeyRecord, alg: string): boolean {
   return label !== null && label !== alg;
 }
 
-async function verifyOne(t: DecodedToken, keys: KeyRecord[], cache: KeyCache): Promise<VerifyResult> {
-  const p = plan(t, keys);
+async function verifyOne(t: DecodedToken, reg: Registry, cache: KeyCache): Promise<VerifyResult> {
+  const p = plan(t, reg);
   if ('status' in p) return p;
   const sig = decodeBase64urlStrict(t.raw.slice(t.raw.lastIndexOf('.') + 1)) ?? Buffer.alloc(0);
   if (isZeroEcdsa(p.alg, sig)) return result('invalid', 'ecdsa-zero-signature');
@@ -183,13 +195,14 @@ export async function verifyTokens(
   const unique = [...new Map(tokens.map((t) => [t.sha256, t])).values()];
   const results: VerifyResult[] = new Array(unique.length);
   const cache = new KeyCache();
+  const reg = indexKeys(keys);
   const limit = Math.max(1, Math.floor(opts.concurrency ?? 64) || 1);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < unique.length) {
       const i = next++;
       try {
-        results[i] = await verifyOne(unique[i]!, keys, cache);
+        results[i] = await verifyOne(unique[i]!, reg, cache);
       } catch {
         results[i] = result('invalid', 'verify-error');
       }

@@ -78,7 +78,7 @@ async function parseJwk(entry: unknown, index: number): Promise<Outcome> {
   const shape = shapeProblem(entry);
   if (shape) return fail(index, shape);
   const jwk = publicHalf(entry);
-  const imported = jwk.kty === 'oct' ? octProblem(jwk) : importPublic(jwk);
+  const imported = jwk.kty === 'oct' ? null : importPublic(jwk);
   if (imported !== null && !isKeyObject(imported)) return fail(index, imported);
   const rejects: KeyReject[] = [];
   const leaked = jwk.kty === 'oct' ? [] : PRIVATE_MEMBERS.filter((m) => Object.hasOwn(entry, m));
@@ -106,6 +106,7 @@ function shapeProblem(entry: Obj): Problem | null {
     const v = entry[m];
     if (v === undefined) return { reason: 'bad-jwk', detail: `${kty} key is missing "${m}"` };
     if (typeof v !== 'string') return { reason: 'bad-jwk', detail: `"${m}" is not a string` };
+    if (v === '') return { reason: 'bad-jwk', detail: `"${m}" is empty` }; // an empty HMAC secret or exponent is no key
     if (m !== 'crv' && !isBase64url(v)) return { reason: 'bad-jwk', detail: `"${m}" is not base64url` };
   }
   const crv = entry.crv;
@@ -116,14 +117,9 @@ function shapeProblem(entry: Obj): Problem | null {
 }
 
 /** The stored JWK: everything but private members (`k` stays: HMAC tokens cannot be checked without it). */
+// fromEntries defines own properties: a JSON "__proto__" member stays data instead of becoming a prototype.
 function publicHalf(entry: Obj): JWK {
-  const out: Obj = {};
-  for (const [m, v] of Object.entries(entry)) if (!PRIVATE_MEMBERS.includes(m)) out[m] = v;
-  return out as JWK;
-}
-
-function octProblem(jwk: JWK): Problem | null {
-  return jwk.k === '' ? { reason: 'bad-jwk', detail: 'oct key has an empty "k"' } : null;
+  return Object.fromEntries(Object.entries(entry).filter(([m]) => !PRIVATE_MEMBERS.includes(m))) as JWK;
 }
 
 /** node:crypto checks what structure cannot (EC point on the curve, key sizes), for every curve we list. */

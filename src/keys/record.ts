@@ -24,9 +24,9 @@ export async function buildRecord(input: RecordInput): Promise<KeyRecord> {
     kid: input.kid ?? tp,
     kidSource: input.kid === null ? 'thumbprint' : input.kidSource,
     kty: jwk.kty ?? '',
-    alg: jwk.alg ?? null,
-    use: jwk.use ?? null,
-    crv: jwk.crv ?? null,
+    alg: text(jwk.alg),
+    use: text(jwk.use),
+    crv: text(jwk.crv),
     bits: keyBits(jwk),
     thumbprint: tp,
     jwk,
@@ -34,6 +34,11 @@ export async function buildRecord(input: RecordInput): Promise<KeyRecord> {
     x509: input.x509,
     index: input.index,
   };
+}
+
+// A member the key type does not use (crv on an RSA key) is kept in the JWK but may be any JSON value.
+function text(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
 }
 
 export function reject(index: number, line: number | null, reason: string, detail: string): KeyReject {
