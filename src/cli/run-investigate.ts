@@ -1,24 +1,40 @@
-// `investigate`: ingest, then one screen that says what happened and where to look first.
+// `investigate`: ingest, run every check, then one screen that says what happened and what to do first.
+import { runChecks, saveFindings } from '../checks/engine.js';
+import { CHECKS } from '../checks/registry.js';
+import type { Finding } from '../findings/finding.js';
 import { ingestPaths } from '../ingest/ingest-paths.js';
+import { loadPolicy } from '../policy/policy.js';
+import { buildReport, type Report } from '../report/report.js';
+import { renderFindingsTable } from '../report/render-findings.js';
 import { Store } from '../store/db.js';
 import { summarize, type StoreSummary } from '../store/summary.js';
 import { formatOf, type Globals } from './context.js';
 import { renderTable, toJson, type Out } from './output.js';
 import { startProgress } from './progress.js';
+import { gate, severityOption } from './run-check.js';
 import { renderIngest } from './run-ingest.js';
 
-export async function runInvestigate(paths: string[], g: Globals, out: Out): Promise<StoreSummary> {
+const SHOWN_FINDINGS = 25;
+
+export async function runInvestigate(paths: string[], opts: { failOn?: string }, g: Globals, out: Out): Promise<Report> {
   const format = formatOf(g, ['table', 'json'], 'table');
+  const failOn = opts.failOn ? severityOption(opts.failOn) : null;
+  const policy = loadPolicy(g.config);
   const store = await Store.open(g.db);
   const progress = startProgress(!out.quiet);
   try {
     progress.update('ingesting…');
     const run = await ingestPaths(store, paths, { onSource: (s) => progress.update(`ingested ${s.path}`) });
-    progress.done();
+    progress.update('checking…');
+    const findings = await runChecks(store, policy, CHECKS);
+    await saveFindings(store, CHECKS, findings);
+    const report = await buildReport(store, findings);
     const summary = await summarize(store);
-    if (format === 'json') out.write(toJson({ ingest: run, summary }));
-    else out.write(`${renderIngest(run, out)}\n${renderSummary(summary, g.db, out)}`);
-    return summary;
+    progress.done();
+    if (format === 'json') out.write(toJson({ ingest: run, summary, report }));
+    else out.write(`${renderIngest(run, out)}\n${renderSummary(summary, g.db, out)}\n${renderFindings(report, out)}`);
+    gate(findings, failOn);
+    return report;
   } finally {
     progress.done();
     store.close();
@@ -37,7 +53,30 @@ function renderSummary(s: StoreSummary, db: string, out: Out): string {
     `  ${s.keys} keys, ${s.key_events} rotation records, ${s.revocations} revocations; ${s.rejects} lines rejected`,
   ];
   if (s.suspicious_accepted.length === 0) return `${lines.join('\n')}\n\nNo token without a valid signature was accepted.\n`;
-  lines.push('', c.red.bold(`Accepted without a valid signature: ${s.suspicious_accepted.length} token(s) — look here first`));
+  lines.push('', c.red.bold(`Accepted without a valid signature: ${s.suspicious_accepted.length} token(s)`));
   const rows = s.suspicious_accepted.map((t) => [t.first_accepted, t.token, t.sub, t.alg, t.kid, t.sig_status, t.sig_detail, t.accepted_uses]);
   return `${lines.join('\n')}\n${renderTable(['first accepted', 'token', 'sub', 'alg', 'kid', 'signature', 'detail', 'uses'], rows, { maxCell: 40 })}`;
+}
+
+function renderFindings(report: Report, out: Out): string {
+  const c = out.color;
+  const shown: Report = { ...report, findings: report.findings.slice(0, SHOWN_FINDINGS) };
+  const more = report.findings.length > SHOWN_FINDINGS
+    ? `… ${report.findings.length - SHOWN_FINDINGS} more: \`jwt-forensics check --format markdown\`\n`
+    : '';
+  return `${c.bold('Findings')}\n${renderFindingsTable(shown, c)}${more}${firstSteps(report.findings, out)}`;
+}
+
+/** The remediation of each check among the critical and high findings, most severe first. */
+function firstSteps(findings: readonly Finding[], out: Out): string {
+  const urgent = findings.filter((f) => f.severity === 'critical' || f.severity === 'high');
+  const seen = new Set<string>();
+  const steps: string[] = [];
+  for (const f of urgent) {
+    if (seen.has(f.check)) continue;
+    seen.add(f.check);
+    const count = urgent.filter((x) => x.check === f.check).length;
+    steps.push(`${steps.length + 1}. ${out.color.bold(f.check)} (${count} ${f.severity}+): ${f.remediation}`);
+  }
+  return steps.length ? `\n${out.color.bold('What to do first')}\n${steps.slice(0, 6).join('\n')}\n` : '';
 }

@@ -49,13 +49,14 @@ function guessFromLater(records: (Record<string, unknown> | null)[]): DetectedKi
   return good.length ? classifyRecords(good) : null;
 }
 
-function classifyRecords(records: Record<string, unknown>[]): DetectedKind {
+function classifyRecords(records: Record<string, unknown>[]): DetectedKind | null {
   const has = (k: string): boolean => records.some((r) => k in r);
   if (has('action') && has('kid')) return 'key-events';
   if (has('captured_at') || (has('token') && !has('ts') && !has('event'))) return 'captures';
   const tokenish = has('token') || has('authorization') || has('event') || has('ip');
   if (!tokenish && has('ts') && (has('jti') || has('sub') || has('sid'))) return 'revocations';
-  return 'events';
+  // An event has a time or a token; a JSON object with neither (a policy, a report) is not ours to load.
+  return has('ts') || has('token') || has('authorization') ? 'events' : null;
 }
 
 function tryObject(line: string): Record<string, unknown> | null {

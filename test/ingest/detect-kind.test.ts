@@ -31,3 +31,10 @@ describe('detectKind', () => {
     expect(() => parseKind('pcap')).toThrow(/--kind must be one of/);
   });
 });
+
+describe('detectKind on JSON that is not an input', () => {
+  it('does not take a one-line policy or report for events', () => {
+    expect(detectKind(b('{"clock_skew_seconds":30}\n'))).toBeNull();
+    expect(detectKind(b('{"schema_version":1,"findings":[]}\n'))).toBeNull();
+  });
+});

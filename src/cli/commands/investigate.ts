@@ -3,11 +3,12 @@ import { globals, outFor } from '../context.js';
 
 export function investigateCommand(): Command {
   return new Command('investigate')
-    .description('ingest an incident bundle and summarise what happened (the main job)')
+    .description('ingest an incident bundle, run every check, and say what happened and what to do first (the main job)')
     .argument('<path...>', 'files or folders of logs, captures, keys, rotation records and revocations')
-    .action(async (paths: string[], _opts: unknown, cmd: Command) => {
+    .option('--fail-on <severity>', 'exit 1 when a finding is at or above: critical, high, medium, low, info')
+    .action(async (paths: string[], opts: { failOn?: string }, cmd: Command) => {
       const { runInvestigate } = await import('../run-investigate.js');
       const g = globals(cmd);
-      await runInvestigate(paths, g, outFor(g));
+      await runInvestigate(paths, opts, g, outFor(g));
     });
 }
