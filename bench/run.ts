@@ -1,0 +1,68 @@
+// `npm run bench -- --events 1000000`: in one run, on one file, on this machine, measure DuckDB's bare read
+// (the floor) and each command, and print ratios to the floor. Absolute times vary; ratios carry over.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1000000' },
+    tokens: { type: 'string', default: '20000' },
+    runs: { type: 'string', default: '3' },
+    only: { type: 'string' },
+  },
+});
+const events = Number(values.events);
+const runs = Number(values.runs);
+const dir = new URL('./data/', import.meta.url).pathname;
+mkdirSync(dir, { recursive: true });
+const file = `${dir}events-${events}.ndjson`;
+const db = `${dir}bench.duckdb`;
+
+if (!existsSync(file)) {
+  process.stderr.write(`generating ${file}…\n`);
+  const gen = spawnSync(process.execPath, ['--import', 'tsx', new URL('./generate.ts', import.meta.url).pathname,
+    '--events', String(events), '--tokens', values.tokens!, '--out', file], { stdio: 'inherit' });
+  if (gen.status !== 0) process.exit(gen.status ?? 1);
+}
+
+interface Sample { ms: number; rss_mb: number; code: number }
+
+function measure(task: string, args: string[], fresh: boolean): Sample {
+  if (fresh) for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });
+  const child = spawnSync(process.execPath, ['--import', 'tsx', new URL('./lib/task.ts', import.meta.url).pathname, task, file, db, ...args], {
+    encoding: 'utf8', maxBuffer: 256 * 1024 * 1024,
+  });
+  const last = child.stderr.trim().split('\n').pop() ?? '{}';
+  const sample = JSON.parse(last) as Sample;
+  if (child.status !== 0 || (sample.code !== 0 && sample.code !== 1)) throw new Error(`${task} ${args.join(' ')} failed: ${child.stderr.slice(-500)}`);
+  return sample;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const steps: [string, string, string[], boolean][] = [
+  ['floor: read_json CTAS', 'floor', [], true],
+  ['ingest', 'cli', ['ingest', ...(existsSync(`${file}.jwks.json`) ? [`${file}.jwks.json`] : []), file], true],
+  ['check (all checks)', 'cli', ['check'], false],
+  ['check-keys', 'cli', ['check-keys'], false],
+];
+const results: Record<string, { ms: number; rss_mb: number; samples: Sample[] }> = {};
+for (let r = 0; r < runs; r++) {
+  for (const [name, task, args, fresh] of steps) {
+    if (values.only && !name.startsWith(values.only) && !name.startsWith('floor')) continue;
+    const s = measure(task, args, fresh);
+    (results[name] ??= { ms: 0, rss_mb: 0, samples: [] }).samples.push(s);
+    process.stderr.write(`run ${r + 1}/${runs} ${name}: ${(s.ms / 1000).toFixed(2)} s, ${s.rss_mb} MB\n`);
+  }
+}
+const floorMs = median(results['floor: read_json CTAS']!.samples.map((s) => s.ms));
+const rows = Object.entries(results).map(([name, r]) => {
+  r.ms = median(r.samples.map((s) => s.ms));
+  r.rss_mb = median(r.samples.map((s) => s.rss_mb));
+  return { name, seconds: +(r.ms / 1000).toFixed(2), events_per_s: Math.round(events / (r.ms / 1000)), ratio_to_floor: +(r.ms / floorMs).toFixed(2), peak_rss_mb: r.rss_mb };
+});
+const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, mem_gb: Math.round(totalmem() / 2 ** 30), node: process.version };
+console.table(rows);
+writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify({ events, runs, machine, date: new Date().toISOString(), rows }, null, 2) + '\n');
