@@ -23,7 +23,8 @@ export interface IngestRun {
 }
 
 const ORDER: Record<DetectedKind, number> = {
-  jwks: 0, pem: 0, 'key-events': 1, revocations: 2, captures: 3, 'captures-text': 3, events: 4,
+  // JWKS before PEM: a key in both is then known by its JWKS kid, not by a derived thumbprint
+  jwks: 0, pem: 1, 'key-events': 2, revocations: 3, captures: 4, 'captures-text': 4, events: 5,
 };
 const NOT_DATA = /(^|\/)(README|SOURCE|LICENSE|NOTICE|CHANGELOG)[^/]*$|\.(md|txt\.md|html|sh|ts|js)$/i;
 

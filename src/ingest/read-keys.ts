@@ -38,13 +38,22 @@ async function readText(scan: FileScan): Promise<string> {
   return bytes.toString('utf8').replace(/^\uFEFF/, '');
 }
 
-/** Insert keys the store does not hold yet (same kid and same material). Returns the kids added. */
+/** Insert keys the store does not hold yet. The same material under a derived kid (a PEM copy of a JWKS key) is
+ *  the same key: it is skipped, or, when the JWKS kid arrives second, it replaces the derived one. */
 async function addKeys(store: Store, keys: readonly KeyRecord[], sourceId: number): Promise<string[]> {
   const fresh: KeyRecord[] = [];
   for (const k of keys) {
-    const seen = await store.one(`SELECT 1 FROM keys WHERE kid = $kid AND thumbprint = $tp`, { kid: k.kid, tp: k.thumbprint });
-    const dupInFile = fresh.some((f) => f.kid === k.kid && f.thumbprint === k.thumbprint);
-    if (!seen && !dupInFile) fresh.push(k);
+    const same = await store.all<{ kid: string; kid_source: string }>(`SELECT kid, kid_source FROM keys WHERE thumbprint = $tp`, { tp: k.thumbprint });
+    const dupInFile = fresh.some((f) => f.thumbprint === k.thumbprint && (f.kid === k.kid || k.kidSource !== 'jwk'));
+    if (dupInFile || same.some((s) => s.kid === k.kid)) continue;
+    if (k.kidSource !== 'jwk' && same.length > 0) continue;
+    if (k.kidSource === 'jwk') {
+      await store.run(`DELETE FROM keys WHERE thumbprint = $tp AND kid_source <> 'jwk'`, { tp: k.thumbprint });
+      await store.run(`UPDATE tokens SET sig_status = 'unknown-key', sig_kid = NULL WHERE sig_kid IN (SELECT unnest($kids::VARCHAR[]))`, {
+        kids: JSON.stringify(same.filter((s) => s.kid_source !== 'jwk').map((s) => s.kid)),
+      });
+    }
+    fresh.push(k);
   }
   await appendRows(
     store,

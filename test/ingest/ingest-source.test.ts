@@ -133,3 +133,21 @@ describe('other kinds', () => {
     expect(reasons).toEqual([{ decode_reason: 'not-three-parts' }]);
   });
 });
+
+describe('one key in two forms', () => {
+  it('keeps the JWKS kid whichever of JWKS and PEM arrives first', async () => {
+    const { createPublicKey } = await import('node:crypto');
+    const pem = createPublicKey({ key: rsa.publicJwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+    const tok = await rsa.sign(claims);
+    for (const order of [['pem', 'jwks'], ['jwks', 'pem']]) {
+      const s = await Store.open(':memory:');
+      await ingestFile(s, tempFile('e.ndjson', line({ ts: 1773482400, token: tok })));
+      for (const kind of order) await ingestFile(s, kind === 'pem' ? tempFile('k.pem', pem) : tempFile('k.json', jwks(rsa)));
+      const keys = await s.json<{ kid: string }>(`SELECT kid FROM keys`);
+      const t = await s.json<{ sig_status: string; sig_kid: string }>(`SELECT sig_status, sig_kid FROM tokens`);
+      s.close();
+      expect(keys).toEqual([{ kid: 'rsa-1' }]);
+      expect(t).toEqual([{ sig_status: 'valid', sig_kid: 'rsa-1' }]);
+    }
+  });
+});
