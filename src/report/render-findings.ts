@@ -43,6 +43,7 @@ export function renderFindingsMarkdown(report: Report): string {
 
 function detail(f: Finding): string {
   const evidence = Object.entries(f.evidence)
+    .filter(([, v]) => v !== undefined) // checks leave optional evidence undefined; JSON drops it, so do we
     .map(([k, v]) => `- ${escapeMarkdown(k)}: ${escapeMarkdown(stripControlInline(typeof v === 'string' ? v : JSON.stringify(v)))}`)
     .join('\n');
   return `## ${escapeMarkdown(`${f.severity}: ${f.check} — ${f.title}`)}\n\n${evidence}\n\nRemediation: ${escapeMarkdown(f.remediation)}\n`;

@@ -1,0 +1,107 @@
+// HMAC tokens that name an asymmetric key, and HMAC tokens that verify when a registry *public* key is used
+// as the HMAC secret (the classic RS256→HS256 confusion). jose refuses public keys as HMAC secrets, so the
+// confirmation is done here with node:crypto: one query for the candidate tokens, then per distinct token × key.
+import { createHmac, createPublicKey, timingSafeEqual } from 'node:crypto';
+import type { Check, CheckContext, FindingDraft, Row } from './check.js';
+import { severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
+
+const HASH: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+
+// Tokens a registry HMAC key verified are genuine, not forged; everything else HMAC-signed is a candidate.
+const TOKENS_SQL = tokensWithUsage(
+  `t.decode_ok AND upper(t.alg) IN ('HS256', 'HS384', 'HS512') AND t.sig_status <> 'valid' AND t.sig_len > 0`,
+  `t.raw, (SELECT list(DISTINCT k.kty ORDER BY k.kty) FROM keys k WHERE k.kid = t.kid AND k.kty <> 'oct') AS named_asymmetric`,
+);
+const KEYS_SQL = `SELECT kid, thumbprint, jwk::VARCHAR AS jwk FROM keys WHERE kty <> 'oct' ORDER BY kid, thumbprint`;
+
+interface Secret {
+  kid: string;
+  thumbprint: string;
+  form: string;
+  bytes: Buffer;
+}
+
+const PUBLIC_MEMBERS = ['crv', 'e', 'kty', 'n', 'x', 'y'];
+
+/** The byte strings a confused verifier could have used as the HMAC secret for one public key. */
+function secretsOf(key: Row): Secret[] {
+  const jwk = JSON.parse(key.jwk as string) as Record<string, unknown>;
+  const core = Object.fromEntries(PUBLIC_MEMBERS.filter((m) => typeof jwk[m] === 'string').map((m) => [m, jwk[m]]));
+  let pem: string;
+  let der: Buffer;
+  try {
+    const pub = createPublicKey({ key: core as never, format: 'jwk' });
+    pem = pub.export({ type: 'spki', format: 'pem' }).toString();
+    der = pub.export({ type: 'spki', format: 'der' });
+  } catch {
+    return []; // a key node cannot load cannot have been used either
+  }
+  const forms: [string, string | Buffer][] = [
+    ['pem-spki', pem],
+    ['pem-spki-no-trailing-newline', pem.trimEnd()],
+    ['der-spki', der],
+    ['jwk-json', JSON.stringify(jwk)],
+    ['jwk-json-public-members', JSON.stringify(core)],
+  ];
+  const base = { kid: key.kid as string, thumbprint: key.thumbprint as string };
+  return forms.map(([form, v]) => ({ ...base, form, bytes: Buffer.isBuffer(v) ? v : Buffer.from(v, 'utf8') }));
+}
+
+/** The first public-key secret under which the token's HMAC verifies, if any. */
+function confirm(raw: string, alg: string, secrets: readonly Secret[]): Secret | null {
+  const dot = raw.lastIndexOf('.');
+  const sig = Buffer.from(raw.slice(dot + 1), 'base64url');
+  const input = raw.slice(0, dot);
+  for (const s of secrets) {
+    const mac = createHmac(HASH[alg]!, s.bytes).update(input).digest();
+    if (mac.length === sig.length && timingSafeEqual(mac, sig)) return s;
+  }
+  return null;
+}
+
+function draft(row: Row, match: Secret | null, formsTried: number): FindingDraft | null {
+  const named = (row.named_asymmetric as string[] | null) ?? [];
+  if (!match && named.length === 0) return null;
+  const severity = match
+    ? severityByAcceptance(row, { accepted: 'critical', unknown: 'high', unused: 'high', rejected: 'high' })
+    : severityByAcceptance(row, { accepted: 'high', unknown: 'medium', unused: 'medium', rejected: 'medium' });
+  const title = match
+    ? `HMAC token forged with public key ${match.kid} as the secret (${match.form})`
+    : 'HMAC-signed token names an asymmetric key (algorithm confusion attempt)';
+  const evidence = {
+    alg: row.alg,
+    named_key_types: named,
+    confirmed: match !== null,
+    matched_kid: match?.kid,
+    matched_key_thumbprint: match?.thumbprint,
+    matched_form: match?.form,
+    public_key_secrets_tried: formsTried,
+    sig_status: row.sig_status,
+  };
+  return tokenDraft(row, severity, evidence, title);
+}
+
+async function run({ store }: CheckContext): Promise<FindingDraft[]> {
+  const tokens = await store.json<Row>(TOKENS_SQL);
+  if (tokens.length === 0) return [];
+  const secrets = (await store.json<Row>(KEYS_SQL)).flatMap(secretsOf);
+  return tokens
+    .map((row) => draft(row, confirm(row.raw as string, String(row.alg).toUpperCase(), secrets), secrets.length))
+    .filter((d): d is FindingDraft => d !== null);
+}
+
+export const algConfusion: Check = {
+  id: 'alg-confusion',
+  title: 'Algorithm confusion (HMAC token against an asymmetric key)',
+  description:
+    'An HS256/384/512 token whose kid names an RSA, EC or OKP key, or whose HMAC verifies when a registry public key is ' +
+    'used as the secret (tried as PEM SPKI with and without its trailing newline, DER SPKI, the JWK JSON and its public ' +
+    'members; the evidence names the form that matched). Confirmed forgery: critical when accepted (outcome success), ' +
+    'high otherwise. Unconfirmed (only the kid names an asymmetric key): high when accepted, medium otherwise.',
+  remediation:
+    'Pin the algorithm per key in the verifier (never take `alg` from the token) and never pass a public key to an HMAC ' +
+    'verify. Treat every session a confirmed forgery was accepted for as compromised; the public key needs no rotation, ' +
+    'the verifier does.',
+  scope: 'detection',
+  run,
+};

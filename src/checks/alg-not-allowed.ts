@@ -1,0 +1,92 @@
+// `alg` outside the issuer's allow-list, or an alg that cannot belong to the key its kid names (ES256 naming
+// an RSA key). HMAC naming an asymmetric key is alg-confusion's and unsigned tokens are alg-none's: not here.
+import { SUPPORTED_ALGS } from '../jwt/verify.js';
+import type { Policy } from '../policy/policy.js';
+import type { Check, Row } from './check.js';
+import { severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
+
+// Which key types an alg can be used with (mirrors keyFitsAlg in src/jwt/verify.ts).
+const FITS = `CASE
+  WHEN t.alg IN ('HS256', 'HS384', 'HS512') THEN k.kty = 'oct'
+  WHEN t.alg IN ('RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512') THEN k.kty = 'RSA'
+  WHEN t.alg = 'ES256' THEN k.kty = 'EC' AND k.crv = 'P-256'
+  WHEN t.alg = 'ES384' THEN k.kty = 'EC' AND k.crv = 'P-384'
+  WHEN t.alg = 'ES512' THEN k.kty = 'EC' AND k.crv = 'P-521'
+  WHEN t.alg IN ('EdDSA', 'Ed25519') THEN k.kty = 'OKP' AND k.crv IN ('Ed25519', 'Ed448')
+  ELSE true END`;
+
+// Per token: the list that applies (the issuer's, else '*', else the default) and the key types its kid names.
+const JUDGED = `
+allow AS (SELECT unnest(from_json($allow::VARCHAR, '[{"iss":"VARCHAR","algs":["VARCHAR"]}]'), recursive := true)),
+judged AS (
+  SELECT t.sha256, t.alg,
+    coalesce((SELECT a.algs FROM allow a WHERE a.iss = t.iss), (SELECT a.algs FROM allow a WHERE a.iss = '*'),
+      $default_algs::VARCHAR[]) AS allowed,
+    CASE WHEN EXISTS (SELECT 1 FROM allow a WHERE a.iss = t.iss) THEN 'policy: issuer'
+         WHEN EXISTS (SELECT 1 FROM allow a WHERE a.iss = '*') THEN 'policy: *'
+         ELSE 'default: algorithms the verifier supports' END AS allow_list,
+    (SELECT list(DISTINCT k.kty || coalesce(':' || k.crv, '') ORDER BY 1) FROM keys k WHERE k.kid = t.kid) AS key_types,
+    coalesce((SELECT bool_or(${FITS}) FROM keys k WHERE k.kid = t.kid), true) AS fits,
+    upper(coalesce(t.alg, '')) IN ('HS256', 'HS384', 'HS512')
+      AND EXISTS (SELECT 1 FROM keys k WHERE k.kid = t.kid)
+      AND NOT EXISTS (SELECT 1 FROM keys k WHERE k.kid = t.kid AND k.kty = 'oct') AS hmac_on_asymmetric
+  FROM tokens t
+  WHERE t.decode_ok AND lower(coalesce(t.alg, '')) <> 'none' AND t.sig_len > 0),
+flagged AS (
+  SELECT sha256, allowed, allow_list, key_types, list_filter([
+      CASE WHEN NOT coalesce(list_contains(allowed, alg), false) THEN 'not-in-allow-list' END,
+      CASE WHEN NOT fits THEN 'alg-key-type-mismatch' END], lambda x: x IS NOT NULL) AS reasons
+  FROM judged
+  WHERE NOT hmac_on_asymmetric) -- alg-confusion reports those: not twice`;
+
+const SQL = `WITH ${JUDGED}\n${tokensWithUsage(
+  `t.sha256 IN (SELECT sha256 FROM flagged WHERE len(reasons) > 0)`,
+  `(SELECT struct_pack(reasons := f.reasons, allowed := f.allowed, allow_list := f.allow_list, key_types := f.key_types)
+     FROM flagged f WHERE f.sha256 = t.sha256) AS judged`,
+)}`;
+
+function params(policy: Policy) {
+  const allow = Object.entries(policy.allowed_algorithms).map(([iss, algs]) => ({ iss, algs }));
+  return { allow: JSON.stringify(allow), default_algs: JSON.stringify([...SUPPORTED_ALGS]) };
+}
+
+function toFinding(row: Row) {
+  const j = row.judged as { reasons: string[]; allowed: string[]; allow_list: string; key_types: string[] | null };
+  // A genuine signature under a disallowed alg is drift; an unverifiable one the server accepted is a forgery that worked.
+  const severity =
+    row.sig_status === 'valid'
+      ? severityByAcceptance(row, { accepted: 'medium', unknown: 'medium', unused: 'low', rejected: 'low' })
+      : severityByAcceptance(row, { accepted: 'critical', unknown: 'high', unused: 'medium', rejected: 'low' });
+  const title = j.reasons.includes('alg-key-type-mismatch')
+    ? `alg ${String(row.alg)} does not fit the key type its kid names (${(j.key_types ?? []).join(', ')})`
+    : `alg ${row.alg === null ? '(missing or not a string)' : String(row.alg)} is not allowed for this issuer`;
+  const evidence = {
+    alg: row.alg,
+    iss: row.iss,
+    reasons: j.reasons,
+    allow_list: j.allow_list,
+    allowed_algorithms: j.allowed,
+    named_key_types: j.key_types ?? [],
+    sig_status: row.sig_status,
+    sig_detail: row.sig_detail,
+  };
+  return tokenDraft(row, severity, evidence, title);
+}
+
+export const algNotAllowed: Check = {
+  id: 'alg-not-allowed',
+  title: 'Algorithm not allowed',
+  description:
+    "A signed token whose `alg` is outside the issuer's allow-list (policy allowed_algorithms: issuer → algs, '*' for the " +
+    'rest; with no list, the algorithms the verifier supports), or whose alg cannot belong to the key type its kid names ' +
+    '(ES256 naming an RSA key). HMAC naming an asymmetric key is left to alg-confusion, alg none to alg-none. When the ' +
+    'signature did not verify: critical if accepted, high if the outcome is unknown, medium if only captured, low if ' +
+    'rejected. A genuine signature under a disallowed alg (issuer drift): medium if accepted, low otherwise.',
+  remediation:
+    'Pin the allowed algorithms per issuer and per key in the verifier instead of trusting the header. If an issuer ' +
+    'legitimately moved to a new alg, update the policy; if the signature did not verify and was accepted, revoke the sessions.',
+  scope: 'detection',
+  sql: SQL,
+  params,
+  toFinding,
+};

@@ -1,0 +1,71 @@
+import type { Check, Row } from './check.js';
+import { severityByAcceptance, tokenDraft } from './token-usage.js';
+import { TOKEN_COLUMNS, USES_CTE, useColumns } from './token-uses.js';
+
+// Identifiers compare exactly except for trailing slashes ("https://api.example/" is "https://api.example"):
+// no prefix or substring matching, which would let "https://api.example.evil" pass for "https://api.example".
+// A use is judged against the event's `aud` (the API it targeted), else against policy trusted_audiences.
+// A token without `aud` is not judged: nothing in it names another audience.
+const SQL = `
+WITH ${USES_CTE},
+norm AS (
+  SELECT list_transform(CAST($audiences::JSON AS VARCHAR[]), x -> rtrim(x, '/')) AS auds,
+         list_transform(CAST($issuers::JSON AS VARCHAR[]), x -> rtrim(x, '/')) AS issuers),
+toks AS (
+  SELECT t.*, list_transform(t.aud, x -> rtrim(x, '/')) AS naud,
+    len(n.issuers) > 0 AND (t.iss IS NULL OR NOT list_contains(n.issuers, rtrim(t.iss, '/'))) AS untrusted_iss
+  FROM tokens t, norm n WHERE t.decode_ok),
+judged AS (
+  SELECT u.*, CASE
+      WHEN len(coalesce(t.naud, [])) = 0 THEN false
+      WHEN u.aud IS NOT NULL THEN NOT list_contains(t.naud, rtrim(u.aud, '/'))
+      WHEN len(n.auds) > 0 THEN NOT list_has_any(t.naud, n.auds)
+      ELSE false END AS aud_miss
+  FROM uses u JOIN toks t ON t.sha256 = u.used_sha, norm n)
+SELECT ${TOKEN_COLUMNS}, t.aud AS token_aud, t.untrusted_iss, ${useColumns('u')},
+  count(u.ts) FILTER (WHERE u.aud_miss) AS aud_misses,
+  list(DISTINCT coalesce(u.aud, '(no aud in event)')) FILTER (WHERE u.aud_miss)[1:10] AS used_against
+FROM toks t JOIN token_kinds k ON k.sha256 = t.sha256
+LEFT JOIN judged u ON u.used_sha = t.sha256 AND (u.aud_miss OR t.untrusted_iss)
+WHERE t.untrusted_iss OR u.aud_miss
+GROUP BY ALL ORDER BY t.sha256`;
+
+function evidence(row: Row, trusted: string[]): Record<string, unknown> {
+  const audMiss = Number(row.aud_misses) > 0;
+  return {
+    reasons: [...(audMiss ? ['audience'] : []), ...(row.untrusted_iss ? ['issuer'] : [])],
+    token_aud: row.token_aud,
+    used_against: audMiss ? row.used_against : undefined,
+    uses_outside_audience: audMiss ? Number(row.aud_misses) : undefined,
+    iss: row.iss,
+    trusted_issuers: row.untrusted_iss ? trusted : undefined,
+    sig_status: row.sig_status,
+    ips: row.ips ?? [],
+  };
+}
+
+export const audienceMismatch: Check = {
+  id: 'audience-mismatch',
+  title: 'Token used outside its audience, or from an untrusted issuer',
+  description:
+    'A token whose `aud` (string or array) does not name the API the event says it was used against (event `aud`; ' +
+    'without one, policy trusted_audiences when set), or whose issuer is not in policy trusted_issuers (when that list is ' +
+    'set). Trailing slashes are ignored, nothing else: no prefix matching. Tokens without `aud` are not judged. High ' +
+    'when such a use was accepted (the API does not check aud/iss: tokens for one service open another); medium when ' +
+    'the outcome was not recorded; low when every such use was rejected; info for an untrusted issuer\'s token only captured.',
+  remediation:
+    'Make each API require its own identifier in `aud` and accept only its configured issuers; give each API its own ' +
+    'audience. Review what an accepted token reached at the API it was not meant for.',
+  scope: 'detection',
+  sql: SQL,
+  params: (policy) => ({
+    audiences: JSON.stringify(policy.trusted_audiences),
+    issuers: JSON.stringify(policy.trusted_issuers),
+  }),
+  toFinding: (row, policy) =>
+    tokenDraft(
+      row,
+      severityByAcceptance(row, { accepted: 'high', unknown: 'medium', rejected: 'low', unused: 'info' }),
+      evidence(row, policy.trusted_issuers),
+    ),
+};

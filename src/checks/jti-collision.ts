@@ -1,0 +1,76 @@
+import type { Severity } from '../findings/finding.js';
+import type { Check, FindingDraft, Row } from './check.js';
+import { USES_CTE } from './token-uses.js';
+
+// A jti is unique within one issuer's id space, so tokens are grouped by (iss, jti): two issuers may both mint
+// "abc". Tokens are distinct by sha256, so a token captured twice is one token. Contents compare as the claims'
+// top-level key/value pairs in key order: the same claims re-signed (another key, another encoding) are not a
+// collision; different subjects, times or scopes under one jti are.
+const SQL = `
+WITH ${USES_CTE},
+usage AS (
+  SELECT used_sha, count(*) AS uses, count(*) FILTER (WHERE outcome = 'success') AS accepted,
+    count(*) FILTER (WHERE outcome IS NULL OR outcome NOT IN ('success', 'failure')) AS unknown_outcome
+  FROM uses GROUP BY used_sha),
+seen AS (
+  SELECT sha256, min(ts) AS ts, max(ts) AS last FROM (
+    SELECT token_sha AS sha256, ts FROM events WHERE token_sha IS NOT NULL
+    UNION ALL SELECT token_sha, captured_at FROM captures) GROUP BY sha256),
+toks AS (
+  SELECT t.sha256, t.fingerprint, t.iss, t.jti, t.sub, t.kid, t.sig_status, s.ts AS seen, s.last,
+    coalesce(a.uses, 0) AS uses, coalesce(a.accepted, 0) AS accepted, coalesce(a.unknown_outcome, 0) AS unknown_outcome,
+    list_sort(map_entries(TRY_CAST(t.claims AS MAP(VARCHAR, JSON))))::VARCHAR AS content
+  FROM tokens t LEFT JOIN usage a ON a.used_sha = t.sha256 LEFT JOIN seen s ON s.sha256 = t.sha256
+  WHERE t.decode_ok AND t.jti IS NOT NULL)
+SELECT coalesce(iss, '') AS iss_key, iss, jti, count(*) AS tokens, count(DISTINCT coalesce(sub, '')) AS subjects,
+  min(sub) AS any_sub, count(*) FILTER (WHERE sig_status = 'valid') AS valid,
+  sum(accepted) FILTER (WHERE sig_status <> 'valid') AS accepted_altered,
+  sum(unknown_outcome) FILTER (WHERE sig_status <> 'valid') AS unknown_altered,
+  iso(min(seen)) AS first_seen, iso(max(last)) AS last_seen,
+  list({'token': fingerprint, 'sub': sub, 'kid': kid, 'sig_status': sig_status, 'first_seen': iso(seen),
+        'uses': uses::INTEGER, 'accepted': accepted::INTEGER} ORDER BY seen NULLS LAST, fingerprint)[1:10] AS token_list
+FROM toks GROUP BY ALL HAVING count(DISTINCT content) > 1 ORDER BY iss_key, jti`;
+
+function severity(row: Row): Severity {
+  const valid = Number(row.valid);
+  // The issuer itself minted one id twice: replay caches and jti deny-lists are broken (or its key is abused).
+  if (valid >= 2) return Number(row.subjects) > 1 ? 'high' : 'medium';
+  // At most one genuine token: the others are altered copies; judge them by whether the server took them.
+  if (Number(row.accepted_altered) > 0) return 'high';
+  return Number(row.unknown_altered) > 0 ? 'medium' : 'low';
+}
+
+function toFinding(row: Row): FindingDraft {
+  return {
+    key: [row.iss_key as string, row.jti as string],
+    severity: severity(row),
+    jti: row.jti as string,
+    sub: Number(row.subjects) === 1 ? (row.any_sub as string | null) : null,
+    first_seen: (row.first_seen as string | null) ?? null,
+    last_seen: (row.last_seen as string | null) ?? null,
+    evidence: {
+      iss: row.iss,
+      tokens: Number(row.tokens),
+      subjects: Number(row.subjects),
+      validly_signed: Number(row.valid),
+      token_list: row.token_list,
+    },
+  };
+}
+
+export const jtiCollision: Check = {
+  id: 'jti-collision',
+  title: 'One jti on different tokens',
+  description:
+    'Tokens of one issuer sharing a `jti` but differing in content (subject, times, scopes …). The same token seen ' +
+    'twice, the same claims re-signed, and equal jtis from different issuers are not collisions. High when two validly ' +
+    'signed tokens name different subjects (the issuer\'s id space is broken or its key abused), or when an altered copy ' +
+    '(signature not valid) was accepted; medium when two validly signed tokens of one subject share the id, or an ' +
+    'altered copy\'s outcome was not recorded; low when altered copies were only captured or rejected.',
+  remediation:
+    'Find how the second token was made: an altered copy means forgery attempts (see bad-signature); two genuine tokens ' +
+    'mean the issuer\'s jti generator or replay protection is broken. Revoke by session as well as by jti until fixed.',
+  scope: 'detection',
+  sql: SQL,
+  toFinding,
+};

@@ -1,0 +1,61 @@
+// Shared by retired-key and revoked-key: tokens signed by a key (the verifying kid; for tokens whose key material
+// is missing, the kid they name) that has a lifecycle cut-off in its rotation records, with their uses split at it.
+import type { EventRef } from '../findings/finding.js';
+import type { Row } from './check.js';
+
+/**
+ * One row per token whose key has a non-null `cut` (SQL over key_windows `w`, e.g. `w.retired`).
+ * Columns: token facts, `cut_at`, `signed_after` (iat past the cut), usage counts overall and after the cut,
+ * the events after the cut, and the key's lifecycle times.
+ */
+export function lifecycleTokensSql(cut: string): string {
+  const after = `e.ts >= l.cut`;
+  return `
+WITH signed AS (
+  SELECT t.*, CASE WHEN t.sig_status = 'valid' THEN t.sig_kid ELSE t.kid END AS key_kid
+  FROM tokens t WHERE t.decode_ok AND t.sig_status IN ('valid', 'unknown-key')),
+lifecycle AS (
+  SELECT s.*, ${cut} AS cut, w.created, w.activated, w.retired, w.revoked, w.compromised
+  FROM signed s JOIN key_windows w ON w.kid = s.key_kid WHERE ${cut} IS NOT NULL)
+SELECT l.sha256, l.fingerprint AS token, l.jti, l.sub, l.key_kid AS kid, l.alg, l.iss, l.iat, l.sig_status,
+  iso(l.cut) AS cut_at, iso(epoch_ts(l.iat)) AS issued_at, coalesce(epoch_ts(l.iat) >= l.cut, false) AS signed_after,
+  iso(l.created) AS created, iso(l.activated) AS activated, iso(l.retired) AS retired, iso(l.revoked) AS revoked,
+  iso(l.compromised) AS compromised,
+  count(e.line) AS uses,
+  count(e.line) FILTER (WHERE e.outcome = 'success') AS accepted,
+  count(e.line) FILTER (WHERE e.outcome IS NULL OR e.outcome NOT IN ('success', 'failure')) AS unknown_outcome,
+  count(e.line) FILTER (WHERE ${after}) AS uses_after,
+  count(e.line) FILTER (WHERE ${after} AND e.outcome = 'success') AS accepted_after,
+  list(DISTINCT e.ip ORDER BY e.ip) FILTER (WHERE ${after} AND e.outcome = 'success' AND e.ip IS NOT NULL) AS accepted_after_ips,
+  iso(min(e.ts) FILTER (WHERE ${after} AND e.outcome = 'success')) AS first_accepted_after,
+  iso(max(e.ts) FILTER (WHERE ${after} AND e.outcome = 'success')) AS last_accepted_after,
+  coalesce(iso(min(e.ts)), iso(min(c.captured_at))) AS first_seen,
+  coalesce(iso(max(e.ts)), iso(max(c.captured_at))) AS last_seen,
+  coalesce((list({'source': e.source, 'line': e.line, 'ts': iso(e.ts)} ORDER BY e.ts, e.source, e.line)
+    FILTER (WHERE ${after}))[1:20], []) AS events_after
+FROM lifecycle l
+LEFT JOIN token_events e ON e.sha256 = l.sha256
+LEFT JOIN (SELECT token_sha, min(captured_at) AS captured_at FROM captures GROUP BY token_sha) c ON c.token_sha = l.sha256
+GROUP BY ALL ORDER BY l.sha256`;
+}
+
+export const eventsAfter = (row: Row): EventRef[] => (row.events_after as EventRef[]).map((e) => ({ ...e, line: Number(e.line) }));
+
+/** The lifecycle facts every finding of these checks carries. */
+export function lifecycleEvidence(row: Row): Record<string, unknown> {
+  return {
+    key_kid: row.kid,
+    signature_verified: row.sig_status === 'valid',
+    issued_at: row.issued_at,
+    key_created: row.created,
+    key_activated: row.activated,
+    key_retired: row.retired,
+    key_revoked: row.revoked,
+    key_compromised: row.compromised,
+    uses: Number(row.uses),
+    accepted: Number(row.accepted),
+    uses_after_cutoff: Number(row.uses_after),
+    accepted_after_cutoff: Number(row.accepted_after),
+    accepted_after_from_ips: row.accepted_after_ips ?? [],
+  };
+}

@@ -1,0 +1,72 @@
+import type { Severity } from '../findings/finding.js';
+import type { Check, Row } from './check.js';
+import { tokenDraft } from './token-usage.js';
+import { isoOf, TOKEN_COLUMNS, USES_CTE, useColumns } from './token-uses.js';
+
+// Lifetime runs from iat (else nbf, else the first sighting: a lower bound, so "over" stays over) to exp.
+// Only tokens the issuer really minted (signature valid) or the server honoured (an accepted use): a forged
+// token's lifetime is the forger's choice, and the signature checks already report it.
+const SQL = `
+WITH ${USES_CTE},
+seen AS (
+  SELECT sha256, min(ts) AS ts FROM (
+    SELECT token_sha AS sha256, ts FROM events WHERE token_sha IS NOT NULL
+    UNION ALL SELECT token_sha, captured_at FROM captures) GROUP BY sha256),
+judged AS (
+  SELECT t.*, k.kind,
+    CASE k.kind WHEN 'access' THEN $max_access WHEN 'id' THEN $max_id WHEN 'refresh' THEN $max_refresh ELSE $max_other END AS max_s,
+    CASE WHEN t.iat IS NOT NULL THEN 'iat' WHEN t.nbf IS NOT NULL THEN 'nbf' ELSE 'first_seen' END AS basis,
+    s.ts AS sighted, t.exp - coalesce(t.iat, t.nbf, epoch(s.ts)) AS lifetime_s
+  FROM tokens t JOIN token_kinds k ON k.sha256 = t.sha256 LEFT JOIN seen s ON s.sha256 = t.sha256 WHERE t.decode_ok)
+SELECT ${TOKEN_COLUMNS}, t.iat, t.exp, t.max_s, t.basis, t.lifetime_s, t.typ, iso(t.sighted) AS sighted,
+  t.claims->>'token_use' AS token_use, t.claims->>'token_type' AS token_type,
+  ${useColumns('u')}
+FROM judged t JOIN token_kinds k ON k.sha256 = t.sha256 LEFT JOIN uses u ON u.used_sha = t.sha256
+WHERE t.exp IS NULL OR t.lifetime_s > t.max_s
+GROUP BY ALL
+HAVING t.sig_status = 'valid' OR count(*) FILTER (WHERE u.outcome = 'success') > 0
+ORDER BY t.sha256`;
+
+/** No exp, or ten times the limit: a bearer token that is effectively forever. */
+function severity(row: Row): Severity {
+  const extreme = row.exp === null || Number(row.lifetime_s) > 10 * Number(row.max_s);
+  const accepted = Number(row.accepted) > 0;
+  if (extreme) return accepted ? 'high' : 'medium';
+  return accepted ? 'medium' : 'low';
+}
+
+export const lifetimeExcessive: Check = {
+  id: 'lifetime-excessive',
+  title: 'Token lifetime beyond policy',
+  description:
+    'A token whose `exp - iat` exceeds policy max_lifetime_seconds for its kind (access 24 h, id 24 h, refresh 90 days, ' +
+    'other 24 h; kind from typ at+jwt, token_use or token_type), or that has no `exp` at all. Only tokens with a valid ' +
+    'signature or an accepted use: a forgery\'s lifetime is the forger\'s choice. High when a token without exp or over ten ' +
+    'times the limit was accepted; medium when such a token was only minted, or a token over the limit was accepted; ' +
+    'low when a token over the limit was never seen accepted.',
+  remediation:
+    'Shorten the lifetime configured for this client and token kind on the issuer (access tokens minutes, refresh tokens ' +
+    'days with rotation), always set `exp`, and revoke the long-lived tokens already issued.',
+  scope: 'detection',
+  sql: SQL,
+  params: (policy) => ({
+    max_access: policy.max_lifetime_seconds.access,
+    max_id: policy.max_lifetime_seconds.id,
+    max_refresh: policy.max_lifetime_seconds.refresh,
+    max_other: policy.max_lifetime_seconds.other,
+  }),
+  toFinding: (row) => ({
+    ...tokenDraft(row, severity(row), {
+      kind: row.kind,
+      kind_from: { typ: row.typ, token_use: row.token_use ?? undefined, token_type: row.token_type ?? undefined },
+      iat: isoOf(row.iat),
+      exp: isoOf(row.exp),
+      no_exp: row.exp === null,
+      lifetime_seconds: row.lifetime_s === null ? null : Math.round(Number(row.lifetime_s)),
+      lifetime_from: row.basis,
+      max_lifetime_seconds: Number(row.max_s),
+      sig_status: row.sig_status,
+    }),
+    first_seen: (row.first_seen ?? row.sighted) as string | null,
+  }),
+};

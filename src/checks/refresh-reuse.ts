@@ -1,0 +1,88 @@
+import type { Severity } from '../findings/finding.js';
+import type { Check, FindingDraft, Row } from './check.js';
+import { PARENT_TOKENS_CTE } from './token-uses.js';
+import { eventRefsSql } from './views.js';
+
+// The exchanged token is `parent_jti`; a refresh event without one names the presented token by `token`. Logs
+// differ on what `token` holds beside a parent_jti: the NEW token (DESIGN.md) or the presented one (its jti is the
+// parent's). One exchange logged twice (two sources, a duplicated line) is one exchange: it is identified by the
+// new token it produced, else by its time and IP.
+const SQL = `
+WITH ${PARENT_TOKENS_CTE},
+refreshes AS (
+  SELECT e.*, coalesce(e.parent_jti, e.token_sha) AS exchanged,
+    CASE WHEN e.parent_jti IS NOT NULL THEN 'jti' ELSE 'token' END AS named_by,
+    CASE WHEN e.parent_jti IS NOT NULL AND t.jti IS DISTINCT FROM e.parent_jti THEN e.token_sha END AS product,
+    coalesce(product, iso(e.ts) || '|' || coalesce(e.ip, '')) AS exchange_id
+  FROM events_src e LEFT JOIN tokens t ON t.sha256 = e.token_sha
+  WHERE e.event = 'refresh' AND coalesce(e.parent_jti, e.token_sha) IS NOT NULL),
+exchanges AS (
+  SELECT exchanged, named_by, exchange_id, min(ts) AS ts, arg_min(ip, ts) AS ip, arg_min(ua, ts) AS ua,
+    arg_min(client_id, ts) AS client_id, arg_min(country, ts) AS country, arg_min(sub, ts) AS sub,
+    CASE WHEN bool_or(outcome = 'success') THEN 'success' WHEN bool_or(outcome = 'failure') THEN 'failure' END AS outcome,
+    left(any_value(product), 12) AS new_token,
+    ${eventRefsSql('r')} AS events
+  FROM refreshes r GROUP BY exchanged, named_by, exchange_id)
+SELECT x.exchanged, x.named_by, t.fingerprint AS token, coalesce(t.jti, CASE WHEN x.named_by = 'jti' THEN x.exchanged END) AS jti,
+  coalesce(t.sub, min(x.sub)) AS sub, t.kid, count(*) AS exchanges,
+  count(*) FILTER (WHERE x.outcome = 'success') AS granted, count(*) FILTER (WHERE x.outcome IS NULL) AS unknown_outcome,
+  count(DISTINCT x.ip) AS ips, count(DISTINCT x.ua) AS uas, epoch(max(x.ts)) - epoch(min(x.ts)) AS span_s,
+  iso(min(x.ts)) AS first_seen, iso(max(x.ts)) AS last_seen,
+  list({'ts': iso(x.ts), 'outcome': x.outcome, 'ip': x.ip, 'country': x.country, 'ua': x.ua, 'client_id': x.client_id,
+        'new_token': x.new_token} ORDER BY x.ts, x.exchange_id)[1:10] AS exchange_list,
+  flatten(list(x.events ORDER BY x.ts))[1:20] AS events
+FROM exchanges x
+LEFT JOIN parent_tokens p ON x.named_by = 'jti' AND p.jti = x.exchanged
+LEFT JOIN tokens t ON t.sha256 = CASE WHEN x.named_by = 'jti' THEN p.sha256 ELSE x.exchanged END
+GROUP BY x.exchanged, x.named_by, t.fingerprint, t.jti, t.sub, t.kid HAVING count(*) > 1 ORDER BY x.named_by, x.exchanged`;
+
+function severity(row: Row, leeway: number): Severity {
+  // One client retrying within seconds (same IP and user agent): a network retry or two tabs racing.
+  if (Number(row.ips) <= 1 && Number(row.uas) <= 1 && Number(row.span_s) <= leeway) return 'low';
+  const granted = Number(row.granted);
+  if (granted >= 2) return 'critical';
+  if (granted + Number(row.unknown_outcome) >= 2) return 'high';
+  return granted === 1 ? 'medium' : 'low';
+}
+
+function toFinding(row: Row, leeway: number): FindingDraft {
+  return {
+    key: [row.named_by as string, row.exchanged as string],
+    severity: severity(row, leeway),
+    jti: (row.jti as string | null) ?? null,
+    sub: (row.sub as string | null) ?? null,
+    kid: (row.kid as string | null) ?? null,
+    token: (row.token as string | null) ?? (row.named_by === 'token' ? String(row.exchanged).slice(0, 12) : null),
+    first_seen: row.first_seen as string,
+    last_seen: row.last_seen as string,
+    events: (row.events as { source: string; line: number; ts: string }[]).map((e) => ({ ...e, line: Number(e.line) })),
+    evidence: {
+      exchanges: Number(row.exchanges),
+      granted: Number(row.granted),
+      outcome_unknown: Number(row.unknown_outcome),
+      distinct_ips: Number(row.ips),
+      distinct_user_agents: Number(row.uas),
+      seconds_between_first_and_last: Math.round(Number(row.span_s)),
+      exchange_list: row.exchange_list,
+    },
+  };
+}
+
+export const refreshReuse: Check = {
+  id: 'refresh-reuse',
+  title: 'Refresh token exchanged more than once',
+  description:
+    'One refresh token (the `parent_jti` of refresh events, or the token a refresh event presents when it names no ' +
+    'parent) exchanged in more than one refresh: a copy of it is in a second pair of hands. The same exchange logged ' +
+    'twice counts once; a chain where each token is exchanged once never fires. Critical when two or more exchanges ' +
+    'were granted (two token families now live); high when a second grant cannot be ruled out (outcome not recorded); ' +
+    'medium when only one exchange was granted and the reuse refused (the token leaked, reuse detection worked); low ' +
+    'when every exchange was refused, or when one client (same IP and user agent) retried within the clock-skew leeway.',
+  remediation:
+    'Revoke the whole token family (every refresh and access token descended from this refresh token, i.e. the session) ' +
+    'and require a new login; turn on refresh-token rotation with reuse detection. Find where the copy came from ' +
+    '(compare the exchanges\' IPs and user agents).',
+  scope: 'detection',
+  sql: SQL,
+  toFinding: (row, policy) => toFinding(row, policy.clock_skew_seconds),
+};

@@ -1,0 +1,48 @@
+// A key with a `revoked` or `compromised` rotation record that signed a token after that time (by iat) or with which
+// a token was accepted after it. Whoever holds a compromised key can mint any token, so acceptance is critical.
+import type { Check, FindingDraft, Row } from './check.js';
+import { eventsAfter, lifecycleEvidence, lifecycleTokensSql } from './key-lifecycle.js';
+import { severityByAcceptance } from './token-usage.js';
+
+// No clock-skew leeway: a revocation is a security event, a token minted seconds after it is still suspect.
+const SQL = `WITH base AS (${lifecycleTokensSql('least(w.revoked, w.compromised)')})
+SELECT * FROM base WHERE signed_after OR accepted_after > 0`;
+
+function toFinding(row: Row): FindingDraft {
+  const severity =
+    Number(row.accepted_after) > 0
+      ? 'critical'
+      : severityByAcceptance(row, { accepted: 'critical', unknown: 'high', unused: 'medium', rejected: 'low' });
+  const kid = row.kid as string;
+  const what = row.compromised !== null && row.compromised === row.cut_at ? 'compromised' : 'revoked';
+  const title = row.signed_after ? `Token signed by key ${kid} after it was ${what}` : `Token accepted with ${what} key ${kid}`;
+  return {
+    key: [row.sha256 as string],
+    severity,
+    title,
+    jti: (row.jti as string | null) ?? null,
+    sub: (row.sub as string | null) ?? null,
+    kid,
+    token: row.token as string,
+    first_seen: (row.first_seen as string | null) ?? null,
+    last_seen: (row.last_seen as string | null) ?? null,
+    events: eventsAfter(row),
+    evidence: { ...lifecycleEvidence(row), key_state: what, key_unusable_since: row.cut_at, signed_after_revocation: Boolean(row.signed_after) },
+  };
+}
+
+export const revokedKey: Check = {
+  id: 'revoked-key',
+  title: 'Revoked or compromised key used',
+  description:
+    'From the rotation records: a token signed by a key at or after its `revoked` / `compromised` record (by iat), or ' +
+    'accepted (outcome success) with such a key at or after that time, whenever it was issued. Critical when accepted ' +
+    'after the revocation; otherwise high when the outcome is unknown, medium when only captured, low when rejected. ' +
+    'Tokens signed and used before the revocation do not fire.',
+  remediation:
+    'Remove the key from every verifier now, revoke every session established with a token it signed after the ' +
+    'revocation, and review what those sessions accessed; a compromised key means every such token may be forged.',
+  scope: 'detection',
+  sql: SQL,
+  toFinding,
+};

@@ -1,0 +1,75 @@
+import type { Check } from './check.js';
+import { tokenDraft } from './token-usage.js';
+import { byOutcome, TOKEN_COLUMNS, USES_CTE, useColumns } from './token-uses.js';
+
+// A revocation names what it ends by its most specific identifier: a revocations row jti > sid > sub; a `revoke`
+// event the token it carries (jti, else its sha) > sid > sub; a `logout` ends its session (sid, from the event or
+// the token) > jti > token, and never a whole subject (logging out on one device leaves the others signed in).
+// A subject-wide revocation ends the tokens minted before it, not the ones of a later, fresh login.
+// Rejected reuse after a mere logout (a stale tab) is routine and raises nothing; after an explicit revocation it
+// is kept at info: someone still holds a credential that was revoked for a reason.
+const SQL = `
+WITH ${USES_CTE},
+revs AS (
+  SELECT ts, CASE WHEN jti IS NOT NULL THEN 'jti' WHEN sid IS NOT NULL THEN 'sid' ELSE 'sub' END AS scope,
+    coalesce(jti, sid, sub) AS value, reason, 'revocations' AS origin
+  FROM revocations WHERE coalesce(jti, sid, sub) IS NOT NULL
+  UNION ALL
+  SELECT e.ts, CASE WHEN coalesce(e.jti, t.jti) IS NOT NULL THEN 'jti' WHEN e.token_sha IS NOT NULL THEN 'sha'
+      WHEN e.sid IS NOT NULL THEN 'sid' ELSE 'sub' END,
+    coalesce(e.jti, t.jti, e.token_sha, e.sid, e.sub), e.reason, 'revoke event'
+  FROM events e LEFT JOIN tokens t ON t.sha256 = e.token_sha
+  WHERE e.event = 'revoke' AND coalesce(e.outcome, 'success') = 'success' AND coalesce(e.jti, t.jti, e.token_sha, e.sid, e.sub) IS NOT NULL
+  UNION ALL
+  SELECT e.ts, CASE WHEN coalesce(e.sid, t.claims->>'sid') IS NOT NULL THEN 'sid' WHEN coalesce(e.jti, t.jti) IS NOT NULL THEN 'jti' ELSE 'sha' END,
+    coalesce(e.sid, t.claims->>'sid', e.jti, t.jti, e.token_sha), e.reason, 'logout event'
+  FROM events e LEFT JOIN tokens t ON t.sha256 = e.token_sha
+  WHERE e.event = 'logout' AND coalesce(e.outcome, 'success') = 'success' AND coalesce(e.sid, t.claims->>'sid', e.jti, t.jti, e.token_sha) IS NOT NULL),
+use_keys AS (
+  SELECT u.source, u.line, u.ts, u.outcome, u.ip, u.used_sha, t.iat, k.scope, k.value
+  FROM uses u JOIN tokens t ON t.sha256 = u.used_sha,
+  LATERAL (VALUES ('jti', coalesce(t.jti, u.jti)), ('sha', t.sha256), ('sid', coalesce(t.claims->>'sid', u.sid)),
+                  ('sub', coalesce(t.sub, u.sub))) k(scope, value)
+  WHERE k.value IS NOT NULL),
+hits AS (
+  SELECT u.source, u.line, u.ts, u.outcome, u.ip, u.used_sha, min(r.ts) AS revoked_at,
+    bool_or(r.origin <> 'logout event') AS explicit,
+    list(DISTINCT {'scope': r.scope, 'value': CASE WHEN r.scope = 'sha' THEN left(r.value, 12) ELSE r.value END, 'at': iso(r.ts), 'reason': r.reason, 'from': r.origin}) AS revs
+  FROM use_keys u JOIN revs r ON r.scope = u.scope AND r.value = u.value
+  WHERE epoch(u.ts) > epoch(r.ts) + $leeway AND (u.scope <> 'sub' OR u.iat IS NULL OR u.iat < epoch(r.ts))
+  GROUP BY ALL)
+SELECT ${TOKEN_COLUMNS}, ${useColumns('u')}, iso(min(u.revoked_at)) AS revoked_at, bool_or(u.explicit) AS explicit,
+  epoch(min(u.ts)) - epoch(min(u.revoked_at)) AS first_after_s,
+  list_distinct(flatten(list(u.revs)))[1:5] AS revocations
+FROM hits u JOIN tokens t ON t.sha256 = u.used_sha JOIN token_kinds k ON k.sha256 = t.sha256
+GROUP BY ALL HAVING bool_or(u.explicit) OR count(*) FILTER (WHERE u.outcome IS DISTINCT FROM 'failure') > 0
+ORDER BY t.sha256`;
+
+export const revokedUse: Check = {
+  id: 'revoked-use',
+  title: 'Token used after it was revoked or logged out',
+  description:
+    'A token presented after its jti, session (sid) or subject was revoked (the revocations input, or a successful ' +
+    '`revoke` event) or its session logged out (a successful `logout` event), later than the clock-skew leeway. A use ' +
+    'before the revocation does not count, nor a token minted after a subject-wide revocation (a fresh login). Critical ' +
+    'when a later use was accepted (revocation is not enforced); medium when the outcome was not recorded; info when ' +
+    'every later use was rejected after an explicit revocation (the server worked, but someone still holds the revoked ' +
+    'credential); no finding when the server rejected a token whose session had merely logged out (a stale tab).',
+  remediation:
+    'Make the APIs check revocation (introspection, a deny-list by jti/sid, or short-lived access tokens bound to the ' +
+    'session) and purge gateway caches on revoke. For an accepted use, review what the token reached after the revocation.',
+  scope: 'detection',
+  sql: SQL,
+  params: (policy) => ({ leeway: policy.clock_skew_seconds }),
+  toFinding: (row) =>
+    tokenDraft(row, byOutcome(row, { accepted: 'critical', unknown: 'medium', rejected: 'info' }), {
+      revoked_at: row.revoked_at,
+      explicit_revocation: row.explicit === true,
+      revocations: row.revocations,
+      first_use_after: row.first_seen,
+      last_use_after: row.last_seen,
+      seconds_after_revocation: Math.round(Number(row.first_after_s)),
+      kind: row.kind,
+      ips: row.ips ?? [],
+    }),
+};

@@ -1,0 +1,80 @@
+import type { Check, FindingDraft, Row } from './check.js';
+import { byOutcome } from './token-uses.js';
+import { eventRefsSql } from './views.js';
+
+// policy.min_app_version is one version ("4.9.2": every app) or a comma-separated list of named minimums
+// ("ios-5.4.0, android-5.4.0"): an app version "<name>-<x.y.z>" is held to the rule of its name, else to the
+// unnamed rule, else not judged. Versions compare numerically part by part (4.10.0 > 4.9.2, 5.4 = 5.4.0), never as
+// strings; a pre-release ("5.4.0-beta") is older than its release. Both sides are parsed by the same expression.
+const RE = `'^(.*?)[-_/@ ]*[vV]?([0-9]+(?:\\.[0-9]+)*)(.*)$'`;
+const parsed = (col: string): string => `regexp_extract(${col}, ${RE}, ['name', 'num', 'rest'])`;
+const versionKey = (p: string): string =>
+  `list_concat(list_concat(list_transform(string_split(${p}.num, '.'), x -> TRY_CAST(x AS BIGINT)), [0, 0, 0, 0, 0, 0])[1:6],
+    [CASE WHEN regexp_matches(${p}.rest, '^-[0-9A-Za-z]') THEN 0 ELSE 1 END])`;
+
+const SQL = `
+WITH rule_list AS (
+  SELECT trim(x) AS rule, lower(p.name) AS name, ${versionKey('p')} AS v
+  FROM (SELECT x, ${parsed('trim(x)')} AS p FROM unnest(string_split($min::VARCHAR, ',')) AS r(x))
+  WHERE p.num <> ''),
+rules AS (SELECT name, arg_max(rule, v) AS rule, max(v) AS v FROM rule_list GROUP BY name),
+apps AS (
+  SELECT e.*, lower(p.name) AS name, ${versionKey('p')} AS v
+  FROM (SELECT *, ${parsed('app_version')} AS p FROM events_src
+        WHERE app_version IS NOT NULL AND coalesce(event, 'use') IN ('use', 'refresh')) e
+  WHERE p.num <> ''),
+judged AS (
+  SELECT a.*, coalesce(named.rule, plain.rule) AS rule
+  FROM apps a LEFT JOIN rules named ON named.name <> '' AND named.name = a.name
+  LEFT JOIN rules plain ON plain.name = ''
+  WHERE a.v < coalesce(named.v, plain.v) AND list_bool_and(list_transform(a.v, x -> x IS NOT NULL)))
+SELECT client_id, app_version, any_value(rule) AS rule, count(*) AS uses,
+  count(*) FILTER (WHERE event = 'refresh') AS refreshes,
+  count(*) FILTER (WHERE outcome = 'success') AS accepted,
+  count(*) FILTER (WHERE outcome IS NULL OR outcome NOT IN ('success', 'failure')) AS unknown_outcome,
+  count(DISTINCT sub) AS subjects, min(sub) AS any_sub, list(DISTINCT sub ORDER BY sub)[1:20] AS sample_subjects,
+  count(DISTINCT ip) AS ips, iso(min(ts)) AS first_seen, iso(max(ts)) AS last_seen, ${eventRefsSql('j')} AS events
+FROM judged j GROUP BY client_id, app_version ORDER BY client_id NULLS FIRST, app_version`;
+
+function toFinding(row: Row): FindingDraft {
+  const one = Number(row.subjects) === 1;
+  return {
+    key: [row.client_id as string | null, row.app_version as string],
+    severity: byOutcome(row, { accepted: 'medium', unknown: 'low', rejected: 'info' }),
+    title: `Stale client ${String(row.app_version)} (older than ${String(row.rule)})`,
+    sub: one ? (row.any_sub as string) : null,
+    first_seen: row.first_seen as string,
+    last_seen: row.last_seen as string,
+    events: (row.events as { source: string; line: number; ts: string }[]).map((e) => ({ ...e, line: Number(e.line) })),
+    evidence: {
+      app_version: row.app_version,
+      client_id: row.client_id,
+      minimum: row.rule,
+      uses: Number(row.uses),
+      refreshes: Number(row.refreshes),
+      accepted: Number(row.accepted),
+      outcome_unknown: Number(row.unknown_outcome),
+      subjects: Number(row.subjects),
+      sample_subjects: row.sample_subjects,
+      distinct_ips: Number(row.ips),
+    },
+  };
+}
+
+export const staleClient: Check = {
+  id: 'stale-client',
+  title: 'Refresh or use from an app version older than policy allows',
+  description:
+    'Use and refresh events whose `app_version` is older than policy min_app_version (a version, or a comma-separated ' +
+    'list of per-app minimums such as "ios-5.4.0, android-5.4.0"; null, the default, turns the check off). Versions ' +
+    'compare numerically (4.10.0 is newer than 4.9.2). One finding per client and app version. Medium when the server ' +
+    'accepted such a client (the minimum is not enforced); low when the outcome was not recorded; info when every ' +
+    'request was refused.',
+  remediation:
+    'Enforce the minimum version at the token endpoint (refuse refresh from old builds, force an upgrade) and check what ' +
+    'the old build is missing (fixed token storage or pinning bugs); revoke the sessions of builds with known flaws.',
+  scope: 'detection',
+  sql: SQL,
+  params: (policy) => ({ min: policy.min_app_version }),
+  toFinding,
+};

@@ -1,0 +1,79 @@
+import type { Check, FindingDraft, Row } from './check.js';
+import { KEY_TOKENS_SQL } from './key-audit.js';
+
+/**
+ * Curves fit for JWS signatures. secp256k1 (ES256K, RFC 8812) is not weak — about 128-bit security like P-256 — so
+ * it is accepted. The key parser admits only these plus X25519/X448, which are key-agreement curves: such a key
+ * cannot sign at all, so one offered for signatures (use not `enc`) is a misconfigured registry entry.
+ * Other curves (brainpool, P-192 …) never reach the store: ingest rejects them as unsupported-crv.
+ */
+const SIGNATURE_CURVES = ['P-256', 'P-384', 'P-521', 'secp256k1', 'Ed25519', 'Ed448'];
+
+// The thumbprint of an `oct` key is a hash of the secret itself: with a short secret it is a brute-force oracle,
+// so it is left out along with `k` — also from the finding key (finding ids are hashes of it): a secret is named by
+// its source file and position instead. Only the bit length of a secret is ever reported.
+const SQL = `
+WITH used AS (${KEY_TOKENS_SQL})
+SELECT k.kid, CASE WHEN k.is_secret THEN NULL ELSE k.thumbprint END AS thumbprint,
+  CASE WHEN k.is_secret THEN s.sha256 || '#' || k.idx ELSE k.thumbprint END AS material,
+  k.kty, k.alg, k.use, k.crv, k.bits, s.path AS source,
+  CASE WHEN k.kty = 'RSA' THEN 'rsa-modulus-too-short' WHEN k.kty = 'oct' THEN 'hmac-secret-too-short'
+       ELSE 'curve-not-for-signatures' END AS weakness,
+  CASE WHEN k.kty = 'RSA' THEN $min_rsa_bits WHEN k.kty = 'oct' THEN $min_hmac_bits END AS min_bits,
+  coalesce(u.verified, 0) AS tokens_verified, coalesce(u.short_rsa, 0) AS tokens_by_kid_unverifiable,
+  coalesce(u.accepted_uses, 0) AS accepted_uses, iso(u.first_used) AS first_seen, iso(u.last_used) AS last_seen
+FROM keys k JOIN sources s ON s.id = k.source_id LEFT JOIN used u ON u.kid = k.kid
+WHERE (k.kty = 'RSA' AND k.bits < $min_rsa_bits)
+   OR (k.kty = 'oct' AND k.bits < $min_hmac_bits)
+   OR (k.kty IN ('EC', 'OKP') AND NOT list_contains($curves::VARCHAR[], k.crv) AND coalesce(k.use, 'sig') <> 'enc')
+ORDER BY k.kid, k.thumbprint`;
+
+function toFinding(row: Row): FindingDraft {
+  const verified = Number(row.tokens_verified);
+  const byKid = Number(row.tokens_by_kid_unverifiable);
+  return {
+    key: [row.kid as string, row.material as string],
+    severity: verified + byKid > 0 ? 'high' : 'medium',
+    kid: row.kid as string,
+    first_seen: (row.first_seen as string | null) ?? null,
+    last_seen: (row.last_seen as string | null) ?? null,
+    evidence: {
+      kid: row.kid,
+      weakness: row.weakness,
+      kty: row.kty,
+      alg: row.alg ?? undefined,
+      crv: row.crv ?? undefined,
+      bits: row.bits === null ? null : Number(row.bits),
+      min_bits: row.min_bits === null ? undefined : Number(row.min_bits),
+      thumbprint: row.thumbprint ?? undefined,
+      source: row.source,
+      tokens_verified: verified,
+      accepted_uses: Number(row.accepted_uses),
+      // jose will not verify with RSA < 2048: such tokens are attributed to the key because they name its kid
+      tokens_by_kid_unverifiable: byKid || undefined,
+      attribution: byKid ? 'tokens naming this kid could not be verified (RSA key too short for jose); counted by kid' : undefined,
+    },
+  };
+}
+
+export const weakKey: Check = {
+  id: 'weak-key',
+  title: 'Weak key in the registry',
+  description:
+    'A registry key too weak to trust: RSA modulus under min_rsa_bits (2048), `oct` HMAC secret under min_hmac_bits (256), ' +
+    'or an EC/OKP key on a curve that cannot sign (X25519/X448 not marked `use: enc`; P-256/384/521, secp256k1, Ed25519 and ' +
+    'Ed448 are fine). High when the key signed tokens in the evidence (verified them, or — for RSA keys too short for jose ' +
+    'to verify — tokens naming its kid), medium when it signed nothing seen. The secret itself is never reported, only its bits.',
+  remediation:
+    'Replace the key: RSA of at least 2048 bits (3072 for long-lived keys), HMAC secrets of at least 256 random bits, or ' +
+    'an Ed25519/P-256 key. Treat tokens it signed as forgeable: an attacker may have factored the modulus or brute-forced the ' +
+    'secret, so revoke the sessions they carry.',
+  scope: 'keys',
+  sql: SQL,
+  params: (policy) => ({
+    min_rsa_bits: policy.min_rsa_bits,
+    min_hmac_bits: policy.min_hmac_bits,
+    curves: JSON.stringify(SIGNATURE_CURVES),
+  }),
+  toFinding,
+};

@@ -1,0 +1,31 @@
+// Trusted networks (VPN egress, corporate proxies): their geo says where the exit node is, not the person, so
+// travel checks leave them out. CIDR matching for IPv4 and IPv6 uses node's BlockList, applied once per
+// distinct IP address, never per event.
+import { BlockList, isIP } from 'node:net';
+import { InputError } from '../errors.js';
+
+/** A matcher for CIDR strings ("10.0.0.0/8", "2001:db8::/32"; a bare address is a /32 or /128). */
+export function networkMatcher(cidrs: readonly string[], where = 'policy impossible_travel.trusted_networks'): (ip: string) => boolean {
+  const list = new BlockList();
+  for (const cidr of cidrs) {
+    const [addr = '', bits] = cidr.trim().split('/');
+    const family = isIP(addr);
+    const max = family === 6 ? 128 : 32;
+    const prefix = bits === undefined ? max : Number(bits);
+    if (!family || !Number.isInteger(prefix) || prefix < 0 || prefix > max) {
+      throw new InputError(`${where}: '${cidr}' is not a CIDR network (e.g. 10.0.0.0/8 or 2001:db8::/32)`);
+    }
+    list.addSubnet(addr, prefix, family === 6 ? 'ipv6' : 'ipv4');
+  }
+  return (ip) => {
+    const family = isIP(ip);
+    return family !== 0 && list.check(ip, family === 6 ? 'ipv6' : 'ipv4');
+  };
+}
+
+/** The addresses among `ips` that fall in any of `cidrs`. */
+export function ipsInNetworks(ips: readonly string[], cidrs: readonly string[]): string[] {
+  if (!cidrs.length) return [];
+  const inside = networkMatcher(cidrs);
+  return ips.filter(inside);
+}
