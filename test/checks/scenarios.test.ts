@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../../src/checks/registry.js';
+import { severityRank } from '../../src/findings/finding.js';
 import { SCENARIO_ROOT, scenarioFindings, scenarioNames } from '../helpers/scenarios.js';
 
 const KEYS = ['check', 'severity', 'token', 'jti', 'sub', 'kid'] as const;
@@ -35,4 +37,16 @@ describe('check scenarios', () => {
       expect({ missing, unexpected }).toEqual({ missing: [], unexpected: [] });
     });
   }
+
+  it('every check fires in some scenario', { timeout: 300_000 }, async () => {
+    const fired = new Set<string>();
+    for (const name of scenarios) for (const f of await scenarioFindings(name)) fired.add(f.check);
+    expect(CHECKS.map((c) => c.id).filter((id) => !fired.has(id))).toEqual([]);
+  });
+
+  it('the clean baseline raises nothing of medium or above', async () => {
+    expect(scenarios).toContain('clean-baseline');
+    const loud = (await scenarioFindings('clean-baseline')).filter((f) => severityRank(f.severity) <= severityRank('medium'));
+    expect(loud.map((f) => `${f.severity} ${f.check} ${f.title} ${JSON.stringify(f.evidence).slice(0, 200)}`)).toEqual([]);
+  });
 });
