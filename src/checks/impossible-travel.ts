@@ -2,7 +2,7 @@
 // great-circle distance over elapsed time. Token level is token theft; subject level (different tokens) is an
 // account used from two places at once. Distances and speeds are computed in DuckDB, not per event in JS.
 import { SEVERITIES, type EventRef, type Severity } from '../findings/finding.js';
-import { haversineSql } from '../geo/distance.js';
+import { boxBoundKmSql, haversineSql } from '../geo/distance.js';
 import { EVENT_GEO, type LocationSource } from '../geo/locations.js';
 import type { Policy } from '../policy/policy.js';
 import { ipsInNetworks } from '../geo/networks.js';
@@ -15,11 +15,8 @@ const REJECTED = (o: string): string => `coalesce(${o} = 'failure', false)`;
 /** The query over any location source: events it cannot place are left out, never guessed at. */
 function travelSql(locations: LocationSource): string {
   return `
-WITH located AS (
-  SELECT p.source, p.line, p.ts, p.outcome, p.token_key, p.sub AS subject, p.jti, p.fingerprint, p.kid, p.via_parent,
-    {'source': p.source, 'line': p.line, 'ts': iso(p.ts), 'event': p.event, 'outcome': p.outcome, 'ip': p.ip,
-     'country': g.country, 'city': g.city, 'lat': g.lat, 'lon': g.lon, 'geo_source': g.geo_source, 'ua': p.ua,
-     'token': p.fingerprint} AS place
+WITH located AS ( -- narrow rows: the window below sorts every located event twice
+  SELECT p.source_id, p.line, p.ts, p.outcome, p.token_key, p.sub AS subject, p.via_parent, g.lat, g.lon
   FROM (${PRESENTATIONS_SQL}) p
   JOIN (${locations.sql}) g ON g.source_id = p.source_id AND g.line = p.line
   WHERE p.event IS DISTINCT FROM 'revoke' -- an admin revoking a token is not where the token is
@@ -30,15 +27,19 @@ keyed AS (
   UNION ALL BY NAME
   SELECT 'subject' AS level, subject AS key, * FROM located WHERE subject IS NOT NULL AND NOT via_parent
 ),
-hops AS ( -- each located event with the one before it of the same token / subject
-  SELECT level, key, jti, subject, kid, fingerprint, token_key, ts, outcome, place AS b,
-    lag(place) OVER w AS a, lag(ts) OVER w AS a_ts, lag(token_key) OVER w AS a_token_key,
-    lag(outcome) OVER w AS a_outcome, lag(fingerprint) OVER w AS a_fingerprint
-  FROM keyed WINDOW w AS (PARTITION BY level, key ORDER BY ts, source, line)
+moving AS ( -- a cheap pass first: a token or subject whose places all fit in a small box cannot travel far
+  SELECT level, key FROM keyed GROUP BY level, key
+  HAVING ${boxBoundKmSql('max(lat) - min(lat)', 'max(lon) - min(lon)')} > $min_km
+),
+hops AS ( -- each located event of a moving token / subject with the one before it
+  SELECT level, key, subject, source_id, line, ts, outcome, token_key, lat, lon,
+    lag(source_id) OVER w AS a_source_id, lag(line) OVER w AS a_line, lag(ts) OVER w AS a_ts,
+    lag(outcome) OVER w AS a_outcome, lag(token_key) OVER w AS a_token_key, lag(lat) OVER w AS a_lat, lag(lon) OVER w AS a_lon
+  FROM keyed SEMI JOIN moving USING (level, key) WINDOW w AS (PARTITION BY level, key ORDER BY ts, source_id, line)
 ),
 measured AS (
-  SELECT *, ${haversineSql('a.lat', 'a.lon', 'b.lat', 'b.lon')} AS km, epoch(ts) - epoch(a_ts) AS seconds
-  FROM hops WHERE a IS NOT NULL
+  SELECT *, ${haversineSql('a_lat', 'a_lon', 'lat', 'lon')} AS km, epoch(ts) - epoch(a_ts) AS seconds
+  FROM hops WHERE a_ts IS NOT NULL
 ),
 fast AS ( -- zero elapsed time over a real distance is infinitely fast; identical places never pass min_km
   SELECT *, CASE -- index into SEVERITIES: critical 0, high 1, medium 2, low 3
@@ -50,21 +51,33 @@ fast AS ( -- zero elapsed time over a real distance is infinitely fast; identica
   WHERE km > $min_km AND (seconds <= 0 OR km / (seconds / 3600.0) > $max_kmh)
     -- one token at both ends is the token-level finding; the subject level is about different tokens
     AND (level = 'token' OR token_key IS NULL OR a_token_key IS DISTINCT FROM token_key)
+),
+places AS ( -- the details, only for the few events at either end of an impossible hop
+  SELECT e.source_id, e.line, {'source': e.source, 'line': e.line, 'ts': iso(e.ts), 'event': e.event, 'outcome': e.outcome,
+    'ip': e.ip, 'country': g.country, 'city': g.city, 'lat': g.lat, 'lon': g.lon, 'geo_source': g.geo_source, 'ua': e.ua,
+    'token': t.fingerprint, 'parent_jti': e.parent_jti} AS place
+  FROM (SELECT a_source_id AS source_id, a_line AS line FROM fast UNION SELECT source_id, line FROM fast) ends
+  JOIN events_src e USING (source_id, line) JOIN (${locations.sql}) g USING (source_id, line)
+  LEFT JOIN tokens t ON t.sha256 = e.token_sha
 )
-SELECT level, key, min(rank) AS rank, count(*) AS hop_count, min(jti) AS jti, min(subject) AS sub, any_value(i.kid) AS kid,
-  coalesce(any_value(i.fingerprints), list_sort(list_distinct(flatten(list([a_fingerprint, fingerprint]))))) AS tokens,
-  iso(min(a_ts)) AS first_seen, iso(max(ts)) AS last_seen,
-  list({'from': a, 'to': b, 'distance_km': round(km, 1), 'elapsed_minutes': round(seconds / 60.0, 1),
-        'speed_kmh': CASE WHEN seconds > 0 THEN round(km / (seconds / 3600.0)) END, 'simultaneous': seconds <= 0}
-       ORDER BY ts, b.line)[1:10] AS hops,
-  list_distinct(flatten(list([{'source': a.source, 'line': a.line, 'ts': a.ts}, {'source': b.source, 'line': b.line, 'ts': b.ts}]))) AS events
-FROM fast LEFT JOIN (${TOKEN_IDS_SQL}) i ON level = 'token' AND i.token_key = fast.key
-GROUP BY level, key ORDER BY level, key`;
+SELECT f.level, f.key, min(f.rank) AS rank, count(*) AS hop_count, min(f.subject) AS sub, any_value(i.kid) AS kid,
+  any_value(i.jti) AS token_jti, any_value(i.token_key) IS NULL AS unstored, coalesce(any_value(i.fingerprints), []) AS tokens,
+  iso(min(f.a_ts)) AS first_seen, iso(max(f.ts)) AS last_seen,
+  list({'from': pa.place, 'to': pb.place, 'distance_km': round(f.km, 1), 'elapsed_minutes': round(f.seconds / 60.0, 1),
+        'speed_kmh': CASE WHEN f.seconds > 0 THEN round(f.km / (f.seconds / 3600.0)) END, 'simultaneous': f.seconds <= 0}
+       ORDER BY f.ts, f.line)[1:10] AS hops,
+  list_distinct(flatten(list([{'source': pa.place.source, 'line': pa.place.line, 'ts': pa.place.ts},
+                              {'source': pb.place.source, 'line': pb.place.line, 'ts': pb.place.ts}]))) AS events
+FROM fast f
+JOIN places pa ON pa.source_id = f.a_source_id AND pa.line = f.a_line
+JOIN places pb ON pb.source_id = f.source_id AND pb.line = f.line
+LEFT JOIN (${TOKEN_IDS_SQL}) i ON f.level = 'token' AND i.token_key = f.key
+GROUP BY f.level, f.key ORDER BY f.level, f.key`;
 }
 
 function toFinding(row: Row, policy: Policy): FindingDraft {
   const token = row.level === 'token';
-  const tokens = (row.tokens as (string | null)[]).filter((t): t is string => t !== null);
+  const tokens = row.tokens as string[];
   const hops: Row[] = (row.hops as Row[]).map((h) => ({ ...h, from: place(h.from as Row), to: place(h.to as Row) }));
   const first = hops[0]!;
   const where = (p: unknown): string => {
@@ -75,7 +88,8 @@ function toFinding(row: Row, policy: Policy): FindingDraft {
     key: [row.level as string, row.key as string],
     severity: SEVERITIES[Number(row.rank)] as Severity,
     title: `Impossible travel: ${token ? 'one token' : `subject ${String(row.key)}`} in ${where(first.from)} and ${where(first.to)} ${String(first.elapsed_minutes)} min apart`,
-    jti: token ? ((row.jti as string | null) ?? null) : null,
+    // a token known only from logs (jti, parent_jti) has no stored row: its key is its jti
+    jti: token ? ((row.unstored ? row.key : row.token_jti) as string | null) : null,
     sub: (row.sub as string | null) ?? null,
     kid: token ? ((row.kid as string | null) ?? null) : null,
     token: token ? (tokens[0] ?? null) : null,

@@ -16,27 +16,32 @@ WITH signed AS (
   FROM tokens t WHERE t.decode_ok AND t.sig_status IN ('valid', 'unknown-key')),
 lifecycle AS (
   SELECT s.*, ${cut} AS cut, w.created, w.activated, w.retired, w.revoked, w.compromised
-  FROM signed s JOIN key_windows w ON w.kid = s.key_kid WHERE ${cut} IS NOT NULL)
+  FROM signed s JOIN key_windows w ON w.kid = s.key_kid WHERE ${cut} IS NOT NULL),
+-- usage per token first, grouped by the token hash alone (grouping by every token column is much slower)
+usage AS (
+  SELECT l.sha256,
+    count(e.line) AS uses,
+    count(e.line) FILTER (WHERE e.outcome = 'success') AS accepted,
+    count(e.line) FILTER (WHERE e.outcome IS NULL OR e.outcome NOT IN ('success', 'failure')) AS unknown_outcome,
+    count(e.line) FILTER (WHERE ${after}) AS uses_after,
+    count(e.line) FILTER (WHERE ${after} AND e.outcome = 'success') AS accepted_after,
+    coalesce(list(DISTINCT e.ip ORDER BY e.ip) FILTER (WHERE ${after} AND e.outcome = 'success' AND e.ip IS NOT NULL), []) AS accepted_after_ips,
+    iso(min(e.ts) FILTER (WHERE ${after} AND e.outcome = 'success')) AS first_accepted_after,
+    iso(max(e.ts) FILTER (WHERE ${after} AND e.outcome = 'success')) AS last_accepted_after,
+    min(e.ts) AS first_ts, max(e.ts) AS last_ts,
+    -- format the times of the 20 kept events only, not of every event
+    coalesce(list_transform((list({'source': e.source, 'line': e.line, 'ts': e.ts} ORDER BY e.ts, e.source, e.line)
+      FILTER (WHERE ${after}))[1:20], lambda r: {'source': r.source, 'line': r.line, 'ts': iso(r.ts)}), []) AS events_after
+  FROM lifecycle l LEFT JOIN events_src e ON e.token_sha = l.sha256
+  GROUP BY l.sha256)
 SELECT l.sha256, l.fingerprint AS token, l.jti, l.sub, l.key_kid AS kid, l.alg, l.iss, l.iat, l.sig_status,
   iso(l.cut) AS cut_at, iso(epoch_ts(l.iat)) AS issued_at, coalesce(epoch_ts(l.iat) >= l.cut, false) AS signed_after,
   iso(l.created) AS created, iso(l.activated) AS activated, iso(l.retired) AS retired, iso(l.revoked) AS revoked,
-  iso(l.compromised) AS compromised,
-  count(e.line) AS uses,
-  count(e.line) FILTER (WHERE e.outcome = 'success') AS accepted,
-  count(e.line) FILTER (WHERE e.outcome IS NULL OR e.outcome NOT IN ('success', 'failure')) AS unknown_outcome,
-  count(e.line) FILTER (WHERE ${after}) AS uses_after,
-  count(e.line) FILTER (WHERE ${after} AND e.outcome = 'success') AS accepted_after,
-  list(DISTINCT e.ip ORDER BY e.ip) FILTER (WHERE ${after} AND e.outcome = 'success' AND e.ip IS NOT NULL) AS accepted_after_ips,
-  iso(min(e.ts) FILTER (WHERE ${after} AND e.outcome = 'success')) AS first_accepted_after,
-  iso(max(e.ts) FILTER (WHERE ${after} AND e.outcome = 'success')) AS last_accepted_after,
-  coalesce(iso(min(e.ts)), iso(min(c.captured_at))) AS first_seen,
-  coalesce(iso(max(e.ts)), iso(max(c.captured_at))) AS last_seen,
-  coalesce((list({'source': e.source, 'line': e.line, 'ts': iso(e.ts)} ORDER BY e.ts, e.source, e.line)
-    FILTER (WHERE ${after}))[1:20], []) AS events_after
-FROM lifecycle l
-LEFT JOIN token_events e ON e.sha256 = l.sha256
+  iso(l.compromised) AS compromised, u.* EXCLUDE (sha256, first_ts, last_ts),
+  iso(coalesce(u.first_ts, c.captured_at)) AS first_seen, iso(coalesce(u.last_ts, c.captured_at)) AS last_seen
+FROM lifecycle l JOIN usage u USING (sha256)
 LEFT JOIN (SELECT token_sha, min(captured_at) AS captured_at FROM captures GROUP BY token_sha) c ON c.token_sha = l.sha256
-GROUP BY ALL ORDER BY l.sha256`;
+ORDER BY l.sha256`;
 }
 
 export const eventsAfter = (row: Row): EventRef[] => (row.events_after as EventRef[]).map((e) => ({ ...e, line: Number(e.line) }));

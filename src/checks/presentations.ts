@@ -6,10 +6,11 @@
 /**
  * A token's identity: its jti when its signature verified (the issuer wrote that jti), else its fingerprint. A
  * forged or tampered token that copies a real token's jti is a different token, not another use of the real one
- * (that is jti-collision's business). An event without a token is known by the jti it logged.
+ * (that is jti-collision's business). A string that does not even decode ("null", two segments) is no token
+ * anyone could replay: no identity. An event without a token is known by the jti it logged.
  */
 export const tokenKeySql = (t: string): string =>
-  `CASE WHEN ${t}.sig_status = 'valid' THEN coalesce(${t}.jti, ${t}.fingerprint) ELSE ${t}.fingerprint END`;
+  `CASE WHEN ${t}.sig_status = 'valid' THEN coalesce(${t}.jti, ${t}.fingerprint) WHEN ${t}.decode_ok THEN ${t}.fingerprint END`;
 
 /**
  * One row per (event, token it presents): the event's columns plus `token_key`, `jti`, `fingerprint`, `kid`,
@@ -27,7 +28,7 @@ SELECT e.source_id, e.source, e.line, e.ts, e.event, e.ip, e.ua, e.client_id, e.
 FROM events_src e LEFT JOIN tokens t ON t.sha256 = e.token_sha
 WHERE e.event = 'refresh' AND e.parent_jti IS NOT NULL`;
 
-/** The stored tokens behind each identity (fingerprints, kid), for findings about a token seen only by jti. */
+/** The stored tokens behind each identity (fingerprints, jti, kid), for findings about a token seen only by jti. */
 export const TOKEN_IDS_SQL = `
-SELECT ${tokenKeySql('t')} AS token_key, list_sort(list(t.fingerprint)) AS fingerprints, min(t.kid) AS kid
+SELECT ${tokenKeySql('t')} AS token_key, list_sort(list(t.fingerprint)) AS fingerprints, min(t.jti) AS jti, min(t.kid) AS kid
 FROM tokens t GROUP BY ALL`;

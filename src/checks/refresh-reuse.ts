@@ -16,13 +16,16 @@ refreshes AS (
     coalesce(product, iso(e.ts) || '|' || coalesce(e.ip, '')) AS exchange_id
   FROM events_src e LEFT JOIN tokens t ON t.sha256 = e.token_sha
   WHERE e.event = 'refresh' AND coalesce(e.parent_jti, e.token_sha) IS NOT NULL),
+reused AS (SELECT named_by, exchanged FROM refreshes GROUP BY ALL HAVING count(DISTINCT exchange_id) > 1),
 exchanges AS (
-  SELECT exchanged, named_by, exchange_id, min(ts) AS ts, arg_min(ip, ts) AS ip, arg_min(ua, ts) AS ua,
+  SELECT exchanged, named_by, exchange_id, any_value(parent_jti) AS parent_jti,
+    CASE WHEN named_by = 'token' THEN exchanged END AS presented, min(ts) AS ts, arg_min(ip, ts) AS ip, arg_min(ua, ts) AS ua,
     arg_min(client_id, ts) AS client_id, arg_min(country, ts) AS country, arg_min(sub, ts) AS sub,
     CASE WHEN bool_or(outcome = 'success') THEN 'success' WHEN bool_or(outcome = 'failure') THEN 'failure' END AS outcome,
     left(any_value(product), 12) AS new_token,
     ${eventRefsSql('r')} AS events
-  FROM refreshes r GROUP BY exchanged, named_by, exchange_id)
+  FROM refreshes r SEMI JOIN reused u ON u.named_by = r.named_by AND u.exchanged = r.exchanged
+  GROUP BY r.exchanged, r.named_by, r.exchange_id)
 SELECT x.exchanged, x.named_by, t.fingerprint AS token, coalesce(t.jti, CASE WHEN x.named_by = 'jti' THEN x.exchanged END) AS jti,
   coalesce(t.sub, min(x.sub)) AS sub, t.kid, count(*) AS exchanges,
   count(*) FILTER (WHERE x.outcome = 'success') AS granted, count(*) FILTER (WHERE x.outcome IS NULL) AS unknown_outcome,
@@ -32,8 +35,8 @@ SELECT x.exchanged, x.named_by, t.fingerprint AS token, coalesce(t.jti, CASE WHE
         'new_token': x.new_token} ORDER BY x.ts, x.exchange_id)[1:10] AS exchange_list,
   flatten(list(x.events ORDER BY x.ts))[1:20] AS events
 FROM exchanges x
-LEFT JOIN parent_tokens p ON x.named_by = 'jti' AND p.jti = x.exchanged
-LEFT JOIN tokens t ON t.sha256 = CASE WHEN x.named_by = 'jti' THEN p.sha256 ELSE x.exchanged END
+LEFT JOIN parent_tokens p ON p.jti = x.parent_jti
+LEFT JOIN tokens t ON t.sha256 = coalesce(p.sha256, x.presented)
 GROUP BY x.exchanged, x.named_by, t.fingerprint, t.jti, t.sub, t.kid HAVING count(*) > 1 ORDER BY x.named_by, x.exchanged`;
 
 function severity(row: Row, leeway: number): Severity {

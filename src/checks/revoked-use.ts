@@ -2,6 +2,13 @@ import type { Check } from './check.js';
 import { tokenDraft } from './token-usage.js';
 import { byOutcome, TOKEN_COLUMNS, USES_CTE, useColumns } from './token-uses.js';
 
+/** Uses whose `scope` identifier a revocation names (one equi-join per scope, so each stays a hash join). */
+const matchOn = (scope: string): string => `
+  SELECT u.source, u.line, u.ts, u.outcome, u.ip, u.used_sha, r.scope, r.value, r.ts AS r_ts, r.reason, r.origin
+  FROM use_ids u JOIN revs r ON r.scope = '${scope}' AND r.value = u.${scope}${
+    scope === 'sub' ? ' WHERE u.iat IS NULL OR u.iat < epoch(r.ts)' : ''}`;
+
+
 // A revocation names what it ends by its most specific identifier: a revocations row jti > sid > sub; a `revoke`
 // event the token it carries (jti, else its sha) > sid > sub; a `logout` ends its session (sid, from the event or
 // the token) > jti > token, and never a whole subject (logging out on one device leaves the others signed in).
@@ -25,18 +32,18 @@ revs AS (
     coalesce(e.sid, t.claims->>'sid', e.jti, t.jti, e.token_sha), e.reason, 'logout event'
   FROM events e LEFT JOIN tokens t ON t.sha256 = e.token_sha
   WHERE e.event = 'logout' AND coalesce(e.outcome, 'success') = 'success' AND coalesce(e.sid, t.claims->>'sid', e.jti, t.jti, e.token_sha) IS NOT NULL),
-use_keys AS (
-  SELECT u.source, u.line, u.ts, u.outcome, u.ip, u.used_sha, t.iat, k.scope, k.value
-  FROM uses u JOIN tokens t ON t.sha256 = u.used_sha,
-  LATERAL (VALUES ('jti', coalesce(t.jti, u.jti)), ('sha', t.sha256), ('sid', coalesce(t.claims->>'sid', u.sid)),
-                  ('sub', coalesce(t.sub, u.sub))) k(scope, value)
-  WHERE k.value IS NOT NULL),
+use_ids AS (
+  SELECT u.source, u.line, u.ts, u.outcome, u.ip, u.used_sha, t.iat, coalesce(t.jti, u.jti) AS jti, t.sha256 AS sha,
+    coalesce(t.claims->>'sid', u.sid) AS sid, coalesce(t.sub, u.sub) AS sub
+  FROM uses u JOIN tokens t ON t.sha256 = u.used_sha),
+matches AS (
+  ${['jti', 'sha', 'sid', 'sub'].map(matchOn).join('\n  UNION ALL\n  ')}),
 hits AS (
-  SELECT u.source, u.line, u.ts, u.outcome, u.ip, u.used_sha, min(r.ts) AS revoked_at,
-    bool_or(r.origin <> 'logout event') AS explicit,
-    list(DISTINCT {'scope': r.scope, 'value': CASE WHEN r.scope = 'sha' THEN left(r.value, 12) ELSE r.value END, 'at': iso(r.ts), 'reason': r.reason, 'from': r.origin}) AS revs
-  FROM use_keys u JOIN revs r ON r.scope = u.scope AND r.value = u.value
-  WHERE epoch(u.ts) > epoch(r.ts) + $leeway AND (u.scope <> 'sub' OR u.iat IS NULL OR u.iat < epoch(r.ts))
+  SELECT u.source, u.line, u.ts, u.outcome, u.ip, u.used_sha, min(u.r_ts) AS revoked_at,
+    bool_or(u.origin <> 'logout event') AS explicit,
+    list(DISTINCT {'scope': u.scope, 'value': CASE WHEN u.scope = 'sha' THEN left(u.value, 12) ELSE u.value END,
+                   'at': iso(u.r_ts), 'reason': u.reason, 'from': u.origin}) AS revs
+  FROM matches u WHERE epoch(u.ts) > epoch(u.r_ts) + $leeway
   GROUP BY ALL)
 SELECT ${TOKEN_COLUMNS}, ${useColumns('u')}, iso(min(u.revoked_at)) AS revoked_at, bool_or(u.explicit) AS explicit,
   epoch(min(u.ts)) - epoch(min(u.revoked_at)) AS first_after_s,

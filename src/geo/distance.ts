@@ -29,6 +29,21 @@ export function haversineSql(lat1: string, lon1: string, lat2: string, lon2: str
   return `(2 * ${EARTH_RADIUS_KM} * asin(least(1.0, sqrt(${h}))))`;
 }
 
+/**
+ * An upper bound on the distance between any two points of a lat/lon box: along a meridian across the latitude
+ * span, then along a parallel across the longitude span (never longer at latitude φ than at the equator). A path
+ * is never shorter than the great circle, so a box whose bound is under a threshold cannot hold a longer hop.
+ * Used to skip, cheaply, tokens and subjects that never moved before sorting their events.
+ */
+export function boxBoundKm(latSpanDeg: number, lonSpanDeg: number): number {
+  return EARTH_RADIUS_KM * (rad(latSpanDeg) + rad(lonSpanDeg));
+}
+
+/** boxBoundKm as a DuckDB expression over SQL expressions for the spans, in degrees. */
+export function boxBoundKmSql(latSpan: string, lonSpan: string): string {
+  return `(${EARTH_RADIUS_KM} * (radians(${latSpan}) + radians(${lonSpan})))`;
+}
+
 /** Implied speed in km/h; Infinity when the two points differ but no time passed (one moment, two places). */
 export function impliedSpeedKmh(distanceKm: number, elapsedSeconds: number): number {
   if (distanceKm === 0) return 0;
