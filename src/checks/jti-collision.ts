@@ -8,20 +8,24 @@ import { USES_CTE } from './token-uses.js';
 // collision; different subjects, times or scopes under one jti are.
 const SQL = `
 WITH ${USES_CTE},
+cand AS (
+  SELECT t.* FROM tokens t SEMI JOIN (
+    SELECT coalesce(iss, '') AS iss_key, jti FROM tokens WHERE decode_ok AND jti IS NOT NULL GROUP BY ALL HAVING count(*) > 1) g
+  ON g.iss_key = coalesce(t.iss, '') AND g.jti = t.jti
+  WHERE t.decode_ok),
 usage AS (
   SELECT used_sha, count(*) AS uses, count(*) FILTER (WHERE outcome = 'success') AS accepted,
     count(*) FILTER (WHERE outcome IS NULL OR outcome NOT IN ('success', 'failure')) AS unknown_outcome
-  FROM uses GROUP BY used_sha),
+  FROM uses u SEMI JOIN cand c ON c.sha256 = u.used_sha GROUP BY used_sha),
 seen AS (
   SELECT sha256, min(ts) AS ts, max(ts) AS last FROM (
-    SELECT token_sha AS sha256, ts FROM events WHERE token_sha IS NOT NULL
+    SELECT token_sha AS sha256, ts FROM events e SEMI JOIN cand c ON c.sha256 = e.token_sha
     UNION ALL SELECT token_sha, captured_at FROM captures) GROUP BY sha256),
 toks AS (
   SELECT t.sha256, t.fingerprint, t.iss, t.jti, t.sub, t.kid, t.sig_status, s.ts AS seen, s.last,
     coalesce(a.uses, 0) AS uses, coalesce(a.accepted, 0) AS accepted, coalesce(a.unknown_outcome, 0) AS unknown_outcome,
     list_sort(map_entries(TRY_CAST(t.claims AS MAP(VARCHAR, JSON))))::VARCHAR AS content
-  FROM tokens t LEFT JOIN usage a ON a.used_sha = t.sha256 LEFT JOIN seen s ON s.sha256 = t.sha256
-  WHERE t.decode_ok AND t.jti IS NOT NULL)
+  FROM cand t LEFT JOIN usage a ON a.used_sha = t.sha256 LEFT JOIN seen s ON s.sha256 = t.sha256)
 SELECT coalesce(iss, '') AS iss_key, iss, jti, count(*) AS tokens, count(DISTINCT coalesce(sub, '')) AS subjects,
   min(sub) AS any_sub, count(*) FILTER (WHERE sig_status = 'valid') AS valid,
   sum(accepted) FILTER (WHERE sig_status <> 'valid') AS accepted_altered,

@@ -8,7 +8,6 @@ const matchOn = (scope: string): string => `
   FROM use_ids u JOIN revs r ON r.scope = '${scope}' AND r.value = u.${scope}${
     scope === 'sub' ? ' WHERE u.iat IS NULL OR u.iat < epoch(r.ts)' : ''}`;
 
-
 // A revocation names what it ends by its most specific identifier: a revocations row jti > sid > sub; a `revoke`
 // event the token it carries (jti, else its sha) > sid > sub; a `logout` ends its session (sid, from the event or
 // the token) > jti > token, and never a whole subject (logging out on one device leaves the others signed in).

@@ -5,7 +5,8 @@ import { eventRefsSql } from './views.js';
 // policy.min_app_version is one version ("4.9.2": every app) or a comma-separated list of named minimums
 // ("ios-5.4.0, android-5.4.0"): an app version "<name>-<x.y.z>" is held to the rule of its name, else to the
 // unnamed rule, else not judged. Versions compare numerically part by part (4.10.0 > 4.9.2, 5.4 = 5.4.0), never as
-// strings; a pre-release ("5.4.0-beta") is older than its release. Both sides are parsed by the same expression.
+// strings; a pre-release ("5.4.0-beta") is older than its release. Both sides are parsed by the same expression,
+// once per distinct version string rather than once per event.
 const RE = `'^(.*?)[-_/@ ]*[vV]?([0-9]+(?:\\.[0-9]+)*)(.*)$'`;
 const parsed = (col: string): string => `regexp_extract(${col}, ${RE}, ['name', 'num', 'rest'])`;
 const versionKey = (p: string): string =>
@@ -18,16 +19,19 @@ WITH rule_list AS (
   FROM (SELECT x, ${parsed('trim(x)')} AS p FROM unnest(string_split($min::VARCHAR, ',')) AS r(x))
   WHERE p.num <> ''),
 rules AS (SELECT name, arg_max(rule, v) AS rule, max(v) AS v FROM rule_list GROUP BY name),
-apps AS (
-  SELECT e.*, lower(p.name) AS name, ${versionKey('p')} AS v
-  FROM (SELECT *, ${parsed('app_version')} AS p FROM events_src
-        WHERE app_version IS NOT NULL AND coalesce(event, 'use') IN ('use', 'refresh')) e
+versions AS (
+  SELECT app_version, lower(p.name) AS name, ${versionKey('p')} AS v
+  FROM (SELECT app_version, ${parsed('app_version')} AS p
+        FROM (SELECT DISTINCT app_version FROM events WHERE app_version IS NOT NULL AND $min::VARCHAR IS NOT NULL))
   WHERE p.num <> ''),
-judged AS (
-  SELECT a.*, coalesce(named.rule, plain.rule) AS rule
-  FROM apps a LEFT JOIN rules named ON named.name <> '' AND named.name = a.name
+stale AS (
+  SELECT a.app_version, coalesce(named.rule, plain.rule) AS rule
+  FROM versions a LEFT JOIN rules named ON named.name <> '' AND named.name = a.name
   LEFT JOIN rules plain ON plain.name = ''
-  WHERE a.v < coalesce(named.v, plain.v) AND list_bool_and(list_transform(a.v, x -> x IS NOT NULL)))
+  WHERE a.v < coalesce(named.v, plain.v) AND list_bool_and(list_transform(a.v, x -> x IS NOT NULL))),
+judged AS (
+  SELECT e.*, s.rule FROM events_src e JOIN stale s ON s.app_version = e.app_version
+  WHERE coalesce(e.event, 'use') IN ('use', 'refresh'))
 SELECT client_id, app_version, any_value(rule) AS rule, count(*) AS uses,
   count(*) FILTER (WHERE event = 'refresh') AS refreshes,
   count(*) FILTER (WHERE outcome = 'success') AS accepted,
