@@ -27,7 +27,6 @@ export const EVENT_STAGE: StageSpec = {
     ts_raw: 'r_ts',
     event: `lower(${textSql('r_event')})`,
     token: TOKEN,
-    token_sha: `sha256(${TOKEN})`,
     ...Object.fromEntries(TEXT_FIELDS.map((f) => [f, textSql(`r_${f}`)])),
     outcome: `lower(${textSql('r_outcome')})`,
     country: textSql('r_country'),

@@ -2,39 +2,56 @@
 // whether it is gzip, and its first bytes for kind detection. Cheap next to the DuckDB read it precedes.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
 
 export interface FileScan {
   path: string;
-  sha256: string;
   bytes: number;
   gzip: boolean;
-  /** lines in the (decompressed) content; a last line without newline counts */
-  lines: number;
   /** first bytes of the (decompressed) content */
   head: Buffer;
   /** content starts with a UTF-8 byte-order mark */
   bom: boolean;
+  /** sha256 of the bytes as stored; computed in the background while DuckDB reads the file */
+  sha256: Promise<string>;
+  /** lines in the (decompressed) content, a last line without newline included; same background pass */
+  lines: Promise<number>;
 }
 
-const HEAD_BYTES = 256 * 1024;
 
+/** Peek at the file now (gzip? what kind?) and start the full pass — sha256 and line count — in the background:
+ *  it runs on this thread while DuckDB's reader runs on its own. */
 export async function scanFile(path: string): Promise<FileScan> {
-  const hash = createHash('sha256');
-  let bytes = 0;
+  const bytes = (await stat(path)).size;
   const peek = await firstChunk(path);
   const gzip = peek.length >= 2 && peek[0] === 0x1f && peek[1] === 0x8b;
+  const head = await peekHead(path);
+  const full = hashAndCount(path, gzip);
+  full.catch(() => undefined); // awaited by whoever needs it; never an unhandled rejection
+  return {
+    path,
+    bytes,
+    gzip,
+    head,
+    bom: head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf,
+    sha256: full.then((r) => r.sha256),
+    lines: full.then((r) => r.lines),
+  };
+}
+
+async function hashAndCount(path: string, gzip: boolean): Promise<{ sha256: string; lines: number }> {
+  const hash = createHash('sha256');
   // Hash the bytes as stored (the .gz itself), count lines in what they decompress to.
   const tap = new Transform({
     transform(chunk: Buffer, _enc, cb) {
-      bytes += chunk.length;
       hash.update(chunk);
       cb(null, chunk);
     },
   });
-  const raw = createReadStream(path);
+  const raw = createReadStream(path, { highWaterMark: 1024 * 1024 });
   raw.on('error', (err) => tap.destroy(err));
   let content: NodeJS.ReadableStream = raw.pipe(tap);
   if (gzip) {
@@ -42,16 +59,8 @@ export async function scanFile(path: string): Promise<FileScan> {
     tap.on('error', (err) => gunzip.destroy(err));
     content = tap.pipe(gunzip);
   }
-  const counted = await countLines(content, path);
-  return {
-    path,
-    sha256: hash.digest('hex'),
-    bytes,
-    gzip,
-    lines: counted.lines,
-    head: counted.head,
-    bom: counted.head.length >= 3 && counted.head[0] === 0xef && counted.head[1] === 0xbb && counted.head[2] === 0xbf,
-  };
+  const lines = await countLines(content, path);
+  return { sha256: hash.digest('hex'), lines };
 }
 
 async function firstChunk(path: string): Promise<Buffer> {
@@ -61,18 +70,12 @@ async function firstChunk(path: string): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-async function countLines(stream: NodeJS.ReadableStream, path: string): Promise<{ lines: number; head: Buffer }> {
+async function countLines(stream: NodeJS.ReadableStream, path: string): Promise<number> {
   let newlines = 0;
   let last = -1;
-  const headParts: Buffer[] = [];
-  let headLen = 0;
   try {
     for await (const chunk of stream) {
       const buf = chunk as Buffer;
-      if (headLen < HEAD_BYTES) {
-        headParts.push(buf.subarray(0, HEAD_BYTES - headLen));
-        headLen += Math.min(buf.length, HEAD_BYTES - headLen);
-      }
       for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) newlines++;
       if (buf.length) last = buf[buf.length - 1]!;
     }
@@ -80,12 +83,11 @@ async function countLines(stream: NodeJS.ReadableStream, path: string): Promise<
     const why = err instanceof Error ? err.message : String(err);
     throw new InputError(`${path}: cannot read (${why}); a .gz file may be truncated or corrupt`);
   }
-  const lines = newlines + (last !== -1 && last !== 10 ? 1 : 0);
-  return { lines, head: Buffer.concat(headParts) };
+  return newlines + (last !== -1 && last !== 10 ? 1 : 0);
 }
 
 /** The first bytes of the (decompressed) content, for kind detection before the full scan. */
-export async function peekHead(path: string, max = 64 * 1024): Promise<Buffer> {
+export async function peekHead(path: string, max = 256 * 1024): Promise<Buffer> {
   const peek = await firstChunk(path);
   const gzip = peek.length >= 2 && peek[0] === 0x1f && peek[1] === 0x8b;
   const raw = createReadStream(path, gzip ? {} : { start: 0, end: max - 1 });

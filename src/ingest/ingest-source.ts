@@ -2,6 +2,7 @@
 import { InputError } from '../errors.js';
 import { appendRows } from '../store/append.js';
 import type { Store } from '../store/db.js';
+import { lap } from '../util/profile.js';
 import { TOOL_VERSION } from '../version.js';
 import { detectKind, type DetectedKind, type Kind } from './detect-kind.js';
 import { scanFile, type FileScan } from './file-scan.js';
@@ -47,11 +48,16 @@ export async function ingestFile(store: Store, path: string, opts: IngestOptions
   const label = opts.label ?? path;
   const scan = await scanFile(path);
   const kind = resolveKind(scan, label, opts.kind);
-  const base = { path: label, sha256: scan.sha256, kind, warnings: [] as string[], reverified: 0 };
-  const seen = await store.one<{ id: number }>(`SELECT id FROM sources WHERE sha256 = $sha`, { sha: scan.sha256 });
-  if (seen) return { ...base, skipped: true, rows: 0, rejected: 0, rejects: [], newTokens: 0, elapsedMs: Date.now() - started };
-
-  const result = await store.transaction(async () => {
+  // Same bytes, same sha256: only a file of a size already ingested can be a repeat, so only then is the
+  // hash awaited before loading; otherwise DuckDB reads while the hash is computed.
+  const sameSize = await store.one(`SELECT 1 AS x FROM sources WHERE bytes = $bytes`, { bytes: scan.bytes });
+  if (sameSize) {
+    const sha256 = await scan.sha256;
+    if (await store.one(`SELECT id FROM sources WHERE sha256 = $sha`, { sha: sha256 })) {
+      return { ...empty(label, sha256, kind), skipped: true, elapsedMs: Date.now() - started };
+    }
+  }
+  const { loaded, reverified, sha256 } = await store.transaction(async () => {
     const id = Number((await store.one<{ id: bigint }>(`SELECT nextval('source_ids') AS id`))!.id);
     const loaded = await READERS[kind](store, scan, id);
     const reverified = await reverifyForKeys(store, loaded.kids ?? []);
@@ -61,12 +67,14 @@ export async function ingestFile(store: Store, path: string, opts: IngestOptions
       ['int', 'text', 'bigint', 'text', 'text'],
       loaded.rejects.map((r) => [id, label, r.line, r.reason, r.detail]),
     );
+    const sha256 = await scan.sha256;
+    lap('source: rejects written, sha256 ready');
     await store.run(
       `INSERT INTO sources VALUES ($id, $path, $sha, $kind, NULL, $bytes, $rows, $rejected, $tokens, now()::TIMESTAMP, $version, $ms)`,
       {
         id,
         path: label,
-        sha: scan.sha256,
+        sha: sha256,
         kind,
         bytes: scan.bytes,
         rows: loaded.rows,
@@ -76,12 +84,11 @@ export async function ingestFile(store: Store, path: string, opts: IngestOptions
         ms: Date.now() - started,
       },
     );
-    return { loaded, reverified };
+    return { loaded, reverified, sha256 };
   });
-  const { loaded, reverified } = result;
+  lap('source: committed');
   return {
-    ...base,
-    skipped: false,
+    ...empty(label, sha256, kind),
     rows: loaded.rows,
     rejected: loaded.rejects.length,
     rejects: loaded.rejects.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
@@ -90,6 +97,10 @@ export async function ingestFile(store: Store, path: string, opts: IngestOptions
     warnings: loaded.warnings ?? [],
     elapsedMs: Date.now() - started,
   };
+}
+
+function empty(path: string, sha256: string, kind: DetectedKind): SourceSummary {
+  return { path, sha256, kind, skipped: false, rows: 0, rejected: 0, rejects: [], newTokens: 0, reverified: 0, warnings: [], elapsedMs: 0 };
 }
 
 function resolveKind(scan: FileScan, label: string, forced: Kind | undefined): DetectedKind {

@@ -5,6 +5,7 @@ import type { Store } from '../store/db.js';
 import type { FileScan } from './file-scan.js';
 import { nonBlankLines, pickLines } from './line-scan.js';
 import { explainLine } from './line-reasons.js';
+import { lap } from '../util/profile.js';
 
 export interface RejectRow {
   line: number | null;
@@ -42,12 +43,18 @@ export async function stageNdjson(store: Store, scan: FileScan, spec: StageSpec)
     compression: scan.gzip ? 'gzip' : 'uncompressed',
     max: MAX_LINE_BYTES,
   });
+  lap('stage: read_json_objects + projection');
   const rows = Number((await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${spec.table}`))!.n);
-  if (rows !== scan.lines) await remapLineNumbers(store, scan, spec.table, rows);
+  const lines = await scan.lines;
+  lap('stage: waited for the line count');
+  if (rows !== lines) await remapLineNumbers(store, scan, spec.table, rows);
   const rejects = await explainUnreadLines(store, scan, spec);
   rejects.push(...(await collectNonObjects(store, spec.table)));
   return { rows, rejects };
 }
+
+// The reader only yields valid JSON (or NULL), so a leading '{' means an object: no second parse to learn that.
+const JSON_KIND = `CASE WHEN j IS NULL THEN NULL WHEN starts_with(ltrim(j::VARCHAR), '{') THEN 'OBJECT' ELSE json_type(j) END`;
 
 /** SELECT line, jt, <projection> over a source of (line, j). The line's JSON is parsed once, by json_transform
  *  into a struct of VARCHAR leaves (numbers and nested values come back as their JSON text). */
@@ -61,7 +68,7 @@ function projectionSql(spec: StageSpec, source: string): string {
     .join(', ');
   return `SELECT line, jt, ${cols} FROM (
       SELECT line, jt, x, ${raw} FROM (
-        SELECT line, json_type(j) AS jt, json_transform(j, $shape) AS f,
+        SELECT line, ${JSON_KIND} AS jt, json_transform(j, $shape) AS f,
                CASE WHEN json_type(j) = 'OBJECT' THEN NULLIF(json_merge_patch(j, $omit::JSON), '{}') END AS x
         FROM ${source}))`;
 }
