@@ -9,6 +9,9 @@ export interface Globals {
   format?: string;
   color: boolean;
   quiet?: boolean;
+  /** MaxMind City / ASN databases for GeoIP lookups (src/cli/geoip.ts) */
+  geoip?: string;
+  asn?: string;
 }
 
 export function globals(cmd: Command): Globals {

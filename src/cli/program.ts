@@ -7,6 +7,8 @@ import { ingestCommand } from './commands/ingest.js';
 import { inspectCommand } from './commands/inspect.js';
 import { investigateCommand } from './commands/investigate.js';
 import { queryCommand } from './commands/query.js';
+import { timelineCommand } from './commands/timeline.js';
+import { reportCommand } from './commands/report.js';
 
 export function buildProgram(): Command {
   const program = new Command('jwt-forensics')
@@ -17,9 +19,12 @@ export function buildProgram(): Command {
     .option('--format <format>', 'output format: table, json, ndjson, markdown, csv (where it makes sense)')
     .option('--no-color', 'no colour (also NO_COLOR)')
     .option('--quiet', 'no status messages on stderr')
+    // GeoIP is read from local MaxMind files only (never fetched); ingest, check and investigate use them
+    .addOption(new Option('--geoip <file>', 'MaxMind City database (.mmdb) to place event IPs').env('JWT_FORENSICS_GEOIP'))
+    .addOption(new Option('--asn <file>', 'MaxMind ASN database (.mmdb) for network owners').env('JWT_FORENSICS_ASN'))
     .showHelpAfterError()
     .exitOverride();
-  for (const make of [investigateCommand, ingestCommand, checkCommand, checkKeysCommand, inspectCommand, queryCommand]) {
+  for (const make of [investigateCommand, ingestCommand, checkCommand, checkKeysCommand, reportCommand, inspectCommand, queryCommand, timelineCommand]) {
     program.addCommand(make().exitOverride());
   }
   return program;

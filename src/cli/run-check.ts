@@ -5,9 +5,11 @@ import { GateFailed, UsageError } from '../errors.js';
 import { parseSeverity, severityRank, type Finding, type Severity } from '../findings/finding.js';
 import { loadPolicy } from '../policy/policy.js';
 import { buildReport, type Report } from '../report/report.js';
-import { renderFindingsMarkdown, renderFindingsTable } from '../report/render-findings.js';
+import { renderFindingsTable } from '../report/render-findings.js';
+import { renderMarkdown } from '../report/render-markdown.js';
 import { Store } from '../store/db.js';
 import { formatOf, type Globals } from './context.js';
+import { lookupGeoIp } from './geoip.js';
 import { toJson, toNdjson, type Out } from './output.js';
 
 export interface CheckOptions {
@@ -29,6 +31,7 @@ export async function runCheckCommand(scope: 'detection' | 'keys', opts: CheckOp
   const policy = loadPolicy(g.config);
   const store = await Store.open(g.db);
   try {
+    if (scope === 'detection') await lookupGeoIp(store, g, out);
     const findings = await runChecks(store, policy, checks);
     await saveFindings(store, checks, findings);
     const report = await buildReport(store, findings);
@@ -43,7 +46,7 @@ export async function runCheckCommand(scope: 'detection' | 'keys', opts: CheckOp
 async function render(report: Report, format: string, out: Out): Promise<string> {
   if (format === 'json') return toJson(report);
   if (format === 'ndjson') return toNdjson(report.findings);
-  if (format === 'markdown') return renderFindingsMarkdown(report);
+  if (format === 'markdown') return renderMarkdown(report);
   return renderFindingsTable(report, out.color);
 }
 

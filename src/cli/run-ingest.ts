@@ -4,6 +4,7 @@ import { ingestPaths, type IngestRun } from '../ingest/ingest-paths.js';
 import type { SourceSummary } from '../ingest/ingest-source.js';
 import { Store } from '../store/db.js';
 import { formatOf, type Globals } from './context.js';
+import { lookupGeoIp } from './geoip.js';
 import { renderTable, toJson, type Out } from './output.js';
 import { startProgress } from './progress.js';
 
@@ -20,6 +21,7 @@ export async function runIngest(paths: string[], opts: Globals & { kind?: string
       kind,
       onSource: (s) => progress.update(`ingested ${s.path}`),
     });
+    await lookupGeoIp(store, opts, out);
     progress.done();
     out.write(format === 'json' ? toJson(run) : renderIngest(run, out));
     return run;

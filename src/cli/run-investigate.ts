@@ -4,11 +4,13 @@ import { CHECKS } from '../checks/registry.js';
 import type { Finding } from '../findings/finding.js';
 import { ingestPaths } from '../ingest/ingest-paths.js';
 import { loadPolicy } from '../policy/policy.js';
+import { writeReportFolder } from '../report/report-folder.js';
 import { buildReport, type Report } from '../report/report.js';
 import { renderFindingsTable } from '../report/render-findings.js';
 import { Store } from '../store/db.js';
 import { summarize, type StoreSummary } from '../store/summary.js';
 import { formatOf, type Globals } from './context.js';
+import { lookupGeoIp } from './geoip.js';
 import { renderTable, toJson, type Out } from './output.js';
 import { startProgress } from './progress.js';
 import { gate, severityOption } from './run-check.js';
@@ -16,7 +18,7 @@ import { renderIngest } from './run-ingest.js';
 
 const SHOWN_FINDINGS = 25;
 
-export async function runInvestigate(paths: string[], opts: { failOn?: string }, g: Globals, out: Out): Promise<Report> {
+export async function runInvestigate(paths: string[], opts: { failOn?: string; out?: string }, g: Globals, out: Out): Promise<Report> {
   const format = formatOf(g, ['table', 'json'], 'table');
   const failOn = opts.failOn ? severityOption(opts.failOn) : null;
   const policy = loadPolicy(g.config);
@@ -25,20 +27,29 @@ export async function runInvestigate(paths: string[], opts: { failOn?: string },
   try {
     progress.update('ingesting…');
     const run = await ingestPaths(store, paths, { onSource: (s) => progress.update(`ingested ${s.path}`) });
+    progress.update('looking up IPs…');
+    await lookupGeoIp(store, g, out);
     progress.update('checking…');
     const findings = await runChecks(store, policy, CHECKS);
     await saveFindings(store, CHECKS, findings);
     const report = await buildReport(store, findings);
     const summary = await summarize(store);
+    // the report folder is written before the gate, so a failed CI job still has its SARIF and JUnit files
+    if (opts.out) progress.update('writing reports…');
+    const reports = opts.out ? await writeReportFolder(store, report, opts.out, failOn ?? 'high') : null;
     progress.done();
-    if (format === 'json') out.write(toJson({ ingest: run, summary, report }));
-    else out.write(`${renderIngest(run, out)}\n${renderSummary(summary, g.db, out)}\n${renderFindings(report, out)}`);
+    if (format === 'json') out.write(toJson({ ingest: run, summary, report, ...(reports ? { reports } : {}) }));
+    else out.write(`${renderIngest(run, out)}\n${renderSummary(summary, g.db, out)}\n${renderFindings(report, out)}${renderReports(reports, out)}`);
     gate(findings, failOn);
     return report;
   } finally {
     progress.done();
     store.close();
   }
+}
+
+function renderReports(paths: string[] | null, out: Out): string {
+  return paths ? `\n${out.color.bold('Reports')}\n${paths.map((p) => `  ${p}`).join('\n')}\n` : '';
 }
 
 function renderSummary(s: StoreSummary, db: string, out: Out): string {
@@ -62,7 +73,7 @@ function renderFindings(report: Report, out: Out): string {
   const c = out.color;
   const shown: Report = { ...report, findings: report.findings.slice(0, SHOWN_FINDINGS) };
   const more = report.findings.length > SHOWN_FINDINGS
-    ? `… ${report.findings.length - SHOWN_FINDINGS} more: \`jwt-forensics check --format markdown\`\n`
+    ? `… ${report.findings.length - SHOWN_FINDINGS} more: \`jwt-forensics report --format markdown\`\n`
     : '';
   return `${c.bold('Findings')}\n${renderFindingsTable(shown, c)}${more}${firstSteps(report.findings, out)}`;
 }

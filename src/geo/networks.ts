@@ -1,5 +1,6 @@
-// Trusted networks (VPN egress, corporate proxies): their geo says where the exit node is, not the person, so
-// travel checks leave them out. CIDR matching for IPv4 and IPv6 uses node's BlockList, applied once per
+// Trusted networks (VPN egress, corporate proxies, privacy relays): their geo says where the exit node is, not
+// the person, so travel checks leave them out. A network is a CIDR or an autonomous system ("AS13335", matched
+// against the --asn lookup in SQL). CIDR matching for IPv4 and IPv6 uses node's BlockList, applied once per
 // distinct IP address, never per event.
 import { BlockList, isIP } from 'node:net';
 import { InputError } from '../errors.js';
@@ -13,7 +14,7 @@ export function networkMatcher(cidrs: readonly string[], where = 'policy impossi
     const max = family === 6 ? 128 : 32;
     const prefix = bits === undefined ? max : Number(bits);
     if (!family || !Number.isInteger(prefix) || prefix < 0 || prefix > max) {
-      throw new InputError(`${where}: '${cidr}' is not a CIDR network (e.g. 10.0.0.0/8 or 2001:db8::/32)`);
+      throw new InputError(`${where}: '${cidr}' is not a CIDR network (e.g. 10.0.0.0/8 or 2001:db8::/32) or an ASN (e.g. AS13335)`);
     }
     list.addSubnet(addr, prefix, family === 6 ? 'ipv6' : 'ipv4');
   }
@@ -28,4 +29,18 @@ export function ipsInNetworks(ips: readonly string[], cidrs: readonly string[]):
   if (!cidrs.length) return [];
   const inside = networkMatcher(cidrs);
   return ips.filter(inside);
+}
+
+const ASN = /^AS(\d{1,10})$/i;
+
+/** A trusted_networks list split into CIDRs and AS numbers ("AS13335", any letter case). */
+export function splitTrusted(entries: readonly string[]): { cidrs: string[]; asns: number[] } {
+  const cidrs: string[] = [];
+  const asns: number[] = [];
+  for (const entry of entries) {
+    const asn = ASN.exec(entry.trim());
+    if (asn) asns.push(Number(asn[1]));
+    else cidrs.push(entry);
+  }
+  return { cidrs, asns };
 }

@@ -1,8 +1,8 @@
-// Renderers of findings for the terminal and for text formats: pure functions of the report.
+// The terminal table of findings (the only renderer that knows colour): a pure function of the report.
+// The Markdown form is render-markdown.ts, shared with `report`.
 import type { ChalkInstance } from 'chalk';
-import { SEVERITIES, type Finding, type Severity } from '../findings/finding.js';
-import { escapeMarkdown, renderTable, toMarkdownTable } from '../cli/output.js';
-import { stripControlInline } from '../util/sanitize.js';
+import { SEVERITIES, type Severity } from '../findings/finding.js';
+import { renderTable } from '../cli/output.js';
 import type { Report } from './report.js';
 
 const PAINT: Record<Severity, (c: ChalkInstance) => ChalkInstance> = {
@@ -29,22 +29,4 @@ export function renderFindingsTable(report: Report, color: ChalkInstance): strin
     f.title,
   ]);
   return `${renderTable(['severity', 'check', 'first seen', 'token', 'sub', 'kid', 'title'], rows, { maxCell: 60 })}${summaryLine(report)}\n`;
-}
-
-export function renderFindingsMarkdown(report: Report): string {
-  const head = `# jwt-forensics findings\n\n${escapeMarkdown(summaryLine(report))}\n\n`;
-  if (report.findings.length === 0) return `${head}No findings.\n`;
-  const table = toMarkdownTable(
-    ['severity', 'check', 'first seen', 'token', 'sub', 'kid', 'title'],
-    report.findings.map((f) => [f.severity, f.check, f.first_seen, f.token, f.sub, f.kid, f.title]),
-  );
-  return `${head}${table}\n${report.findings.map(detail).join('\n')}`;
-}
-
-function detail(f: Finding): string {
-  const evidence = Object.entries(f.evidence)
-    .filter(([, v]) => v !== undefined) // checks leave optional evidence undefined; JSON drops it, so do we
-    .map(([k, v]) => `- ${escapeMarkdown(k)}: ${escapeMarkdown(stripControlInline(typeof v === 'string' ? v : JSON.stringify(v)))}`)
-    .join('\n');
-  return `## ${escapeMarkdown(`${f.severity}: ${f.check} — ${f.title}`)}\n\n${evidence}\n\nRemediation: ${escapeMarkdown(f.remediation)}\n`;
 }

@@ -99,6 +99,10 @@ export class Store {
 
   private async requireSchema(): Promise<void> {
     const v = await this.schemaVersion();
+    if (v > 0 && v < SCHEMA_VERSION) {
+      // read-only commands cannot migrate; any writing command (ingest, check) does it in place
+      throw new InputError(`${this.path} was written by an older jwt-forensics (schema ${v} < ${SCHEMA_VERSION}): run \`jwt-forensics check\` or \`ingest\` on it once to migrate it`);
+    }
     if (v !== SCHEMA_VERSION) {
       throw new InputError(`${this.path} is not a jwt-forensics store of schema ${SCHEMA_VERSION} (found ${v})`);
     }

@@ -1,7 +1,7 @@
 // The store's tables (DESIGN.md "The store"). Bump SCHEMA_VERSION and add a step to MIGRATIONS on any change,
 // so a store made by an older version is migrated rather than misread.
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const V1 = `
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -42,5 +42,13 @@ CREATE TABLE findings (
   events JSON, evidence JSON, remediation VARCHAR, run_at TIMESTAMP);
 `;
 
+// v2: GeoIP lookups (--geoip / --asn), one row per distinct event IP, located or not, with the database it
+// came from (type and build), so an IP is looked up once per database build and evidence names its source.
+const V2 = `
+CREATE TABLE ip_locations (
+  ip VARCHAR PRIMARY KEY, country VARCHAR, city VARCHAR, lat DOUBLE, lon DOUBLE, accuracy_radius_km INTEGER,
+  asn BIGINT, as_org VARCHAR, db VARCHAR NOT NULL);
+`;
+
 /** MIGRATIONS[n] takes a store from version n to n+1; index 0 creates a fresh store. */
-export const MIGRATIONS: readonly string[] = [V1];
+export const MIGRATIONS: readonly string[] = [V1, V2];

@@ -34,6 +34,8 @@ export interface TimelineEvent {
   ip: string | null;
   geo: TimelineGeo | null;
   ua: string | null;
+  /** the user agent's family ("Chrome on Windows"), for the table; not part of the JSON shape */
+  ua_family?: string | null;
   aud: string | null;
   outcome: string | null;
   parent_jti: string | null;
@@ -53,4 +55,6 @@ export interface Timeline {
   query: TimelineQuery;
   events: TimelineEvent[];
   findings: Finding[];
+  /** false when the store holds no findings at all (no `check` or `investigate` has run); not part of the JSON shape */
+  checks_run?: boolean;
 }

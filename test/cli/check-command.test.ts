@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
+import { expectValidReport } from '../helpers/report-schema.js';
 import { tempDir, tempFile } from '../helpers/tmp.js';
 import { unsigned } from '../helpers/tokens.js';
 
@@ -30,6 +31,7 @@ describe('check', () => {
     const r = run('--format', 'json', 'check');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
+    expectValidReport(report);
     expect(Object.keys(report).sort()).toEqual(['findings', 'generated_at', 'inputs', 'schema_version', 'summary', 'tool']);
     expect(report.tool).toMatchObject({ name: 'jwt-forensics', version: expect.any(String) });
     expect(report.inputs.length).toBeGreaterThanOrEqual(5);
@@ -49,6 +51,7 @@ describe('check', () => {
 
   it('--only restricts the checks; an unknown id is a usage error', () => {
     const report = json('check', '--only', 'alg-none');
+    expectValidReport(report);
     expect(new Set(report.findings.map((f: { check: string }) => f.check))).toEqual(new Set(['alg-none']));
     expect(report.summary).toEqual({ critical: 2, high: 0, medium: 1, low: 1, info: 0 });
     const bad = run('check', '--only', 'alg-none,no-such-check');
@@ -90,7 +93,7 @@ describe('check', () => {
     expect(cli(['--db', local, 'ingest', events]).code).toBe(0);
     const md = cli(['--db', local, '--format', 'markdown', 'check', '--only', 'alg-none']);
     expect(md.code).toBe(0);
-    expect(md.stdout).toMatch(/^# jwt-forensics findings/);
+    expect(md.stdout).toMatch(/^# jwt-forensics report/);
     expect(md.stdout).not.toContain('<script>');
     expect(md.stdout).toContain('&lt;script&gt;');
   });
@@ -99,6 +102,7 @@ describe('check', () => {
 describe('check-keys', () => {
   it('runs the key audit only, in the same report shape, and gates on it', () => {
     const report = json('check-keys');
+    expectValidReport(report);
     expect(Object.keys(report).sort()).toEqual(['findings', 'generated_at', 'inputs', 'schema_version', 'summary', 'tool']);
     const checks = new Set(report.findings.map((f: { check: string }) => f.check));
     expect(checks.has('key-rotation-gap')).toBe(true);

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli, type CliResult } from '../helpers/cli.js';
+import { expectValidReport } from '../helpers/report-schema.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const BUNDLE = new URL('../../fixtures/incident-acme/', import.meta.url).pathname;
@@ -40,6 +41,7 @@ describe('investigate on the bundled incident', () => {
   it('exits 0 without a gate and prints the report shape', () => {
     expect(json.code).toBe(0);
     const out = JSON.parse(json.stdout);
+    expectValidReport(out.report);
     expect(Object.keys(out.report)).toEqual(['schema_version', 'generated_at', 'tool', 'inputs', 'summary', 'findings']);
     expect(out.report.inputs.map((i: { kind: string }) => i.kind).sort()).toEqual(["captures", "captures-text", "events", "jwks", "key-events", "pem", "revocations"]);
     expect(out.summary.rejects).toBe(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { ipsInNetworks, networkMatcher } from '../../src/geo/networks.js';
+import { ipsInNetworks, networkMatcher, splitTrusted } from '../../src/geo/networks.js';
 
 describe('trusted networks', () => {
   it('matches IPv4 and IPv6 CIDRs and bare addresses', () => {
@@ -22,5 +22,13 @@ describe('trusted networks', () => {
   it('names a bad CIDR', () => {
     expect(() => networkMatcher(['10.0.0.0/33'])).toThrow(InputError);
     expect(() => networkMatcher(['vpn.example/8'])).toThrow(/vpn\.example\/8/);
+  });
+
+  it('tells autonomous systems (AS13335, any case) from CIDRs', () => {
+    expect(splitTrusted(['10.0.0.0/8', 'AS13335', 'as209', ' AS7018 ', '2001:db8::/32'])).toEqual({
+      cidrs: ['10.0.0.0/8', '2001:db8::/32'],
+      asns: [13335, 209, 7018],
+    });
+    expect(() => networkMatcher(splitTrusted(['ASX1']).cidrs)).toThrow(/or an ASN \(e\.g\. AS13335\)/);
   });
 });

@@ -1,9 +1,12 @@
-// Run a scenario folder: ingest it into a fresh in-memory store, apply its policy, run every check.
+// Run a scenario folder: ingest it into a fresh in-memory store, look its IPs up in the MaxMind databases its
+// optional geoip.json names ({"city": "…mmdb", "asn": "…mmdb"}, relative to the folder), apply its policy,
+// run every check.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runChecks } from '../../src/checks/engine.js';
 import { CHECKS } from '../../src/checks/registry.js';
 import type { Finding } from '../../src/findings/finding.js';
+import { locateIps } from '../../src/geo/ip-locations.js';
 import { ingestPaths } from '../../src/ingest/ingest-paths.js';
 import { DEFAULT_POLICY, mergePolicy } from '../../src/policy/policy.js';
 import { Store } from '../../src/store/db.js';
@@ -27,10 +30,18 @@ async function run(dir: string): Promise<Finding[]> {
   const store = await Store.open(':memory:');
   try {
     await ingestPaths(store, [dir]);
+    await locateIps(store, geoipOf(dir));
     const policyFile = join(dir, 'policy.json');
     const policy = existsSync(policyFile) ? mergePolicy(JSON.parse(readFileSync(policyFile, 'utf8'))) : DEFAULT_POLICY;
     return await runChecks(store, policy, CHECKS);
   } finally {
     store.close();
   }
+}
+
+function geoipOf(dir: string): { geoip?: string; asn?: string } {
+  const file = join(dir, 'geoip.json');
+  if (!existsSync(file)) return {};
+  const { city, asn } = JSON.parse(readFileSync(file, 'utf8')) as { city?: string; asn?: string };
+  return { geoip: city && resolve(dir, city), asn: asn && resolve(dir, asn) };
 }

@@ -6,7 +6,8 @@ export function investigateCommand(): Command {
     .description('ingest an incident bundle, run every check, and say what happened and what to do first (the main job)')
     .argument('<path...>', 'files or folders of logs, captures, keys, rotation records and revocations')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above: critical, high, medium, low, info')
-    .action(async (paths: string[], opts: { failOn?: string }, cmd: Command) => {
+    .option('--out <dir>', 'also write the report in every format (json, md, html, sarif, junit.xml) into this folder')
+    .action(async (paths: string[], opts: { failOn?: string; out?: string }, cmd: Command) => {
       const { runInvestigate } = await import('../run-investigate.js');
       const g = globals(cmd);
       await runInvestigate(paths, opts, g, outFor(g));

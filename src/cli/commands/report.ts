@@ -1,0 +1,18 @@
+import { Command } from 'commander';
+import { globals, outFor } from '../context.js';
+
+// `--format` is the program's global option (commander would read it before this command could), so the formats
+// are named in the help text rather than declared again here.
+export function reportCommand(): Command {
+  return new Command('report')
+    .description('write the incident report: --format markdown (default), json, html, sarif or junit')
+    .option('--out <file>', 'write the report to this file (without it, or with `-`: standard output)')
+    .option('--fail-on <severity>', 'exit 1 (after writing) when a finding is at or above: critical, high, medium, low, info; JUnit failures start there too (default high)')
+    .option('--include-raw', 'put the raw token of each finding in its evidence (raw_token); never key secrets')
+    .addHelpText('after', '\nExamples:\n  jwt-forensics report --format sarif --out findings.sarif --fail-on high\n  jwt-forensics report --format html --out report.html')
+    .action(async (opts: { out?: string; failOn?: string; includeRaw?: boolean }, cmd: Command) => {
+      const { runReport } = await import('../run-report.js');
+      const g = globals(cmd);
+      await runReport(opts, g, outFor(g));
+    });
+}

@@ -1,0 +1,64 @@
+// `report`: the stored findings (or, when none are stored, a fresh run of every check) as one report file in one
+// of five formats; then the --fail-on gate, after the file is written so CI keeps the report of a failed job.
+import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { runChecks, saveFindings } from '../checks/engine.js';
+import { CHECKS } from '../checks/registry.js';
+import { InputError } from '../errors.js';
+import type { Finding } from '../findings/finding.js';
+import { loadPolicy } from '../policy/policy.js';
+import { criticalTimelines } from '../report/critical-timelines.js';
+import { REPORT_FORMATS, renderReport, showsTimelines } from '../report/render-report.js';
+import { buildReport, type Report } from '../report/report.js';
+import { storedFindings, withRawTokens } from '../report/stored-findings.js';
+import { Store } from '../store/db.js';
+import { formatOf, type Globals } from './context.js';
+import type { Out } from './output.js';
+import { gate, severityOption } from './run-check.js';
+
+export interface ReportOptions {
+  out?: string;
+  failOn?: string;
+  includeRaw?: boolean;
+}
+
+export async function runReport(opts: ReportOptions, g: Globals, out: Out): Promise<Report> {
+  const format = formatOf(g, REPORT_FORMATS, 'markdown');
+  const failOn = opts.failOn ? severityOption(opts.failOn) : null;
+  const includeRaw = opts.includeRaw === true;
+  // Opening a missing store would create an empty one and report "no findings": say what is wrong instead.
+  if (g.db !== ':memory:' && !existsSync(g.db)) {
+    throw new InputError(`no store at ${g.db}: run \`jwt-forensics ingest <path…>\` (or investigate) first, or pass --db`);
+  }
+  const store = await Store.open(g.db);
+  try {
+    const report = await buildReport(store, await findingsOf(store, g));
+    const shown = includeRaw ? { ...report, findings: await withRawTokens(store, report.findings) } : report;
+    const timelines = showsTimelines(format) ? await criticalTimelines(store, report.findings) : [];
+    const text = await renderReport(format, shown, { timelines, failOn: failOn ?? 'high', includeRaw });
+    emit(text, opts.out, includeRaw, out);
+    gate(report.findings, failOn);
+    return report;
+  } finally {
+    store.close();
+  }
+}
+
+/** What `check` / `investigate` stored; with nothing stored, every check runs (and its findings are kept). */
+async function findingsOf(store: Store, g: Globals): Promise<Finding[]> {
+  const stored = await storedFindings(store);
+  if (stored.length > 0) return stored;
+  const findings = await runChecks(store, loadPolicy(g.config), CHECKS);
+  await saveFindings(store, CHECKS, findings);
+  return findings;
+}
+
+function emit(text: string, path: string | undefined, includeRaw: boolean, out: Out): void {
+  if (!path || path === '-') {
+    out.write(text);
+    return;
+  }
+  // A report with raw tokens is as sensitive as the store itself (which is 0600).
+  writeFileSync(path, text, { mode: includeRaw ? 0o600 : 0o644 });
+  if (includeRaw) chmodSync(path, 0o600);
+  out.status(`report written to ${path}${includeRaw ? ' (with raw tokens: keep it private)' : ''}\n`);
+}

@@ -1,0 +1,84 @@
+// JUnit XML, so GitLab, Jenkins and other CI servers show the checks as tests: one test suite, one test case per
+// check of the registry, a <failure> per finding at or above the gate. Findings below it are listed in
+// <system-out>, so the CI view still shows them without failing the job.
+import { CHECKS } from '../checks/registry.js';
+import { severityRank, type Finding, type Severity } from '../findings/finding.js';
+import type { Report } from './report.js';
+import { xmlAttr, xmlText } from './xml.js';
+
+export interface JunitOptions {
+  /** the lowest severity that fails (default: high, like a CI gate) */
+  failOn?: Severity;
+}
+
+export function renderJunit(report: Report, opts: JunitOptions = {}): string {
+  const failOn = opts.failOn ?? 'high';
+  const failing = (f: Finding): boolean => severityRank(f.severity) <= severityRank(failOn);
+  const cases = checkIds(report).map((id) => testCase(id, report.findings.filter((f) => f.check === id), failing));
+  const failures = report.findings.filter(failing).length;
+  const suite = attrs({
+    name: report.tool.name,
+    tests: cases.length,
+    failures,
+    errors: 0,
+    skipped: 0,
+    time: 0,
+    timestamp: report.generated_at.replace(/(\.\d+)?Z$/, ''),
+  });
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>\n` +
+    `<testsuites ${attrs({ name: report.tool.name, tests: cases.length, failures, errors: 0, time: 0 })}>\n` +
+    `  <testsuite ${suite}>\n` +
+    `    <properties>\n${properties(report, failOn)}    </properties>\n` +
+    cases.join('') +
+    `  </testsuite>\n</testsuites>\n`
+  );
+}
+
+/** The registry in its order, plus any check a stored finding names that this version no longer has. */
+function checkIds(report: Report): string[] {
+  const ids = CHECKS.map((c) => c.id);
+  for (const f of report.findings) if (!ids.includes(f.check)) ids.push(f.check);
+  return ids;
+}
+
+function testCase(id: string, findings: Finding[], failing: (f: Finding) => boolean): string {
+  // the check id alone is the name: CI servers track a test's history by name, and ids never change
+  const head = `    <testcase ${attrs({ classname: 'jwt-forensics', name: id, time: 0 })}`;
+  const failures = findings.filter(failing).map(failure);
+  const below = findings.filter((f) => !failing(f)).map((f) => `${summaryLine(f)}\n`);
+  if (failures.length === 0 && below.length === 0) return `${head}/>\n`;
+  const out = below.length ? `      <system-out>${xmlText(below.join(''))}</system-out>\n` : '';
+  return `${head}>\n${failures.join('')}${out}    </testcase>\n`;
+}
+
+function failure(f: Finding): string {
+  const body = [
+    summaryLine(f),
+    `id: ${f.id}`,
+    `seen: ${f.first_seen ?? '-'} to ${f.last_seen ?? '-'}`,
+    ...f.events.slice(0, 5).map((e) => `event: ${e.source}:${e.line} (${e.ts})`),
+    `evidence: ${JSON.stringify(f.evidence)}`,
+    `remediation: ${f.remediation}`,
+  ].join('\n');
+  return `      <failure ${attrs({ message: `${f.severity}: ${f.title}`, type: f.severity })}>${xmlText(body)}</failure>\n`;
+}
+
+function summaryLine(f: Finding): string {
+  const about = [['token', f.token], ['jti', f.jti], ['sub', f.sub], ['kid', f.kid]].filter(([, v]) => v).map(([k, v]) => `${k} ${v}`);
+  return `${f.severity}: ${f.title}${about.length ? ` (${about.join(', ')})` : ''}`;
+}
+
+function properties(report: Report, failOn: Severity): string {
+  const props: [string, unknown][] = [
+    ['tool.version', report.tool.version],
+    ['generated_at', report.generated_at],
+    ['fail_on', failOn],
+    ...Object.entries(report.summary).map(([s, n]): [string, unknown] => [`summary.${s}`, n]),
+  ];
+  return props.map(([name, value]) => `      <property ${attrs({ name, value })}/>\n`).join('');
+}
+
+function attrs(values: Record<string, unknown>): string {
+  return Object.entries(values).map(([k, v]) => `${k}="${xmlAttr(v)}"`).join(' ');
+}

@@ -1,0 +1,101 @@
+// The Markdown report, for people (a ticket, a wiki page, a pull-request comment): summary by severity, findings
+// grouped by check with evidence and remediation, the timelines of the critical findings, and the inputs with
+// their sha256 (chain of custody). A pure function of the report; every value goes through `md` (escaped).
+import { CHECKS } from '../checks/registry.js';
+import { toMarkdownTable } from '../cli/output.js';
+import { SEVERITIES, type Finding } from '../findings/finding.js';
+import type { Timeline } from '../timeline/types.js';
+import { md } from './markdown-text.js';
+import { renderTimelinesMarkdown } from './render-markdown-timeline.js';
+import type { Report } from './report.js';
+
+export interface MarkdownOptions {
+  /** the stories of the critical findings (criticalTimelines); none: the section is left out */
+  timelines?: readonly Timeline[];
+}
+
+const SHOWN_EVENTS = 5;
+const EVIDENCE_CHARS = 400;
+
+export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): string {
+  return [
+    header(report),
+    summary(report),
+    findings(report),
+    renderTimelinesMarkdown(opts.timelines ?? []),
+    inputs(report),
+  ]
+    .filter((part) => part !== '')
+    .join('\n');
+}
+
+function header(r: Report): string {
+  return (
+    `# jwt-forensics report\n\n` +
+    `Generated ${md(r.generated_at)} by ${md(r.tool.name)} ${md(r.tool.version)} (report schema ${md(r.schema_version)}). ` +
+    `Tokens are named by fingerprint: the first 12 hex digits of the sha256 of the compact token.\n`
+  );
+}
+
+function summary(r: Report): string {
+  const total = r.findings.length;
+  const checks = new Set(r.findings.map((f) => f.check)).size;
+  const rows = [...SEVERITIES.map((s) => [s, r.summary[s]]), ['total', total]];
+  const line = total === 0 ? 'No findings.' : `${total} finding(s) from ${checks} check(s).`;
+  return `## Summary\n\n${toMarkdownTable(['severity', 'findings'], rows)}\n${line}\n`;
+}
+
+/** Checks in the order of their most severe finding (the report's order), findings in report order within. */
+function findings(r: Report): string {
+  if (r.findings.length === 0) return '';
+  const groups = new Map<string, Finding[]>();
+  for (const f of r.findings) groups.set(f.check, [...(groups.get(f.check) ?? []), f]);
+  return `## Findings\n\n${[...groups.values()].map(checkSection).join('\n')}`;
+}
+
+function checkSection(group: Finding[]): string {
+  const first = group[0]!;
+  const check = CHECKS.find((c) => c.id === first.check);
+  const counts = SEVERITIES.map((s) => [s, group.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
+  const about = check ? `${md(check.title)}. ${md(check.description)}\n\n` : '';
+  return (
+    `### ${md(first.check)} (${counts})\n\n${about}` +
+    `**Remediation:** ${md(first.remediation)}\n\n` +
+    group.map(findingSection).join('\n')
+  );
+}
+
+function findingSection(f: Finding): string {
+  const facts = [
+    `- id: ${md(f.id)}`,
+    `- token: ${md(f.token ?? '-')}; jti: ${md(f.jti ?? '-')}; sub: ${md(f.sub ?? '-')}; kid: ${md(f.kid ?? '-')}`,
+    `- seen: ${md(f.first_seen ?? '-')} to ${md(f.last_seen ?? '-')}`,
+  ];
+  if (f.events.length) facts.push(`- events: ${eventRefs(f)}`);
+  const evidence = Object.entries(f.evidence)
+    .filter(([, v]) => v !== undefined) // checks leave optional evidence undefined; JSON drops it, so do we
+    .map(([k, v]) => `  - ${md(k)}: ${evidenceValue(k, v)}`);
+  if (evidence.length) facts.push('- evidence:', ...evidence);
+  return `#### ${md(f.severity)}: ${md(f.title)}\n\n${facts.join('\n')}\n`;
+}
+
+/** A raw token (--include-raw) must stay copyable: a code span, whole, when it holds only token characters. */
+function evidenceValue(key: string, value: unknown): string {
+  if (key === 'raw_token' && typeof value === 'string' && /^[A-Za-z0-9_.=+/-]+$/.test(value)) return `\`${value}\``;
+  return md(value, EVIDENCE_CHARS);
+}
+
+function eventRefs(f: Finding): string {
+  const shown = f.events.slice(0, SHOWN_EVENTS).map((e) => `${md(e.source)}:${md(e.line)} (${md(e.ts)})`);
+  const more = f.events.length > SHOWN_EVENTS ? `; and ${f.events.length - SHOWN_EVENTS} more` : '';
+  return `${shown.join('; ')}${more}`;
+}
+
+function inputs(r: Report): string {
+  const rows = r.inputs.map((i) => [i.path, i.kind, i.rows, i.rejected, i.sha256]);
+  const table = rows.length ? toMarkdownTable(['path', 'kind', 'rows', 'rejected', 'sha256'], rows) : 'No inputs.\n';
+  return `## Inputs (chain of custody)\n\n${table}`;
+}

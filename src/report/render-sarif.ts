@@ -1,0 +1,93 @@
+// SARIF 2.1.0, so GitHub code scanning (and other SARIF viewers) show the findings natively: the registry's checks
+// are the rules, each finding a result with a stable fingerprint (its id) and a location in the evidence.
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Location, Log, ReportingDescriptor, Result } from 'sarif';
+import { CHECKS } from '../checks/registry.js';
+import type { Finding, Severity } from '../findings/finding.js';
+import type { Report, ReportInput } from './report.js';
+
+const LEVEL: Record<Severity, Result.level> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+const KEY_KINDS = ['jwks', 'pem', 'key-events'];
+
+export function renderSarif(report: Report): string {
+  const rules = rulesOf(report);
+  const log: Log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: report.tool.name, version: report.tool.version, semanticVersion: report.tool.version, rules } },
+        // the inputs with their sha256: the chain of custody, in SARIF's own terms
+        artifacts: report.inputs.map((i) => ({ location: { uri: uriOf(i.path) }, hashes: { 'sha-256': i.sha256 } })),
+        results: report.findings.map((f) => result(f, report, rules.findIndex((r) => r.id === f.check))),
+        properties: { generated_at: report.generated_at, summary: report.summary },
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/** Every check of the registry, plus any check id a stored finding names that this version no longer has. */
+function rulesOf(report: Report): ReportingDescriptor[] {
+  const rules: ReportingDescriptor[] = CHECKS.map((c) => ({
+    id: c.id,
+    name: c.id,
+    shortDescription: { text: c.title },
+    fullDescription: { text: c.description },
+    help: { text: c.remediation },
+    properties: { tags: ['security', 'jwt'], scope: c.scope },
+  }));
+  for (const f of report.findings) {
+    if (!rules.some((r) => r.id === f.check)) rules.push({ id: f.check, name: f.check, help: { text: f.remediation } });
+  }
+  return rules;
+}
+
+function result(f: Finding, report: Report, ruleIndex: number): Result {
+  return {
+    ruleId: f.check,
+    ruleIndex,
+    level: LEVEL[f.severity],
+    message: { text: message(f) },
+    partialFingerprints: { 'jwtForensicsFindingId/v1': f.id },
+    locations: location(f, report.inputs),
+    properties: {
+      severity: f.severity,
+      jti: f.jti,
+      sub: f.sub,
+      kid: f.kid,
+      token: f.token,
+      first_seen: f.first_seen,
+      last_seen: f.last_seen,
+      events: f.events,
+      evidence: f.evidence,
+    },
+  };
+}
+
+function message(f: Finding): string {
+  const about = [f.token && `token ${f.token}`, f.jti && `jti ${f.jti}`, f.sub && `sub ${f.sub}`, f.kid && `kid ${f.kid}`]
+    .filter(Boolean)
+    .join(', ');
+  return `${f.severity}: ${f.title}${about ? ` (${about})` : ''}`;
+}
+
+/**
+ * The file and line of the first event. A finding without events (the key audit) points at the key file, or the
+ * first input: GitHub code scanning refuses a result without a location.
+ */
+function location(f: Finding, inputs: readonly ReportInput[]): Location[] {
+  const first = f.events[0];
+  if (first && first.source !== '-') {
+    return [{ physicalLocation: { artifactLocation: { uri: uriOf(first.source) }, region: { startLine: first.line } } }];
+  }
+  const fallback = inputs.find((i) => KEY_KINDS.includes(i.kind) && f.kid !== null) ?? inputs.find((i) => i.path !== '-');
+  return fallback ? [{ physicalLocation: { artifactLocation: { uri: uriOf(fallback.path) } } }] : [];
+}
+
+/** A relative path stays relative (GitHub resolves it against the repository); an absolute one becomes file://. */
+export function uriOf(path: string): string {
+  if (isAbsolute(path)) return pathToFileURL(path).href;
+  return path.split(/[\\/]/).map(encodeURIComponent).join('/');
+}

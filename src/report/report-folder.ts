@@ -1,0 +1,21 @@
+// `investigate --out DIR`: every format of one report into one folder, for the responder and the CI job.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Severity } from '../findings/finding.js';
+import type { Store } from '../store/db.js';
+import { criticalTimelines } from './critical-timelines.js';
+import { REPORT_FILES, REPORT_FORMATS, renderReport } from './render-report.js';
+import type { Report } from './report.js';
+
+/** Writes report.json, .md, .html, .sarif and .junit.xml into `dir` (created); returns the paths written. */
+export async function writeReportFolder(store: Store, report: Report, dir: string, failOn: Severity): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const timelines = await criticalTimelines(store, report.findings);
+  const written: string[] = [];
+  for (const format of REPORT_FORMATS) {
+    const path = join(dir, REPORT_FILES[format]);
+    writeFileSync(path, await renderReport(format, report, { timelines, failOn, includeRaw: false }));
+    written.push(path);
+  }
+  return written;
+}
