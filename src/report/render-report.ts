@@ -5,6 +5,7 @@ import type { Timeline } from '../timeline/types.js';
 import { renderJunit } from './render-junit.js';
 import { renderMarkdown } from './render-markdown.js';
 import { renderSarif } from './render-sarif.js';
+import { redactDeep } from './redact.js';
 import type { Report } from './report.js';
 
 export const REPORT_FORMATS = ['markdown', 'json', 'html', 'sarif', 'junit'] as const;
@@ -32,7 +33,12 @@ export function showsTimelines(format: ReportFormat): boolean {
   return format === 'markdown' || format === 'html';
 }
 
-export async function renderReport(format: ReportFormat, report: Report, opts: RenderOptions): Promise<string> {
+export async function renderReport(format: ReportFormat, unsafe: Report, opts: RenderOptions): Promise<string> {
+  // Checks keep raw tokens and secrets out of findings; this is every format's second guard (a JWT pasted into a
+  // logged user agent is still a JWT), lifted only by --include-raw.
+  const report = opts.includeRaw ? unsafe : redactDeep(unsafe);
+  const timelines = opts.includeRaw ? opts.timelines : redactDeep(opts.timelines);
+  opts = { ...opts, timelines };
   switch (format) {
     case 'json':
       return toJson(report);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Finding } from '../../src/findings/finding.js';
 import { escapeHtml, html } from '../../src/report/html-escape.js';
 import { formatGap, parseTs } from '../../src/report/html-format.js';
-import { fingerprintOf } from '../../src/report/html-redact.js';
+import { fingerprintOf } from '../../src/report/redact.js';
 import { HTML_SECTIONS, renderHtml } from '../../src/report/render-html.js';
 import type { Report } from '../../src/report/report.js';
 import type { Timeline } from '../../src/timeline/types.js';
