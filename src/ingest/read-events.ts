@@ -21,6 +21,7 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number)
   // sha256 once per distinct token (tens of thousands), not once per event (millions), then joined back.
   await store.run(`CREATE OR REPLACE TEMP TABLE stage_tokens AS
     SELECT token, sha256(token) AS token_sha FROM (SELECT DISTINCT token FROM ${t} WHERE token IS NOT NULL)`);
+  lap('events: distinct tokens hashed');
   await store.run(
     `INSERT INTO events SELECT $sid, s.line, s.ts, s.event, k.token_sha, s.jti, s.sub, s.sid, s.client_id, s.ip, s.country,
        s.city, s.lat, s.lon, s.ua, s.app_version, s.aud, s.outcome, s.parent_jti, s.reason, s.extra

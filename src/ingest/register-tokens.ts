@@ -5,6 +5,7 @@ import { appendRows, type Cell, type ColumnKind } from '../store/append.js';
 import type { Store } from '../store/db.js';
 import { loadKeys } from '../store/key-registry.js';
 import type { DecodedToken, VerifyResult } from '../types.js';
+import { lap } from '../util/profile.js';
 
 export interface RawToken {
   sha256: string;
@@ -20,9 +21,12 @@ const TOKEN_COLUMNS: readonly ColumnKind[] = [
 export async function registerTokens(store: Store, sourceId: number, tokens: readonly RawToken[]): Promise<number> {
   if (tokens.length === 0) return 0;
   const decoded = tokens.map((t) => decodeToken(t.raw));
+  lap(`tokens: decoded ${decoded.length}`);
   const results = await verifyTokens(decoded, await loadKeys(store));
+  lap(`tokens: verified ${decoded.length}`);
   const rows = decoded.map((d) => tokenRow(d, results.get(d.sha256), sourceId));
   await appendRows(store, 'tokens', TOKEN_COLUMNS, rows);
+  lap('tokens: stored');
   return rows.length;
 }
 
