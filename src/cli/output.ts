@@ -2,7 +2,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import ndjson from 'ndjson';
-import { stripControl, stripControlInline } from '../util/sanitize.js';
+import { escapeJsonControls, stripControl, stripControlInline, stripControlKeepColour } from '../util/sanitize.js';
 
 export interface Out {
   /** results: stdout */
@@ -16,7 +16,8 @@ export interface Out {
 export function makeOut(opts: { color?: boolean; quiet?: boolean }): Out {
   const useColor = opts.color !== false && !process.env.NO_COLOR && process.stdout.isTTY === true;
   return {
-    write: (text) => void process.stdout.write(stripControl(text)),
+    // Values from logs are stripped where they enter a cell or line; what reaches here may carry our own colours.
+    write: (text) => void process.stdout.write(useColor ? stripControlKeepColour(text) : stripControl(text)),
     status: (text) => {
       if (!opts.quiet) process.stderr.write(stripControl(text));
     },
@@ -25,10 +26,24 @@ export function makeOut(opts: { color?: boolean; quiet?: boolean }): Out {
   };
 }
 
-export type Cell = string | number | bigint | boolean | null | undefined | Date;
+export type Cell = string | number | bigint | boolean | null | undefined | Date | Styled;
+
+/** A table cell we painted ourselves: its text was stripped before the colour went on, so it is kept as is. */
+export class Styled {
+  constructor(readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+/** Paint a value: strip it first, then colour it. */
+export function paint(style: (s: string) => string, value: unknown): Styled {
+  return new Styled(style(stripControlInline(cellText(value))));
+}
 
 export function cellText(v: Cell | unknown): string {
   if (v === null || v === undefined) return '';
+  if (v instanceof Styled) return v.text;
   if (v instanceof Date) return v.toISOString();
   if (typeof v === 'object') return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
   return String(v);
@@ -40,6 +55,7 @@ export function renderTable(head: string[], rows: unknown[][], opts: { maxCell?:
   const table = new Table({ head, style: { head: [], border: [] }, wordWrap: false });
   for (const row of rows) {
     table.push(row.map((v) => {
+      if (v instanceof Styled) return v.text;
       const text = stripControlInline(cellText(v));
       return text.length > max ? `${text.slice(0, max - 1)}…` : text;
     }));
@@ -49,7 +65,7 @@ export function renderTable(head: string[], rows: unknown[][], opts: { maxCell?:
 
 /** JSON with bigint as string. */
 export function toJson(value: unknown): string {
-  return `${JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2))}\n`;
 }
 
 /** NDJSON through the `ndjson` package's serializer. */

@@ -2,24 +2,30 @@
 import { parseKind } from '../ingest/detect-kind.js';
 import { ingestPaths, type IngestRun } from '../ingest/ingest-paths.js';
 import type { SourceSummary } from '../ingest/ingest-source.js';
+import { mappingChoice } from '../ingest/preset-choice.js';
 import { Store } from '../store/db.js';
 import { formatOf, type Globals } from './context.js';
 import { lookupGeoIp } from './geoip.js';
-import { renderTable, toJson, type Out } from './output.js';
+import { paint, renderTable, toJson, type Out } from './output.js';
 import { startProgress } from './progress.js';
 
 const SHOWN_REJECTS = 5;
 
-export async function runIngest(paths: string[], opts: Globals & { kind?: string }, out: Out): Promise<IngestRun> {
+export async function runIngest(paths: string[], opts: Globals & { kind?: string; preset?: string; mapping?: string }, out: Out): Promise<IngestRun> {
   const format = formatOf(opts, ['table', 'json'], 'table');
   const kind = opts.kind ? parseKind(opts.kind) : undefined;
+  const mapping = await mappingChoice(opts);
   const store = await Store.open(opts.db);
   const progress = startProgress(!out.quiet);
   try {
     progress.update('ingesting…');
     const run = await ingestPaths(store, paths, {
       kind,
-      onSource: (s) => progress.update(`ingested ${s.path}`),
+      mapping,
+      onSource: (s) => {
+        if (mapping === 'auto') out.status(autoLine(s));
+        progress.update(`ingested ${s.path}`);
+      },
     });
     await lookupGeoIp(store, opts, out);
     progress.done();
@@ -34,10 +40,10 @@ export async function runIngest(paths: string[], opts: Globals & { kind?: string
 export function renderIngest(run: IngestRun, out: Out): string {
   const c = out.color;
   const rows = run.sources.map((s) => [
-    s.kind,
+    s.preset ? `${s.kind} (${s.preset})` : s.kind,
     s.path,
-    s.skipped ? c.dim('already ingested') : s.rows.toLocaleString('en'),
-    s.rejected ? c.yellow(String(s.rejected)) : '0',
+    s.skipped ? paint(c.dim, 'already ingested') : s.rows.toLocaleString('en'),
+    s.rejected ? paint(c.yellow, s.rejected) : '0',
     s.newTokens,
     `${(s.elapsedMs / 1000).toFixed(2)} s`,
   ]);
@@ -45,6 +51,11 @@ export function renderIngest(run: IngestRun, out: Out): string {
   for (const s of run.sources) text += rejectLines(s) + warningLines(s);
   for (const s of run.skipped) text += `skipped ${s.path}: ${s.why}\n`;
   return text;
+}
+
+/** `--preset auto` says what it chose for each file, on stderr so a JSON result on stdout stays clean. */
+export function autoLine(s: SourceSummary): string {
+  return s.preset ? `${s.path}: read with preset ${s.preset} (--preset auto)\n` : `${s.path}: no preset recognised it; read as ${s.kind}\n`;
 }
 
 function rejectLines(s: SourceSummary): string {

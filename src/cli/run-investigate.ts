@@ -3,6 +3,7 @@ import { runChecks, saveFindings } from '../checks/engine.js';
 import { CHECKS } from '../checks/registry.js';
 import type { Finding } from '../findings/finding.js';
 import { ingestPaths } from '../ingest/ingest-paths.js';
+import { mappingChoice } from '../ingest/preset-choice.js';
 import { loadPolicy } from '../policy/policy.js';
 import { writeReportFolder } from '../report/report-folder.js';
 import { buildReport, type Report } from '../report/report.js';
@@ -14,19 +15,26 @@ import { lookupGeoIp } from './geoip.js';
 import { renderTable, toJson, type Out } from './output.js';
 import { startProgress } from './progress.js';
 import { gate, severityOption } from './run-check.js';
-import { renderIngest } from './run-ingest.js';
+import { autoLine, renderIngest } from './run-ingest.js';
 
 const SHOWN_FINDINGS = 25;
 
-export async function runInvestigate(paths: string[], opts: { failOn?: string; out?: string }, g: Globals, out: Out): Promise<Report> {
+export async function runInvestigate(paths: string[], opts: { failOn?: string; out?: string; preset?: string; mapping?: string }, g: Globals, out: Out): Promise<Report> {
   const format = formatOf(g, ['table', 'json'], 'table');
   const failOn = opts.failOn ? severityOption(opts.failOn) : null;
   const policy = loadPolicy(g.config);
+  const mapping = await mappingChoice(opts);
   const store = await Store.open(g.db);
   const progress = startProgress(!out.quiet);
   try {
     progress.update('ingesting…');
-    const run = await ingestPaths(store, paths, { onSource: (s) => progress.update(`ingested ${s.path}`) });
+    const run = await ingestPaths(store, paths, {
+      mapping,
+      onSource: (s) => {
+        if (mapping === 'auto') out.status(autoLine(s));
+        progress.update(`ingested ${s.path}`);
+      },
+    });
     progress.update('looking up IPs…');
     await lookupGeoIp(store, g, out);
     progress.update('checking…');

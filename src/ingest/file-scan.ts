@@ -30,15 +30,20 @@ export async function scanFile(path: string): Promise<FileScan> {
   const gzip = peek.length >= 2 && peek[0] === 0x1f && peek[1] === 0x8b;
   const head = await peekHead(path);
   const full = hashAndCount(path, gzip);
-  full.catch(() => undefined); // awaited by whoever needs it; never an unhandled rejection
+  // Awaited by whoever needs them; never an unhandled rejection (a corrupt .gz would crash the process with a
+  // stack trace when DuckDB's read fails first and nobody awaits these).
+  const sha256 = full.then((r) => r.sha256);
+  const lines = full.then((r) => r.lines);
+  sha256.catch(() => undefined);
+  lines.catch(() => undefined);
   return {
     path,
     bytes,
     gzip,
     head,
     bom: head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf,
-    sha256: full.then((r) => r.sha256),
-    lines: full.then((r) => r.lines),
+    sha256,
+    lines,
   };
 }
 

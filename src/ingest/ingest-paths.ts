@@ -9,6 +9,7 @@ import type { Store } from '../store/db.js';
 import { detectKind, type DetectedKind, type Kind } from './detect-kind.js';
 import { peekHead } from './file-scan.js';
 import { ingestFile, type SourceSummary } from './ingest-source.js';
+import { mappingFor, type MappingChoice } from './preset-choice.js';
 
 export interface InputFile {
   path: string;
@@ -31,13 +32,16 @@ const NOT_DATA = /(^|\/)(README|SOURCE|LICENSE|NOTICE|CHANGELOG)[^/]*$|\.(md|txt
 export async function ingestPaths(
   store: Store,
   paths: readonly string[],
-  opts: { kind?: Kind; onSource?: (s: SourceSummary) => void } = {},
+  opts: { kind?: Kind; mapping?: MappingChoice; onSource?: (s: SourceSummary) => void } = {},
 ): Promise<IngestRun> {
   const files = await expand(paths);
   const skipped: IngestRun['skipped'] = [];
   const ordered: { file: InputFile; rank: number }[] = [];
   for (const file of files) {
-    const kind = opts.kind ?? detectKind(await peekHead(file.path));
+    const head = await peekHead(file.path);
+    const detected = opts.kind ?? detectKind(head);
+    // a provider log is unrecognised as canonical input, but is events once a mapping reads it
+    const kind = mappingFor(head, detected, opts.mapping) ? 'events' : detected;
     if (kind === null && file.fromFolder) {
       skipped.push({ path: file.label, why: 'not a recognised input' });
       continue;
@@ -47,7 +51,7 @@ export async function ingestPaths(
   ordered.sort((a, b) => a.rank - b.rank);
   const sources: SourceSummary[] = [];
   for (const { file } of ordered) {
-    const summary = await ingestFile(store, file.path, { kind: opts.kind, label: file.label });
+    const summary = await ingestFile(store, file.path, { kind: opts.kind, label: file.label, mapping: opts.mapping });
     opts.onSource?.(summary);
     sources.push(summary);
   }

@@ -9,6 +9,9 @@ import { scanFile, type FileScan } from './file-scan.js';
 import type { LoadResult } from './load-result.js';
 import { readCaptureLines, readCaptureRecords } from './read-captures.js';
 import { readEvents } from './read-events.js';
+import { readMappedEvents } from './read-mapped.js';
+import { mappingFor, type MappingChoice } from './preset-choice.js';
+import type { Mapping } from './mapping.js';
 import { readKeys } from './read-keys.js';
 import { readKeyEvents, readRevocations } from './read-records.js';
 import { reverifyForKeys } from './register-tokens.js';
@@ -17,6 +20,8 @@ export interface SourceSummary {
   path: string;
   sha256: string;
   kind: DetectedKind;
+  /** the preset or mapping that read the file (`sources.preset`); null for canonical input */
+  preset: string | null;
   skipped: boolean;
   rows: number;
   rejected: number;
@@ -31,6 +36,8 @@ export interface IngestOptions {
   kind?: Kind;
   /** the name recorded in `sources.path` (stdin is spooled to a temp file but recorded as `-`) */
   label?: string;
+  /** `--preset` / `--mapping`: applies to files that are events or unrecognised */
+  mapping?: MappingChoice;
 }
 
 const READERS: Record<DetectedKind, (s: Store, scan: FileScan, id: number) => Promise<LoadResult>> = {
@@ -47,19 +54,20 @@ export async function ingestFile(store: Store, path: string, opts: IngestOptions
   const started = Date.now();
   const label = opts.label ?? path;
   const scan = await scanFile(path);
-  const kind = resolveKind(scan, label, opts.kind);
+  const mapping = mappingFor(scan.head, opts.kind ?? detectKind(scan.head), opts.mapping);
+  const kind = mapping ? 'events' : resolveKind(scan, label, opts.kind);
   // Same bytes, same sha256: only a file of a size already ingested can be a repeat, so only then is the
   // hash awaited before loading; otherwise DuckDB reads while the hash is computed.
   const sameSize = await store.one(`SELECT 1 AS x FROM sources WHERE bytes = $bytes`, { bytes: scan.bytes });
   if (sameSize) {
     const sha256 = await scan.sha256;
     if (await store.one(`SELECT id FROM sources WHERE sha256 = $sha`, { sha: sha256 })) {
-      return { ...empty(label, sha256, kind), skipped: true, elapsedMs: Date.now() - started };
+      return { ...empty(label, sha256, kind, mapping), skipped: true, elapsedMs: Date.now() - started };
     }
   }
   const { loaded, reverified, sha256 } = await store.transaction(async () => {
     const id = Number((await store.one<{ id: bigint }>(`SELECT nextval('source_ids') AS id`))!.id);
-    const loaded = await READERS[kind](store, scan, id);
+    const loaded = mapping ? await readMappedEvents(store, scan, id, mapping) : await READERS[kind](store, scan, id);
     const reverified = await reverifyForKeys(store, loaded.kids ?? []);
     await appendRows(
       store,
@@ -70,12 +78,13 @@ export async function ingestFile(store: Store, path: string, opts: IngestOptions
     const sha256 = await scan.sha256;
     lap('source: rejects written, sha256 ready');
     await store.run(
-      `INSERT INTO sources VALUES ($id, $path, $sha, $kind, NULL, $bytes, $rows, $rejected, $tokens, now()::TIMESTAMP, $version, $ms)`,
+      `INSERT INTO sources VALUES ($id, $path, $sha, $kind, $preset, $bytes, $rows, $rejected, $tokens, now()::TIMESTAMP, $version, $ms)`,
       {
         id,
         path: label,
         sha: sha256,
         kind,
+        preset: mapping?.label ?? null,
         bytes: scan.bytes,
         rows: loaded.rows,
         rejected: loaded.rejects.length,
@@ -88,7 +97,7 @@ export async function ingestFile(store: Store, path: string, opts: IngestOptions
   });
   lap('source: committed');
   return {
-    ...empty(label, sha256, kind),
+    ...empty(label, sha256, kind, mapping),
     rows: loaded.rows,
     rejected: loaded.rejects.length,
     rejects: loaded.rejects.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
@@ -99,8 +108,8 @@ export async function ingestFile(store: Store, path: string, opts: IngestOptions
   };
 }
 
-function empty(path: string, sha256: string, kind: DetectedKind): SourceSummary {
-  return { path, sha256, kind, skipped: false, rows: 0, rejected: 0, rejects: [], newTokens: 0, reverified: 0, warnings: [], elapsedMs: 0 };
+function empty(path: string, sha256: string, kind: DetectedKind, mapping: Mapping | null): SourceSummary {
+  return { path, sha256, kind, preset: mapping?.label ?? null, skipped: false, rows: 0, rejected: 0, rejects: [], newTokens: 0, reverified: 0, warnings: [], elapsedMs: 0 };
 }
 
 function resolveKind(scan: FileScan, label: string, forced: Kind | undefined): DetectedKind {

@@ -3,16 +3,17 @@ import type { Store } from '../store/db.js';
 import type { FileScan } from './file-scan.js';
 import type { LoadResult } from './load-result.js';
 import { EVENT_STAGE } from './event-fields.js';
-import { stageNdjson } from './ndjson-stage.js';
+import { stageNdjson, type StageSpec } from './ndjson-stage.js';
 import { lap } from '../util/profile.js';
 import { tsReject } from './read-records.js';
 import { newTokensFrom, registerTokens } from './register-tokens.js';
 
-export async function readEvents(store: Store, scan: FileScan, sourceId: number): Promise<LoadResult> {
+// `spec` is EVENT_STAGE for canonical events, a compiled mapping's spec for provider logs (src/ingest/mapping.ts).
+export async function readEvents(store: Store, scan: FileScan, sourceId: number, spec: StageSpec = EVENT_STAGE): Promise<LoadResult> {
   lap('events: start');
-  const staged = await stageNdjson(store, scan, EVENT_STAGE);
+  const staged = await stageNdjson(store, scan, spec);
   lap('events: stage (read + project)');
-  const t = EVENT_STAGE.table;
+  const t = spec.table;
   const badTs = await store.all<{ line: bigint; ts_raw: string | null }>(
     `SELECT line, ts_raw FROM ${t} WHERE ts IS NULL ORDER BY line`,
   );

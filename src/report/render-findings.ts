@@ -2,7 +2,7 @@
 // The Markdown form is render-markdown.ts, shared with `report`.
 import type { ChalkInstance } from 'chalk';
 import { SEVERITIES, type Severity } from '../findings/finding.js';
-import { renderTable } from '../cli/output.js';
+import { paint, renderTable } from '../cli/output.js';
 import type { Report } from './report.js';
 
 const PAINT: Record<Severity, (c: ChalkInstance) => ChalkInstance> = {
@@ -20,7 +20,7 @@ export function summaryLine(report: Report): string {
 export function renderFindingsTable(report: Report, color: ChalkInstance): string {
   if (report.findings.length === 0) return `No findings. (${summaryLine(report)})\n`;
   const rows = report.findings.map((f) => [
-    PAINT[f.severity](color)(f.severity),
+    paint(PAINT[f.severity](color), f.severity),
     f.check,
     f.first_seen ?? '',
     f.token ?? '',

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { Location, Log, ReportingDescriptor, Result } from 'sarif';
 import { CHECKS } from '../checks/registry.js';
 import type { Finding, Severity } from '../findings/finding.js';
+import { escapeJsonControls } from '../util/sanitize.js';
 import type { Report, ReportInput } from './report.js';
 
 const LEVEL: Record<Severity, Result.level> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
@@ -25,7 +26,7 @@ export function renderSarif(report: Report): string {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  return `${escapeJsonControls(JSON.stringify(log, null, 2))}\n`;
 }
 
 /** Every check of the registry, plus any check id a stored finding names that this version no longer has. */

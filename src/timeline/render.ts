@@ -1,7 +1,7 @@
 // Renderers of a timeline: pure functions of it. Only the table knows colour. Tokens appear as fingerprints only
 // (the Timeline never holds a raw token), and every value from a log is escaped or stripped where it is printed.
 import type { ChalkInstance } from 'chalk';
-import { escapeMarkdown, renderTable, toJson, toMarkdownTable, toNdjson } from '../cli/output.js';
+import { Styled, escapeMarkdown, paint, renderTable, toJson, toMarkdownTable, toNdjson } from '../cli/output.js';
 import type { Finding, Severity } from '../findings/finding.js';
 import { stripControlInline } from '../util/sanitize.js';
 import { shortJti } from './annotate.js';
@@ -55,14 +55,14 @@ export function renderTimelineTable(t: Timeline, color: ChalkInstance): string {
     e.jti ? shortJti(e.jti) : '',
     e.token ?? '',
     e.ip ?? '',
-    e.place_change ? color.yellow.bold(`→ ${placeText(e.geo)}`) : placeText(e.geo),
+    e.place_change ? paint(color.yellow.bold, `→ ${placeText(e.geo)}`) : placeText(e.geo),
     e.ua_family ?? e.ua ?? '',
     apiText(e.aud),
-    e.outcome === 'failure' ? color.red(e.outcome) : (e.outcome ?? ''),
+    e.outcome === 'failure' ? paint(color.red, e.outcome) : (e.outcome ?? ''),
     e.note ?? '',
-    marks(e, byId).map((f) => PAINT[f.severity](color)(`[${f.severity} ${f.check}]`)).join(' '),
+    new Styled(marks(e, byId).map((f) => paint(PAINT[f.severity](color), `[${f.severity} ${f.check}]`).text).join(' ')),
   ]);
-  const title = color.bold(`Timeline of ${describeQuery(t.query)}: ${t.events.length} line(s)`);
+  const title = color.bold(`Timeline of ${stripControlInline(describeQuery(t.query))}: ${t.events.length} line(s)`);
   // findings cells hold several marks: a wider cap than the rest
   return `${title}\n${renderTable(HEAD, rows, { maxCell: 90 })}${legend(t)}${findingsBlock(t, color)}`;
 }

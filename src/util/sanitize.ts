@@ -20,3 +20,26 @@ export function excerpt(text: string, max = 80): string {
   const clean = stripControlInline(cut);
   return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
+
+// JSON.stringify escapes C0 controls but not DEL, C1 or bidi controls; inside JSON text those can only sit in
+// strings, so a \uXXXX escape keeps the value exact and keeps a `cat report.json` from obeying them.
+const JSON_UNESCAPED = /[\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+
+/** Escape, in serialized JSON, the control characters JSON.stringify leaves raw. */
+export function escapeJsonControls(json: string): string {
+  return json.replace(JSON_UNESCAPED, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+// SGR (colour/style) sequences: the only escapes our own output contains, and only when colour is on.
+const SGR = /\u001b\[[0-9;]*m/g;
+
+/** For a terminal with colour: every control character goes, except well-formed SGR colour sequences. */
+export function stripControlKeepColour(text: string): string {
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(SGR)) {
+    out += stripControl(text.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + stripControl(text.slice(last));
+}

@@ -6,9 +6,11 @@ export function ingestCommand(): Command {
     .description('load logs, token captures, keys, rotation records and revocations into the store (`-` = NDJSON on stdin)')
     .argument('<path...>', 'files or folders; `-` reads standard input')
     .option('--kind <kind>', 'skip detection: events, captures, jwks, pem, key-events, revocations')
-    .action(async (paths: string[], opts: { kind?: string }, cmd: Command) => {
+    .option('--preset <name>', 'read provider logs: okta, auth0, entra, cloudflare-access, or auto (recognise them by shape)')
+    .option('--mapping <file>', 'read provider logs with a mapping file (docs/presets.md)')
+    .action(async (paths: string[], opts: { kind?: string; preset?: string; mapping?: string }, cmd: Command) => {
       const { runIngest } = await import('../run-ingest.js');
       const g = globals(cmd);
-      await runIngest(paths, { ...g, kind: opts.kind }, outFor(g));
+      await runIngest(paths, { ...g, kind: opts.kind, preset: opts.preset, mapping: opts.mapping }, outFor(g));
     });
 }

@@ -5,9 +5,11 @@ export function investigateCommand(): Command {
   return new Command('investigate')
     .description('ingest an incident bundle, run every check, and say what happened and what to do first (the main job)')
     .argument('<path...>', 'files or folders of logs, captures, keys, rotation records and revocations')
+    .option('--preset <name>', 'read provider logs: okta, auth0, entra, cloudflare-access, or auto (recognise them by shape)')
+    .option('--mapping <file>', 'read provider logs with a mapping file (docs/presets.md)')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above: critical, high, medium, low, info')
     .option('--out <dir>', 'also write the report in every format (json, md, html, sarif, junit.xml) into this folder')
-    .action(async (paths: string[], opts: { failOn?: string; out?: string }, cmd: Command) => {
+    .action(async (paths: string[], opts: { failOn?: string; out?: string; preset?: string; mapping?: string }, cmd: Command) => {
       const { runInvestigate } = await import('../run-investigate.js');
       const g = globals(cmd);
       await runInvestigate(paths, opts, g, outFor(g));

@@ -1,0 +1,18 @@
+// Provider logs through a mapping: the canonical event reader with the mapping's stage spec, and reject messages
+// that name where the mapping looked for the time (the provider's file has no `ts`).
+import type { Store } from '../store/db.js';
+import type { FileScan } from './file-scan.js';
+import type { LoadResult } from './load-result.js';
+import type { Mapping } from './mapping.js';
+import { readEvents } from './read-events.js';
+
+export async function readMappedEvents(store: Store, scan: FileScan, sourceId: number, mapping: Mapping): Promise<LoadResult> {
+  const loaded = await readEvents(store, scan, sourceId, mapping.spec);
+  const where = `${mapping.label} reads the time from ${mapping.timeSource}`;
+  const rejects = loaded.rejects.map((r) => {
+    if (r.reason === 'missing-ts') return { ...r, detail: `no event time: ${where}, and this line has none` };
+    if (r.reason === 'bad-ts') return { ...r, detail: `${r.detail.replace('`ts`', 'the time')} (${where})` };
+    return r;
+  });
+  return { ...loaded, rejects };
+}
