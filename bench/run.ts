@@ -42,17 +42,26 @@ function measure(task: string, args: string[], fresh: boolean): Sample {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const steps: [string, string, string[], boolean][] = [
-  ['floor: read_json CTAS', 'floor', [], true],
-  ['ingest', 'cli', ['ingest', ...(existsSync(`${file}.jwks.json`) ? [`${file}.jwks.json`] : []), file], true],
-  ['check (all checks)', 'cli', ['check'], false],
-  ['check-keys', 'cli', ['check-keys'], false],
+/** The jti with the most events: `timeline --jti` on a busy token. */
+function busyJti(): string {
+  const q = spawnSync(process.execPath, [new URL('../bin/jwt-forensics.js', import.meta.url).pathname, '--db', db, '--format', 'json', 'query',
+    'SELECT jti FROM events WHERE jti IS NOT NULL GROUP BY jti ORDER BY count(*) DESC, jti LIMIT 1'], { encoding: 'utf8' });
+  return (JSON.parse(q.stdout) as { jti: string }[])[0]?.jti ?? 'none';
+}
+
+const steps: [string, string, () => string[], boolean][] = [
+  ['floor: read_json CTAS', 'floor', () => [], true],
+  ['ingest', 'cli', () => ['ingest', ...(existsSync(`${file}.jwks.json`) ? [`${file}.jwks.json`] : []), file], true],
+  ['check (all checks)', 'cli', () => ['check'], false],
+  ['check-keys', 'cli', () => ['check-keys'], false],
+  ['timeline --jti (busy token)', 'cli', () => ['--format', 'json', 'timeline', '--jti', busyJti()], false],
+  ['report --format json', 'cli', () => ['--format', 'json', 'report', '--out', `${dir}report.json`], false],
 ];
 const results: Record<string, { ms: number; rss_mb: number; samples: Sample[] }> = {};
 for (let r = 0; r < runs; r++) {
   for (const [name, task, args, fresh] of steps) {
     if (values.only && !name.startsWith(values.only) && !name.startsWith('floor')) continue;
-    const s = measure(task, args, fresh);
+    const s = measure(task, args(), fresh);
     (results[name] ??= { ms: 0, rss_mb: 0, samples: [] }).samples.push(s);
     process.stderr.write(`run ${r + 1}/${runs} ${name}: ${(s.ms / 1000).toFixed(2)} s, ${s.rss_mb} MB\n`);
   }

@@ -1,11 +1,10 @@
 // The findings that touch a story, read from the store's `findings` table (filled by `check` / `investigate`):
 // a timeline shows what the checks concluded, it does not re-run them.
-import { compareFindings, type EventRef, type Finding, type Severity } from '../findings/finding.js';
+import { compareFindings, type Finding } from '../findings/finding.js';
+import { FINDING_COLUMNS, rowToFinding, type FindingRow } from '../findings/stored.js';
 import type { Store } from '../store/db.js';
 import type { RawLine } from './lines.js';
 import type { Identities } from './related.js';
-
-const ISO = `'%Y-%m-%dT%H:%M:%SZ'`;
 
 /** The findings table is small: a list travels as one JSON parameter. */
 const inList = (param: string): string => `(SELECT unnest(from_json($${param}, '["VARCHAR"]')))`;
@@ -15,8 +14,7 @@ const inList = (param: string): string => `(SELECT unnest(from_json($${param}, '
  * its subject or signing key as a whole (no token, no jti). With --sub, every finding about that subject.
  */
 const FINDINGS_SQL = `
-SELECT id, check_id, severity, title, jti, sub, kid, token, strftime(first_seen, ${ISO}) AS first_seen,
-  strftime(last_seen, ${ISO}) AS last_seen, events, evidence, remediation
+SELECT ${FINDING_COLUMNS}
 FROM findings f
 WHERE f.token IN ${inList('tokens')} OR f.jti IN ${inList('jtis')}
   OR (f.token IS NULL AND f.jti IS NULL AND (f.sub IN ${inList('subs')} OR f.kid IN ${inList('kids')}))
@@ -24,22 +22,6 @@ WHERE f.token IN ${inList('tokens')} OR f.jti IN ${inList('jtis')}
   OR list_has_any(
     list_transform(from_json(f.events, '[{"source":"VARCHAR","line":"BIGINT"}]'), r -> r.source || '#' || r.line::VARCHAR),
     from_json($refs, '["VARCHAR"]'))`;
-
-interface FindingRow {
-  id: string;
-  check_id: string;
-  severity: Severity;
-  title: string;
-  jti: string | null;
-  sub: string | null;
-  kid: string | null;
-  token: string | null;
-  first_seen: string | null;
-  last_seen: string | null;
-  events: string | null;
-  evidence: string | null;
-  remediation: string;
-}
 
 export interface TouchingFindings {
   findings: Finding[];
@@ -58,16 +40,5 @@ export async function touchingFindings(store: Store, ids: Identities, lines: rea
     tokens: list(ids.tokens), jtis: list(ids.jtis), subs: list(ids.subs), kids: list(ids.kids),
     query_sub: querySub, refs: list(new Set(refs)),
   });
-  return { findings: rows.map(toFinding).sort(compareFindings), checksRun: true };
-}
-
-function toFinding(r: FindingRow): Finding {
-  const events = (r.events ? JSON.parse(r.events) : []) as EventRef[];
-  return {
-    id: r.id, check: r.check_id, severity: r.severity, title: r.title, jti: r.jti, sub: r.sub, kid: r.kid, token: r.token,
-    first_seen: r.first_seen, last_seen: r.last_seen,
-    events: events.map((e) => ({ ...e, line: Number(e.line) })),
-    evidence: (r.evidence ? JSON.parse(r.evidence) : {}) as Record<string, unknown>,
-    remediation: r.remediation,
-  };
+  return { findings: rows.map(rowToFinding).sort(compareFindings), checksRun: true };
 }
