@@ -1,5 +1,5 @@
 // Why could a line not be read? Stable reason codes for `rejects`; details never echo a token.
-import { excerpt } from '../util/sanitize.js';
+import { excerpt, stripControlInline } from '../util/sanitize.js';
 
 export interface LineVerdict {
   reason: string;
@@ -36,5 +36,6 @@ export function explainLine(bytes: Buffer, firstLine: boolean): LineVerdict {
 
 function stripped(msg: string): string {
   // V8 messages quote the offending input; keep only the kind of error.
-  return msg.replace(/"[^"]*"/g, '…').slice(0, 80);
+  // V8 also names the offending character in single quotes: a raw CR or ESC there must not reach a terminal.
+  return stripControlInline(msg.replace(/"[^"]*"/g, '…')).slice(0, 80);
 }

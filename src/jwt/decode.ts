@@ -25,6 +25,12 @@ function parseSegment(segment: string, what: 'header' | 'payload'): Part<Record<
   if (bytes === null) return { ok: false, reason: 'bad-base64url', detail: `${what} is not canonical base64url` };
   if (!isUtf8(bytes)) return { ok: false, reason: 'bad-utf8', detail: `${what} bytes are not valid UTF-8` };
   const text = bytes.toString('utf8');
+  // JSON.parse accepts any depth, but JSON.stringify (storing it, printing it) overflows the stack near 4,000
+  // levels: a hostile token nested that deep would crash the ingest of its whole file. No real JOSE header or
+  // claims set nests more than a few levels; only text long enough to nest past the limit is scanned.
+  if (text.length > 2 * MAX_DEPTH && nestingDepth(text) > MAX_DEPTH) {
+    return { ok: false, reason: 'too-large', detail: `${what} JSON nests more than ${MAX_DEPTH} levels deep` };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -37,6 +43,26 @@ function parseSegment(segment: string, what: 'header' | 'payload'): Part<Record<
     return { ok: false, reason: 'not-an-object', detail: `${what} JSON is ${kind}, not an object` };
   }
   return { ok: true, value: value as Record<string, unknown> };
+}
+
+const MAX_DEPTH = 256;
+
+/** Deepest nesting of `{`/`[` outside strings (the text may not be valid JSON; JSON.parse decides that). */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);

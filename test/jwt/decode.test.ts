@@ -116,12 +116,15 @@ describe('decodeToken payload problems keep ok=true', () => {
     const t = decodeToken(token([1, 2]));
     expect(t).toMatchObject({ ok: true, reason: null, claims: null, payloadReason: 'not-an-object', alg: 'HS256' });
   });
-  it('5,000-deep nested array payload does not crash', () => {
+  it('5,000-deep nested payload does not crash: kept as too-large (JSON.stringify would overflow storing it)', () => {
     const deep = '['.repeat(5000) + ']'.repeat(5000);
     const t = decodeToken(`${HEADER}.${b64(deep)}.${SIG}`);
-    expect(t).toMatchObject({ ok: true, payloadReason: 'not-an-object', claims: null });
+    expect(t).toMatchObject({ ok: true, payloadReason: 'too-large', claims: null });
     const deepObj = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
-    expect(decodeToken(`${HEADER}.${b64(deepObj)}.${SIG}`).claims).not.toBeNull();
+    expect(decodeToken(`${HEADER}.${b64(deepObj)}.${SIG}`)).toMatchObject({ ok: true, payloadReason: 'too-large', claims: null });
+    expect(decodeToken(`${b64(deepObj)}.${b64('{}')}.${SIG}`)).toMatchObject({ ok: false, reason: 'too-large' });
+    const shallow = '{"a":'.repeat(200) + '1' + '}'.repeat(200);
+    expect(decodeToken(`${HEADER}.${b64(shallow)}.${SIG}`).claims).not.toBeNull();
   });
   it('non-JSON payload (Wycheproof-style "foo") → bad-json', () => {
     expect(decodeToken(`${HEADER}.Zm9v.${SIG}`)).toMatchObject({ ok: true, payloadReason: 'bad-json' });
