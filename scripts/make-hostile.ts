@@ -104,11 +104,11 @@ lines('truncated-json.ndjson', 'events', 'truncated JSON lines among good ones, 
   good(ev(1)),
   bad('{"ts":1773482401,"event":"use","sub":"trunc', 'truncated-json'),
   good(ev(3)),
-  // V8 words these as "Expected property name" / "Expected ',' or '}'", so they are classed bad-json (see issue 8 note)
-  bad('{"ts":1773482403,', 'bad-json'),
+  // V8 words these as "Expected property name" / "Expected ',' or '}'" at the end of the line: still truncated
+  bad('{"ts":1773482403,', 'truncated-json'),
   bad('{"ts":1773482404,"event":"use"}}', 'bad-json'),
   good(ev(6)),
-  bad('{"ts":17734', 'bad-json'),
+  bad('{"ts":17734', 'truncated-json'),
 ], { final: false });
 
 lines('not-objects.ndjson', 'events', 'null, arrays, strings, numbers, booleans and blank lines where objects belong', [

@@ -38,7 +38,10 @@ export function detectKind(head: Buffer): DetectedKind | null {
   const firstRecord = records[0];
   if (firstRecord === undefined || firstRecord === null) {
     // Not one object a line: a pretty-printed JSON document is a JWKS or nothing we know.
-    return /"keys"\s*:\s*\[|"kty"\s*:/.test(text) ? 'jwks' : guessFromLater(records);
+    if (/"keys"\s*:\s*\[|"kty"\s*:/.test(text)) return 'jwks';
+    // A first line longer than the peek (a megabyte token) cannot be parsed here: judge it by its keys.
+    if (lines.length === 1 && first.trimStart().startsWith('{')) return classifyRecords([keysOf(first)]);
+    return guessFromLater(records);
   }
   if (Array.isArray(firstRecord.keys) || typeof firstRecord.kty === 'string') return 'jwks';
   return classifyRecords(records.filter((r): r is Record<string, unknown> => r !== null));
@@ -66,4 +69,9 @@ function tryObject(line: string): Record<string, unknown> | null {
   } catch {
     return null;
   }
+}
+
+/** The top-level-looking keys of a JSON object cut off mid-way (good enough to tell the kind). */
+function keysOf(partial: string): Record<string, unknown> {
+  return Object.fromEntries([...partial.matchAll(/"([A-Za-z_]+)"\s*:/g)].map((m) => [m[1]!, true]));
 }

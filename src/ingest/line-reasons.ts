@@ -24,8 +24,11 @@ export function explainLine(bytes: Buffer, firstLine: boolean): LineVerdict {
     if (bom && firstLine) return { reason: 'bom', detail: 'byte-order mark removed', recovered: body };
     return { reason: 'unreadable', detail: 'DuckDB could not read this JSON line', recovered: null };
   } catch (err) {
-    const why = err instanceof Error ? err.message.replace(/ in JSON at position \d+.*$/s, '') : 'syntax error';
-    const truncated = /Unexpected end|Unterminated/i.test(why);
+    const message = err instanceof Error ? err.message : 'syntax error';
+    const why = message.replace(/ in JSON at position \d+.*$/s, '');
+    // Node words a cut-off line several ways ("Unexpected end", "Expected ',' … at position N" with N at the end).
+    const position = Number(/at position (\d+)/.exec(message)?.[1] ?? -1);
+    const truncated = /Unexpected end|Unterminated/i.test(why) || position >= body.trimEnd().length;
     return {
       reason: truncated ? 'truncated-json' : 'bad-json',
       detail: `${truncated ? 'JSON ends early' : 'not valid JSON'} (${stripped(why)}): ${excerpt(body, 60)}`,

@@ -38,3 +38,9 @@ describe('detectKind on JSON that is not an input', () => {
     expect(detectKind(b('{"schema_version":1,"findings":[]}\n'))).toBeNull();
   });
 });
+
+describe('detectKind on a first line longer than the peek', () => {
+  it('judges a cut-off first line by its keys', () => {
+    expect(detectKind(b(`{"ts":1773482400,"event":"use","token":"${'a'.repeat(300_000)}`))).toBe('events');
+  });
+});
