@@ -1,5 +1,6 @@
 import { decodeToken } from '../jwt/decode.js';
 import { verifyTokens } from '../jwt/verify.js';
+import { keyFromRow, type KeyRow } from '../store/key-registry.js';
 import type { KeyRecord } from '../types.js';
 import type { Check, CheckContext, FindingDraft } from './check.js';
 
@@ -17,26 +18,14 @@ SELECT r.kid,
    WHERE t.sig_status = 'valid' AND t.sig_kid = r.kid) AS seen
 FROM reused r ORDER BY r.kid`;
 
-interface Material {
-  thumbprint: string;
-  kid_source: KeyRecord['kidSource'];
-  kty: string;
-  alg: string | null;
-  use: string | null;
-  crv: string | null;
-  bits: number | null;
-  jwk: string;
-  is_secret: boolean;
-  idx: number;
+/** A key row of the reused kid, with the file it came from. */
+interface Material extends Omit<KeyRow, 'kid' | 'x509'> {
   source: string;
   source_sha: string;
 }
 
 function keyRecord(kid: string, m: Material): KeyRecord {
-  return {
-    kid, kidSource: m.kid_source, kty: m.kty, alg: m.alg, use: m.use, crv: m.crv, bits: m.bits,
-    thumbprint: m.thumbprint, jwk: JSON.parse(m.jwk), isSecret: m.is_secret, x509: null, index: m.idx,
-  };
+  return keyFromRow({ ...m, kid, x509: null });
 }
 
 async function verifiedBy(kid: string, m: Material, raws: readonly string[]): Promise<number> {

@@ -2,7 +2,7 @@
 import type { KeyRecord } from '../types.js';
 import type { Store } from './db.js';
 
-interface KeyRow {
+export interface KeyRow {
   kid: string;
   thumbprint: string;
   kid_source: KeyRecord['kidSource'];
@@ -19,7 +19,11 @@ interface KeyRow {
 
 export async function loadKeys(store: Store): Promise<KeyRecord[]> {
   const rows = await store.all<KeyRow>(`SELECT * FROM keys ORDER BY source_id, idx`);
-  return rows.map((r) => ({
+  return rows.map(keyFromRow);
+}
+
+export function keyFromRow(r: KeyRow): KeyRecord {
+  return {
     kid: r.kid,
     kidSource: r.kid_source,
     kty: r.kty,
@@ -32,5 +36,5 @@ export async function loadKeys(store: Store): Promise<KeyRecord[]> {
     isSecret: r.is_secret,
     x509: r.x509 ? JSON.parse(r.x509) : null,
     index: r.idx,
-  }));
+  };
 }
