@@ -62,7 +62,8 @@ function classifyRecords(records: Record<string, unknown>[]): DetectedKind | nul
   return has('ts') || has('token') || has('authorization') ? 'events' : null;
 }
 
-function tryObject(line: string): Record<string, unknown> | null {
+/** One NDJSON line as an object, or null when it is not one. */
+export function tryObject(line: string): Record<string, unknown> | null {
   try {
     const v: unknown = JSON.parse(line);
     return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;

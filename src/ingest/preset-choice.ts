@@ -2,7 +2,7 @@
 // FILE`), or, with `--preset auto`, the preset whose shape the first lines have.
 import { readFile } from 'node:fs/promises';
 import { InputError, UsageError } from '../errors.js';
-import type { DetectedKind } from './detect-kind.js';
+import { tryObject, type DetectedKind } from './detect-kind.js';
 import type { DetectRule } from './mapping-check.js';
 import { compileMapping, type Mapping } from './mapping.js';
 import { PRESET_NAMES, presets } from './presets/index.js';
@@ -78,13 +78,4 @@ function lookup(record: Record<string, unknown>, path: string): unknown {
     node = (node as Record<string, unknown>)[key];
   }
   return node;
-}
-
-function tryObject(line: string): Record<string, unknown> | null {
-  try {
-    const v: unknown = JSON.parse(line);
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
 }
