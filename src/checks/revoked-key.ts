@@ -2,7 +2,7 @@
 // a token was accepted after it. Whoever holds a compromised key can mint any token, so acceptance is critical.
 import type { Check, FindingDraft, Row } from './check.js';
 import { eventsAfter, lifecycleEvidence, lifecycleTokensSql } from './key-lifecycle.js';
-import { severityByAcceptance } from './token-usage.js';
+import { severityByAcceptance, tokenDraft } from './token-usage.js';
 
 // No clock-skew leeway: a revocation is a security event, a token minted seconds after it is still suspect.
 const SQL = `WITH base AS (${lifecycleTokensSql('least(w.revoked, w.compromised)')})
@@ -16,19 +16,8 @@ function toFinding(row: Row): FindingDraft {
   const kid = row.kid as string;
   const what = row.compromised !== null && row.compromised === row.cut_at ? 'compromised' : 'revoked';
   const title = row.signed_after ? `Token signed by key ${kid} after it was ${what}` : `Token accepted with ${what} key ${kid}`;
-  return {
-    key: [row.sha256 as string],
-    severity,
-    title,
-    jti: (row.jti as string | null) ?? null,
-    sub: (row.sub as string | null) ?? null,
-    kid,
-    token: row.token as string,
-    first_seen: (row.first_seen as string | null) ?? null,
-    last_seen: (row.last_seen as string | null) ?? null,
-    events: eventsAfter(row),
-    evidence: { ...lifecycleEvidence(row), key_state: what, key_unusable_since: row.cut_at, signed_after_revocation: Boolean(row.signed_after) },
-  };
+  const evidence = { ...lifecycleEvidence(row), key_state: what, key_unusable_since: row.cut_at, signed_after_revocation: Boolean(row.signed_after) };
+  return { ...tokenDraft(row, severity, evidence, title, eventsAfter(row)), kid };
 }
 
 export const revokedKey: Check = {

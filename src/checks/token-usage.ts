@@ -43,7 +43,13 @@ export function usageEvidence(row: Row): Record<string, unknown> {
 }
 
 /** The common fields of a token-level finding. */
-export function tokenDraft(row: Row, severity: Severity, evidence: Record<string, unknown>, title?: string): FindingDraft {
+export function tokenDraft(
+  row: Row,
+  severity: Severity,
+  evidence: Record<string, unknown>,
+  title?: string,
+  events: EventRef[] = row.events as EventRef[],
+): FindingDraft {
   return {
     key: [row.sha256 as string],
     severity,
@@ -54,7 +60,7 @@ export function tokenDraft(row: Row, severity: Severity, evidence: Record<string
     token: row.token as string,
     first_seen: (row.first_seen as string | null) ?? null,
     last_seen: (row.last_seen as string | null) ?? null,
-    events: (row.events as EventRef[]).map((e) => ({ ...e, line: Number(e.line) })),
+    events: events.map((e) => ({ ...e, line: Number(e.line) })),
     evidence: { ...evidence, ...usageEvidence(row) },
   };
 }

@@ -5,7 +5,8 @@ import { SEVERITIES, type Severity } from '../findings/finding.js';
 import { paint, renderTable } from '../cli/output.js';
 import type { Report } from './report.js';
 
-const PAINT: Record<Severity, (c: ChalkInstance) => ChalkInstance> = {
+/** The terminal colour of each severity, shared by every table that shows one. */
+export const SEVERITY_PAINT: Record<Severity, (c: ChalkInstance) => ChalkInstance> = {
   critical: (c) => c.bgRed.white.bold,
   high: (c) => c.red.bold,
   medium: (c) => c.yellow,
@@ -20,7 +21,7 @@ export function summaryLine(report: Report): string {
 export function renderFindingsTable(report: Report, color: ChalkInstance): string {
   if (report.findings.length === 0) return `No findings. (${summaryLine(report)})\n`;
   const rows = report.findings.map((f) => [
-    paint(PAINT[f.severity](color), f.severity),
+    paint(SEVERITY_PAINT[f.severity](color), f.severity),
     f.check,
     f.first_seen ?? '',
     f.token ?? '',

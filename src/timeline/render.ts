@@ -2,19 +2,12 @@
 // (the Timeline never holds a raw token), and every value from a log is escaped or stripped where it is printed.
 import type { ChalkInstance } from 'chalk';
 import { Styled, escapeMarkdown, paint, renderTable, toJson, toMarkdownTable, toNdjson } from '../cli/output.js';
-import type { Finding, Severity } from '../findings/finding.js';
+import type { Finding } from '../findings/finding.js';
 import { stripControlInline } from '../util/sanitize.js';
+import { SEVERITY_PAINT } from '../report/render-findings.js';
 import { shortJti } from './annotate.js';
 import { describeQuery } from './query.js';
 import type { Timeline, TimelineEvent, TimelineGeo } from './types.js';
-
-const PAINT: Record<Severity, (c: ChalkInstance) => ChalkInstance> = {
-  critical: (c) => c.bgRed.white.bold,
-  high: (c) => c.red.bold,
-  medium: (c) => c.yellow,
-  low: (c) => c.cyan,
-  info: (c) => c.dim,
-};
 
 const HEAD = ['time', '+gap', 'event', 'jti', 'token', 'ip', 'place', 'user agent', 'api', 'outcome', 'note', 'findings'];
 
@@ -60,7 +53,7 @@ export function renderTimelineTable(t: Timeline, color: ChalkInstance): string {
     apiText(e.aud),
     e.outcome === 'failure' ? paint(color.red, e.outcome) : (e.outcome ?? ''),
     e.note ?? '',
-    new Styled(marks(e, byId).map((f) => paint(PAINT[f.severity](color), `[${f.severity} ${f.check}]`).text).join(' ')),
+    new Styled(marks(e, byId).map((f) => paint(SEVERITY_PAINT[f.severity](color), `[${f.severity} ${f.check}]`).text).join(' ')),
   ]);
   const title = color.bold(`Timeline of ${stripControlInline(describeQuery(t.query))}: ${t.events.length} line(s)`);
   // findings cells hold several marks: a wider cap than the rest
@@ -71,7 +64,7 @@ function findingsBlock(t: Timeline, color: ChalkInstance): string {
   if (t.checks_run === false) return `\n${NO_CHECKS}\n`;
   if (t.findings.length === 0) return `\nNo findings touch this timeline.\n`;
   const lines = t.findings.map(
-    (f) => `  ${PAINT[f.severity](color)(f.severity)} ${f.check} ${stripControlInline(f.title)}${f.token ? ` (token ${f.token})` : ''}  ${f.id}`,
+    (f) => `  ${SEVERITY_PAINT[f.severity](color)(f.severity)} ${f.check} ${stripControlInline(f.title)}${f.token ? ` (token ${f.token})` : ''}  ${f.id}`,
   );
   return `\n${color.bold(`Findings touching this timeline: ${t.findings.length}`)}\n${lines.join('\n')}\n`;
 }
