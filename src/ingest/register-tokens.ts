@@ -51,16 +51,15 @@ export async function reverifyForKeys(store: Store, kids: readonly string[]): Pr
   if (rows.length === 0) return 0;
   const decoded = rows.map((r) => decodeToken(r.raw));
   const results = await verifyTokens(decoded, await loadKeys(store));
-  for (const d of decoded) {
+  // One UPDATE for all of them, not one per token.
+  await store.run(`CREATE OR REPLACE TEMP TABLE reverified (sha256 VARCHAR, s VARCHAR, k VARCHAR, d VARCHAR)`);
+  const verdicts = decoded.flatMap((d) => {
     const v = results.get(d.sha256);
-    if (!v) continue;
-    await store.run(`UPDATE tokens SET sig_status = $s, sig_kid = $k, sig_detail = $d WHERE sha256 = $sha`, {
-      s: v.status,
-      k: v.kid,
-      d: v.detail,
-      sha: d.sha256,
-    });
-  }
+    return v ? [[d.sha256, v.status, v.kid, v.detail] as Cell[]] : [];
+  });
+  await appendRows(store, 'reverified', ['text', 'text', 'text', 'text'], verdicts);
+  await store.run(`UPDATE tokens SET sig_status = r.s, sig_kid = r.k, sig_detail = r.d FROM reverified r WHERE tokens.sha256 = r.sha256`);
+  await store.run(`DROP TABLE reverified`);
   return rows.length;
 }
 
