@@ -17,17 +17,36 @@ const TOKEN_COLUMNS: readonly ColumnKind[] = [
   'text', 'text[]', 'text', 'double', 'double', 'double', 'int', 'text', 'text', 'text', 'int',
 ];
 
-/** Decode, verify and store tokens not yet in the store. Returns how many were new. */
-export async function registerTokens(store: Store, sourceId: number, tokens: readonly RawToken[]): Promise<number> {
-  if (tokens.length === 0) return 0;
+/** Tokens decoded, with their verification under way (it runs while the caller's next SQL statement does). */
+export interface TokenBatch {
+  decoded: DecodedToken[];
+  verdicts: Promise<Map<string, VerifyResult>>;
+}
+
+/** Decode the tokens and start verifying them against the store's keys; finish with `storeTokens`. */
+export async function startVerifying(store: Store, tokens: readonly RawToken[]): Promise<TokenBatch> {
   const decoded = tokens.map((t) => decodeToken(t.raw));
   lap(`tokens: decoded ${decoded.length}`);
-  const results = await verifyTokens(decoded, await loadKeys(store));
-  lap(`tokens: verified ${decoded.length}`);
-  const rows = decoded.map((d) => tokenRow(d, results.get(d.sha256), sourceId));
+  const verdicts = verifyTokens(decoded, await loadKeys(store));
+  verdicts.catch(() => undefined); // awaited by storeTokens; never an unhandled rejection meanwhile
+  return { decoded, verdicts };
+}
+
+/** Wait for the verdicts and store the tokens. Returns how many were stored. */
+export async function storeTokens(store: Store, sourceId: number, batch: TokenBatch): Promise<number> {
+  if (batch.decoded.length === 0) return 0;
+  const results = await batch.verdicts;
+  lap(`tokens: verified ${batch.decoded.length}`);
+  const rows = batch.decoded.map((d) => tokenRow(d, results.get(d.sha256), sourceId));
   await appendRows(store, 'tokens', TOKEN_COLUMNS, rows);
   lap('tokens: stored');
   return rows.length;
+}
+
+/** Decode, verify and store tokens not yet in the store. Returns how many were new. */
+export async function registerTokens(store: Store, sourceId: number, tokens: readonly RawToken[]): Promise<number> {
+  if (tokens.length === 0) return 0;
+  return storeTokens(store, sourceId, await startVerifying(store, tokens));
 }
 
 /** Tokens that staged in a temp table (columns token_sha, token) and are not in the store yet. */
