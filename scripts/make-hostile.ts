@@ -33,7 +33,8 @@ export interface Expected {
   /** for key files: how many keys load, and which warnings are recorded */
   keys?: number;
   warnings?: string[];
-  /** unusable input: `ingest` exits 2 with a message naming the file */
+  /** unusable input: `ingest` exits 2 with a message naming the file (an unusable key file still records its
+   *  `rejects` and `keys`, checked in the store the CLI wrote) */
   exit?: 2;
   error?: string;
 }
@@ -372,7 +373,12 @@ raw('unknown.bin', Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 37 + 1
   kind: null, description: 'bytes that are no input we know', exit: 2, error: 'unknown.bin',
 });
 raw('truncated.jwks.json', '{"keys":[{"kty":"RSA","kid":"a","n":"', {
-  kind: 'jwks', description: 'a JWKS cut mid-key', keys: 0, rejects: [[1, 'bad-json']], warnings: [],
+  kind: 'jwks', description: 'a JWKS cut mid-key: its reject is kept, the command exits 2', keys: 0, rejects: [[1, 'bad-json']], warnings: [],
+  exit: 2, error: 'truncated.jwks.json:1: unusable key file: not valid JSON (line 1, column 38): the document ends early',
+});
+raw('truncated-only.pem', RSA2048_PEM.slice(0, 200), {
+  kind: 'pem', description: 'a PEM cut before its END line, with no other block: its reject is kept, the command exits 2', keys: 0,
+  rejects: [[1, 'bad-pem']], warnings: [], exit: 2, error: 'truncated-only.pem:1: unusable key file: no complete PEM block',
 });
 
 // --- write ----------------------------------------------------------------------------------------------------

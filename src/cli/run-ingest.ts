@@ -1,6 +1,6 @@
 // `ingest`: load every path, print one summary line per source and the first rejects of each.
 import { parseKind } from '../ingest/detect-kind.js';
-import { ingestPaths, type IngestRun } from '../ingest/ingest-paths.js';
+import { failOnUnusable, ingestPaths, type IngestRun } from '../ingest/ingest-paths.js';
 import type { SourceSummary } from '../ingest/ingest-source.js';
 import { mappingChoice } from '../ingest/preset-choice.js';
 import { Store } from '../store/db.js';
@@ -30,6 +30,7 @@ export async function runIngest(paths: string[], opts: Globals & { kind?: string
     await lookupGeoIp(store, opts, out);
     progress.done();
     out.write(format === 'json' ? toJson(run) : renderIngest(run, out));
+    failOnUnusable(run);
     return run;
   } finally {
     progress.done();

@@ -2,7 +2,7 @@
 import { runChecks, saveFindings } from '../checks/engine.js';
 import { CHECKS } from '../checks/registry.js';
 import type { Finding } from '../findings/finding.js';
-import { ingestPaths } from '../ingest/ingest-paths.js';
+import { failOnUnusable, ingestPaths } from '../ingest/ingest-paths.js';
 import { mappingChoice } from '../ingest/preset-choice.js';
 import { loadPolicy } from '../policy/policy.js';
 import { writeReportFolder } from '../report/report-folder.js';
@@ -35,6 +35,12 @@ export async function runInvestigate(paths: string[], opts: { failOn?: string; o
         progress.update(`ingested ${s.path}`);
       },
     });
+    if (run.sources.some((s) => s.unusable)) {
+      // Findings without that key file would be wrong (its tokens "unknown-key"): say what loaded, write no report.
+      progress.done();
+      out.write(format === 'json' ? toJson({ ingest: run }) : renderIngest(run, out));
+      failOnUnusable(run);
+    }
     progress.update('looking up IPs…');
     await lookupGeoIp(store, g, out);
     progress.update('checking…');

@@ -58,6 +58,13 @@ export async function ingestPaths(
   return { sources, skipped };
 }
 
+/** Unusable files did not stop the others from loading; the command still fails at the end (DESIGN.md: exit 2). */
+export function failOnUnusable(run: IngestRun): void {
+  const bad = run.sources.flatMap((s) => (s.unusable ? [s.unusable] : []));
+  if (bad.length === 1) throw new InputError(bad[0]!);
+  if (bad.length > 1) throw new InputError(`${bad.length} input files are unusable (the other inputs were loaded):\n  ${bad.join('\n  ')}`);
+}
+
 async function expand(paths: readonly string[]): Promise<InputFile[]> {
   const out: InputFile[] = [];
   for (const p of paths) {

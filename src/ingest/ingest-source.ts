@@ -2,6 +2,7 @@
 import { InputError } from '../errors.js';
 import { appendRows } from '../store/append.js';
 import type { Store } from '../store/db.js';
+import { StoreWriteError } from '../store/write-error.js';
 import { lap } from '../util/profile.js';
 import { TOOL_VERSION } from '../version.js';
 import { detectKind, type DetectedKind, type Kind } from './detect-kind.js';
@@ -12,7 +13,7 @@ import { readEvents } from './read-events.js';
 import { readMappedEvents } from './read-mapped.js';
 import { mappingFor, type MappingChoice } from './preset-choice.js';
 import type { Mapping } from './mapping.js';
-import { readKeys } from './read-keys.js';
+import { keyFileProblem, readKeys } from './read-keys.js';
 import { readKeyEvents, readRevocations } from './read-records.js';
 import { reverifyForKeys } from './register-tokens.js';
 
@@ -30,6 +31,8 @@ export interface SourceSummary {
   reverified: number;
   warnings: string[];
   elapsedMs: number;
+  /** why the file as a whole is unusable (its rejects are still kept): `ingest` exits 2 after the other files */
+  unusable?: string;
 }
 
 export interface IngestOptions {
@@ -62,7 +65,9 @@ export async function ingestFile(store: Store, path: string, opts: IngestOptions
   if (sameSize) {
     const sha256 = await scan.sha256;
     if (await store.one(`SELECT id FROM sources WHERE sha256 = $sha`, { sha: sha256 })) {
-      return { ...empty(label, sha256, kind, mapping), skipped: true, elapsedMs: Date.now() - started };
+      const problem = !mapping && (kind === 'jwks' || kind === 'pem') ? await keyFileProblem(scan, kind) : null;
+      const unusable = problem ? { unusable: unusableMessage(label, problem) } : {};
+      return { ...empty(label, sha256, kind, mapping), skipped: true, elapsedMs: Date.now() - started, ...unusable };
     }
   }
   const { loaded, reverified, sha256 } = await store.transaction(async () => {
@@ -94,6 +99,8 @@ export async function ingestFile(store: Store, path: string, opts: IngestOptions
       },
     );
     return { loaded, reverified, sha256 };
+  }).catch((err: unknown) => {
+    throw err instanceof StoreWriteError ? err.during(label) : err;
   });
   lap('source: committed');
   return {
@@ -105,7 +112,12 @@ export async function ingestFile(store: Store, path: string, opts: IngestOptions
     reverified,
     warnings: loaded.warnings ?? [],
     elapsedMs: Date.now() - started,
+    ...(loaded.unusable ? { unusable: unusableMessage(label, loaded.unusable) } : {}),
   };
+}
+
+function unusableMessage(label: string, u: NonNullable<LoadResult['unusable']>): string {
+  return `${label}${u.line !== null ? `:${u.line}` : ''}: unusable key file: ${u.what}; no key was loaded from it`;
 }
 
 function empty(path: string, sha256: string, kind: DetectedKind, mapping: Mapping | null): SourceSummary {

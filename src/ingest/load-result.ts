@@ -9,4 +9,6 @@ export interface LoadResult {
   warnings?: string[];
   /** kids of keys added (their tokens get re-verified) */
   kids?: string[];
+  /** the file as a whole could not be read: its rejects are kept, the others load, the command exits 2 at the end */
+  unusable?: { line: number | null; what: string };
 }

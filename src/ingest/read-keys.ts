@@ -4,25 +4,38 @@ import { gunzipSync } from 'node:zlib';
 import { InputError } from '../errors.js';
 import { parseJwks } from '../keys/parse-jwks.js';
 import { parsePem } from '../keys/parse-pem.js';
+import type { ParsedKeys } from '../keys/record.js';
 import { appendRows } from '../store/append.js';
 import type { Store } from '../store/db.js';
 import type { KeyRecord, KeyReject } from '../types.js';
 import type { FileScan } from './file-scan.js';
 import type { LoadResult } from './load-result.js';
 
+type KeyForm = 'jwks' | 'pem';
+
 const MAX_KEY_FILE = 16 * 1024 * 1024;
 // Not rejects: the key still loaded, the audit will want to know.
 const WARNINGS = new Set(['duplicate-kid', 'private-key', 'bad-x5c', 'x5c-mismatch']);
 
-export async function readKeys(store: Store, scan: FileScan, sourceId: number, form: 'jwks' | 'pem'): Promise<LoadResult> {
-  const text = await readText(scan);
-  const parsed = form === 'jwks' ? await parseJwks(text) : await parsePem(text);
+export async function readKeys(store: Store, scan: FileScan, sourceId: number, form: KeyForm): Promise<LoadResult> {
+  const parsed = await parse(scan, form);
   const added = await addKeys(store, parsed.keys, sourceId);
   const rejects = parsed.rejects
     .filter((r) => !WARNINGS.has(r.reason))
     .map((r) => ({ line: r.line, reason: r.reason, detail: describe(r) }));
   const warnings = parsed.rejects.filter((r) => WARNINGS.has(r.reason)).map(describe);
-  return { rows: parsed.keys.length, rejects, newTokens: 0, warnings, kids: added };
+  const unusable = parsed.unusable ? { unusable: parsed.unusable } : {};
+  return { rows: parsed.keys.length, rejects, newTokens: 0, warnings, kids: added, ...unusable };
+}
+
+/** Why a key file the store already holds is unusable, so a re-run fails as the first run did (null: it is fine). */
+export async function keyFileProblem(scan: FileScan, form: KeyForm): Promise<LoadResult['unusable'] | null> {
+  return (await parse(scan, form)).unusable ?? null;
+}
+
+async function parse(scan: FileScan, form: KeyForm): Promise<ParsedKeys> {
+  const text = await readText(scan);
+  return form === 'jwks' ? parseJwks(text) : parsePem(text);
 }
 
 async function readText(scan: FileScan): Promise<string> {

@@ -28,9 +28,9 @@ const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export async function parseJwks(text: string): Promise<ParsedKeys> {
   const doc = readJson(text);
-  if ('reject' in doc) return { keys: [], rejects: [doc.reject] };
+  if ('reject' in doc) return unusable(doc.reject);
   const entries = jwkEntries(doc.value);
-  if (typeof entries === 'string') return { keys: [], rejects: [reject(-1, null, 'not-jwks', entries)] };
+  if (typeof entries === 'string') return unusable(reject(-1, null, 'not-jwks', entries));
   const keys: KeyRecord[] = [];
   const rejects: KeyReject[] = [];
   for (const [index, entry] of entries.entries()) {
@@ -41,18 +41,30 @@ export async function parseJwks(text: string): Promise<ParsedKeys> {
   return { keys, rejects: byIndex([...rejects, ...duplicateKids(keys)]) };
 }
 
+/** The whole document is unreadable: one reject for the file, and the file is flagged unusable (ingest exit 2). */
+function unusable(r: KeyReject): ParsedKeys {
+  const what = r.reason === 'not-jwks' ? `not a JWKS: ${r.detail}` : r.detail;
+  return { keys: [], rejects: [r], unusable: { line: r.line, what } };
+}
+
 function readJson(text: string): { value: unknown } | { reject: KeyReject } {
   const clean = text.replace(/^\uFEFF/, '');
   try {
     return { value: JSON.parse(clean) };
   } catch (err) {
+    if (clean.trim() === '') return { reject: reject(-1, 1, 'bad-json', 'the file is empty') };
     // V8's message quotes the input (it could be an oct `k`): keep only the position.
-    const pos = /position (\d+)/.exec(err instanceof Error ? err.message : '')?.[1];
-    if (pos === undefined) return { reject: reject(-1, null, 'bad-json', 'not valid JSON') };
-    const before = clean.slice(0, Number(pos)).split('\n');
+    const msg = err instanceof Error ? err.message : '';
+    const end = clean.trimEnd().length;
+    const at = /position (\d+)/.exec(msg)?.[1];
+    const pos = at !== undefined ? Number(at) : /end of JSON input/i.test(msg) ? end : null;
+    if (pos === null) return { reject: reject(-1, null, 'bad-json', 'not valid JSON') };
+    const before = clean.slice(0, pos).split('\n');
     const line = before.length;
     const column = (before[before.length - 1]?.length ?? 0) + 1;
-    return { reject: reject(-1, line, 'bad-json', `not valid JSON (line ${line}, column ${column})`) };
+    // A parse that fails at the last character is a cut-off file (a partial download, a full disk).
+    const cut = pos >= end ? ': the document ends early (truncated?)' : '';
+    return { reject: reject(-1, line, 'bad-json', `not valid JSON (line ${line}, column ${column})${cut}`) };
   }
 }
 

@@ -39,13 +39,24 @@ const IGNORED = new Set(['EC PARAMETERS']);
 export async function parsePem(text: string): Promise<ParsedKeys> {
   const keys: KeyRecord[] = [];
   const rejects: KeyReject[] = [];
-  for (const [index, block] of scanBlocks(text).entries()) {
+  const blocks = scanBlocks(text);
+  for (const [index, block] of blocks.entries()) {
     if (IGNORED.has(block.label)) continue;
     const out = await parseBlockSafely(block, index);
     if (out.key) keys.push(out.key);
     rejects.push(...out.rejects);
   }
-  return { keys, rejects: byIndex([...rejects, ...duplicateKids(keys)]) };
+  const parsed = { keys, rejects: byIndex([...rejects, ...duplicateKids(keys)]) };
+  const unusable = noCompleteBlock(blocks);
+  return unusable ? { ...parsed, unusable } : parsed;
+}
+
+/** Without one whole BEGIN…END block the file holds nothing to read: the file is unusable, not one bad key. */
+function noCompleteBlock(blocks: readonly PemBlock[]): ParsedKeys['unusable'] {
+  if (blocks.some((b) => b.problem === null)) return undefined;
+  const first = blocks[0];
+  if (!first) return { line: null, what: 'no PEM block (-----BEGIN …----- to -----END …-----) in it' };
+  return { line: first.line, what: `no complete PEM block: ${first.label} block: ${first.problem}` };
 }
 
 /** Split the text into BEGIN/END blocks; text between blocks (openssl -text dumps, bag attributes) is skipped. */

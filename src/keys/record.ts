@@ -6,6 +6,8 @@ import { keyBits, quote, thumbprint } from './key-bits.js';
 export interface ParsedKeys {
   keys: KeyRecord[];
   rejects: KeyReject[];
+  /** set when the file as a whole cannot be read (JWKS that is no JSON, PEM without one complete block) */
+  unusable?: { line: number | null; what: string };
 }
 
 export interface RecordInput {

@@ -3,6 +3,7 @@ import { chmodSync, existsSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { InputError } from '../errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+import { storeWriteError } from './write-error.js';
 
 export type Params = Record<string, DuckDBValue> | DuckDBValue[];
 export type Row = Record<string, unknown>;
@@ -13,7 +14,14 @@ export interface OpenOptions {
   noExternalAccess?: boolean;
 }
 
+// Once a statement fails, DuckDB aborts the transaction and every later one says only this.
+const ABORTED = /Current transaction is aborted/i;
+
 export class Store {
+  /** the first failure inside the running transaction: its cause, whatever a later statement (a `finally`) says */
+  private failure: { err: unknown } | null = null;
+  private inTransaction = false;
+
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
@@ -39,19 +47,28 @@ export class Store {
   }
 
   async run(sql: string, params?: Params): Promise<void> {
-    await this.conn.run(sql, params);
+    await this.noted(this.conn.run(sql, params));
   }
 
   /** Rows as plain JS values (BIGINT → bigint, TIMESTAMP → Date). */
   async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.conn.runAndReadAll(sql, params);
+    const reader = await this.noted(this.conn.runAndReadAll(sql, params));
     return reader.getRowObjectsJS() as T[];
   }
 
   /** Rows as JSON-safe values (BIGINT → string, TIMESTAMP → string). */
   async json<T = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.conn.runAndReadAll(sql, params);
+    const reader = await this.noted(this.conn.runAndReadAll(sql, params));
     return reader.getRowObjectsJson() as T[];
+  }
+
+  private async noted<T>(pending: Promise<T>): Promise<T> {
+    try {
+      return await pending;
+    } catch (err) {
+      if (this.inTransaction) this.failure ??= { err };
+      throw err;
+    }
   }
 
   async one<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
@@ -61,14 +78,25 @@ export class Store {
   /** Run `fn` in one transaction: all of it lands or none of it. */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     await this.conn.run('BEGIN TRANSACTION');
+    this.inTransaction = true;
+    this.failure = null;
     try {
       const out = await fn();
       await this.conn.run('COMMIT');
       return out;
     } catch (err) {
       await this.conn.run('ROLLBACK').catch(() => undefined);
-      throw err;
+      throw this.causeOf(err);
+    } finally {
+      this.inTransaction = false;
+      this.failure = null;
     }
+  }
+
+  /** What made the transaction fail: a full disk even when a reader re-worded it; never "aborted" when the first error is known. */
+  private causeOf(err: unknown): unknown {
+    const first = this.failure?.err ?? err;
+    return storeWriteError(this.path, first) ?? (err instanceof Error && ABORTED.test(err.message) ? first : err);
   }
 
   close(): void {

@@ -1,7 +1,7 @@
 // Issue 8: the hostile corpus (scripts/make-hostile.ts → test/hostile/corpus/, outcomes in expected.json).
 // Each entry gets its expected outcome; then the whole corpus goes through the built CLI (ingest, check,
 // investigate --out, inspect, query, timeline) and nothing a terminal or browser would obey, and no raw token,
-// may come out. Run `npm run build` first.
+// may come out (and `report --include-raw` shows the same check can fail). Run `npm run build` first.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -13,8 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Expected } from '../../scripts/make-hostile.js';
 import { INJECTED_JTI, INJECTED_SUB, SCRIPT } from '../../scripts/make-hostile.js';
 import { ingestFile } from '../../src/ingest/ingest-source.js';
+import { REPORT_FORMATS } from '../../src/report/render-report.js';
 import { Store } from '../../src/store/db.js';
 import { cli, type CliResult } from '../helpers/cli.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const CORPUS = fileURLToPath(new URL('./corpus/', import.meta.url));
 const EXPECTED = JSON.parse(readFileSync(new URL('./expected.json', import.meta.url), 'utf8')) as Record<string, Expected>;
@@ -36,12 +38,25 @@ describe('each hostile input gets its expected outcome', () => {
       stats.tried++;
       const path = join(CORPUS, name);
       if (want.exit) {
-        const r = cli(['--db', join(mkdtempSync(join(tmpdir(), 'jwtf-hostile-')), 'x.duckdb'), 'ingest', path]);
+        const xdb = join(tempDir(), 'x.duckdb');
+        const r = cli(['--db', xdb, 'ingest', path]);
         if (r.stderr.includes(STACK) || r.code !== 2) crash.push(name);
         expect(r.code).toBe(2);
         expect(r.stderr).toContain(want.error!);
         expect(r.stderr).not.toContain(STACK);
         expect(r.stderr).not.toMatch(CONTROL);
+        if (want.rejects) {
+          // an unusable key file still leaves its rejects (file and line) and the keys it had in the store
+          const store = await Store.open(xdb, { readOnly: true });
+          try {
+            const stored = await store.all<{ path: string; line: bigint | null; reason: string }>(`SELECT path, line, reason FROM rejects ORDER BY line`);
+            expect(stored.map((x) => [x.line === null ? null : Number(x.line), x.reason])).toEqual(want.rejects);
+            for (const x of stored) expect(x.path).toBe(path);
+            expect(Number((await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM keys`))!.n)).toBe(want.keys);
+          } finally {
+            store.close();
+          }
+        }
         return;
       }
       const store = await Store.open(':memory:');
@@ -163,6 +178,45 @@ describe('the hostile store through the CLI', () => {
     record('timeline --jti', cli(['--db', db, 'timeline', '--jti', 'h-escape']));
     record('timeline --sub', cli(['--db', db, '--format', 'markdown', 'timeline', '--sub', INJECTED_SUB]));
   }, 300_000);
+
+  it('report --include-raw carries the raw token of every finding in each format; without it none does', async () => {
+    const plain = new Map<string, string>();
+    const withRaw = new Map<string, string>();
+    for (const format of REPORT_FORMATS) {
+      for (const raw of [false, true]) {
+        const file = join(dir, `report-${format}${raw ? '-raw' : ''}`);
+        const r = cli(['--db', db, '--format', format, 'report', '--out', file, ...(raw ? ['--include-raw'] : [])]);
+        expect(r.code, r.stderr).toBe(0);
+        const text = readFileSync(file, 'utf8');
+        if (raw) {
+          withRaw.set(format, text);
+          expect(statSync(file).mode & 0o777).toBe(0o600);
+        } else {
+          plain.set(format, text);
+          outputs.push({ what: `report --format ${format}`, text }); // the leak check below scans these too
+        }
+      }
+    }
+    const store = await Store.open(db, { readOnly: true });
+    const named = await store.all<{ fingerprint: string; raw: string }>(
+      `SELECT DISTINCT t.fingerprint, t.raw FROM findings f JOIN tokens t ON t.fingerprint = f.token`,
+    );
+    const secrets = (await store.all<{ k: string }>(`SELECT jwk->>'k' AS k FROM keys WHERE is_secret`)).map((r) => r.k);
+    store.close();
+    expect(named.length).toBeGreaterThan(0);
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const format of REPORT_FORMATS) {
+      const shown = withRaw.get(format)!;
+      const hidden = plain.get(format)!;
+      // the redaction check can fail: the same tokens are there when asked for, so their absence means something
+      expect(named.filter((t) => !shown.includes(t.raw)).map((t) => t.fingerprint), format).toEqual([]);
+      expect(rawTokens.filter((raw) => hidden.includes(raw)).map((raw) => raw.slice(0, 40)), format).toEqual([]);
+      for (const k of secrets) {
+        expect(shown.includes(k), `${format} --include-raw leaks a key secret`).toBe(false);
+        expect(hidden.includes(k), `${format} leaks a key secret`).toBe(false);
+      }
+    }
+  }, 120_000);
 
   it('CSV cells starting with = + - @ are neutralised', () => {
     const r = cli(['--db', db, '--format', 'csv', 'query', 'SELECT sub, ua, ip, client_id FROM events']);

@@ -142,8 +142,19 @@ describe('parsePem: hostile input becomes rejects', () => {
     expect(out.rejects.map((r) => [r.index, r.reason])).toEqual([[1, 'unsupported-pem'], [2, 'unsupported-kty']]);
   });
 
-  it('finds nothing in text without blocks', async () => {
-    expect(await parsePem('')).toEqual({ keys: [], rejects: [] });
-    expect(await parsePem('hello\n-----END PUBLIC KEY-----\n')).toEqual({ keys: [], rejects: [] });
+  it('finds nothing in text without blocks, and says the file is unusable', async () => {
+    const none = { line: null, what: 'no PEM block (-----BEGIN …----- to -----END …-----) in it' };
+    expect(await parsePem('')).toEqual({ keys: [], rejects: [], unusable: none });
+    expect(await parsePem('hello\n-----END PUBLIC KEY-----\n')).toEqual({ keys: [], rejects: [], unusable: none });
+  });
+
+  it('is unusable only when no block is complete', async () => {
+    const cut = edPub.slice(0, 40);
+    const alone = await parsePem(`\n${cut}`);
+    expect(alone.rejects.map((r) => [r.line, r.reason])).toEqual([[2, 'bad-pem']]);
+    expect(alone.unusable).toEqual({ line: 2, what: 'no complete PEM block: PUBLIC KEY block: no END line (truncated block)' });
+    expect((await parsePem(edPub + cut)).unusable).toBeUndefined();
+    // complete framing with a corrupt body is one bad key, not an unusable file
+    expect((await parsePem('-----BEGIN PUBLIC KEY-----\nMCow\n-----END PUBLIC KEY-----\n')).unusable).toBeUndefined();
   });
 });
