@@ -2,7 +2,6 @@
 // staging table, keyed by line number. Lines it could not read come back as NULL rows; a second, rarer pass
 // explains them (bad JSON, bad UTF-8, a byte-order mark) so each lands in `rejects` with its reason.
 import type { Store } from '../store/db.js';
-import type { FileScan } from './file-scan.js';
 import { nonBlankLines, pickLines } from './line-scan.js';
 import { explainLine } from './line-reasons.js';
 import { lap } from '../util/profile.js';
@@ -33,7 +32,19 @@ export interface StageResult {
 // Lines bigger than this are rejected by DuckDB; far above any real log line, it still bounds memory.
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
-export async function stageNdjson(store: Store, scan: FileScan, spec: StageSpec): Promise<StageResult> {
+/** What to stage: a whole file (a FileScan fits) or one part of a split file (src/ingest/split-lines.ts). */
+export interface NdjsonSource {
+  path: string;
+  gzip: boolean;
+  /** source line number of this file's first line (a part of a bigger file starts later); 1 when absent */
+  firstLine?: number;
+  /** lines in this file, blank ones included */
+  lines: number | Promise<number>;
+  /** source numbers of its whitespace-only lines, when already known */
+  blankLines?: number[];
+}
+
+export async function stageNdjson(store: Store, src: NdjsonSource, spec: StageSpec): Promise<StageResult> {
   await store.run(`DROP TABLE IF EXISTS ${spec.table}`);
   // No WITH ORDINALITY: it is a streaming window, which runs the whole projection on one thread (2× slower here).
   // The CTAS keeps the reader's order (preserve_insertion_order, DuckDB's default), so a row's position in the
@@ -43,17 +54,15 @@ export async function stageNdjson(store: Store, scan: FileScan, spec: StageSpec)
   await store.run(`SET preserve_insertion_order = true`);
   await store.run(`CREATE TEMP TABLE ${spec.table} AS ${projectionSql(spec, source)}`, {
     ...projectionParams(spec),
-    path: scan.path,
-    compression: scan.gzip ? 'gzip' : 'uncompressed',
+    path: src.path,
+    compression: src.gzip ? 'gzip' : 'uncompressed',
     max: MAX_LINE_BYTES,
   });
-  await store.run(`UPDATE ${spec.table} SET line = rowid - (SELECT min(rowid) FROM ${spec.table}) + 1`);
   lap('stage: read_json_objects + projection');
   const rows = Number((await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${spec.table}`))!.n);
-  const lines = await scan.lines;
-  lap('stage: waited for the line count');
-  if (rows !== lines) await remapLineNumbers(store, scan, spec.table, rows);
-  const rejects = await explainUnreadLines(store, scan, spec);
+  await numberLines(store, src, spec.table, rows);
+  lap('stage: lines numbered');
+  const rejects = await explainUnreadLines(store, src, spec);
   rejects.push(...(await collectNonObjects(store, spec.table)));
   return { rows, rejects };
 }
@@ -104,23 +113,41 @@ function shapeOf(fields: Record<string, string>): { shape: Shape; accessors: Map
   return { shape, accessors };
 }
 
-/** DuckDB skips whitespace-only lines, so ordinals drift from line numbers: map them back. */
-async function remapLineNumbers(store: Store, scan: FileScan, table: string, rows: number): Promise<void> {
-  const lines = await nonBlankLines(scan.path, scan.gzip);
-  if (lines.length !== rows) {
-    throw new Error(`${scan.path}: DuckDB read ${rows} records from ${lines.length} non-blank lines; cannot place them`);
+/** Row position → source line number. DuckDB emits no row for whitespace-only lines, so when there are any,
+ *  the numbers of the lines it did emit are listed and the position looks its line up. */
+async function numberLines(store: Store, src: NdjsonSource, table: string, rows: number): Promise<void> {
+  const first = src.firstLine ?? 1;
+  const position = `(rowid - (SELECT min(rowid) FROM ${table}))`;
+  const lines = await src.lines;
+  if (rows === lines) {
+    await store.run(`UPDATE ${table} SET line = ${position} + $first`, { first });
+    return;
   }
-  await store.run(`UPDATE ${table} SET line = ($lines::BIGINT[])[line]`, { lines: JSON.stringify(lines) });
+  const emitted = src.blankLines ? withoutBlanks(first, lines, src.blankLines) : await nonBlankLines(src.path, src.gzip);
+  if (emitted.length !== rows) {
+    throw new Error(`${src.path}: DuckDB read ${rows} records from ${emitted.length} non-blank lines; cannot place them`);
+  }
+  if (!src.blankLines && first !== 1) emitted.forEach((n, i) => (emitted[i] = n + first - 1));
+  await store.run(`UPDATE ${table} SET line = ($lines::BIGINT[])[${position} + 1]`, { lines: JSON.stringify(emitted) });
 }
 
-async function explainUnreadLines(store: Store, scan: FileScan, spec: StageSpec): Promise<RejectRow[]> {
+function withoutBlanks(first: number, lines: number, blanks: number[]): number[] {
+  const skip = new Set(blanks);
+  const out: number[] = [];
+  for (let n = first; n < first + lines; n++) if (!skip.has(n)) out.push(n);
+  return out;
+}
+
+async function explainUnreadLines(store: Store, src: NdjsonSource, spec: StageSpec): Promise<RejectRow[]> {
   const unread = await store.all<{ line: bigint }>(`SELECT line FROM ${spec.table} WHERE jt IS NULL ORDER BY line`);
   if (unread.length === 0) return [];
-  const wanted = new Set(unread.map((r) => Number(r.line)));
-  const bytes = await pickLines(scan.path, scan.gzip, wanted);
+  const offset = (src.firstLine ?? 1) - 1; // the part file numbers its lines from 1
+  const wanted = new Set(unread.map((r) => Number(r.line) - offset));
+  const bytes = await pickLines(src.path, src.gzip, wanted);
   const rejects: RejectRow[] = [];
-  for (const line of wanted) {
-    const why = explainLine(bytes.get(line) ?? Buffer.alloc(0), line === 1);
+  for (const local of wanted) {
+    const line = local + offset;
+    const why = explainLine(bytes.get(local) ?? Buffer.alloc(0), line === 1);
     if (why.recovered !== null) {
       await restage(store, spec, line, why.recovered);
       continue;

@@ -1,30 +1,87 @@
 // Auth events (DESIGN.md "Auth events"): canonical fields become columns, everything else stays in `extra`.
+// A file is read in parts of bounded size (src/ingest/split-lines.ts) so memory does not grow with the file;
+// each part is staged, checked and copied into `events` inside the source's one transaction.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputError } from '../errors.js';
 import type { Store } from '../store/db.js';
-import type { FileScan } from './file-scan.js';
-import type { LoadResult } from './load-result.js';
-import { EVENT_STAGE } from './event-fields.js';
-import { stageNdjson, type StageSpec } from './ndjson-stage.js';
 import { lap } from '../util/profile.js';
+import { EVENT_STAGE } from './event-fields.js';
+import type { FileScan } from './file-scan.js';
+import { reportProgress } from './ingest-progress.js';
+import type { LoadResult } from './load-result.js';
+import { stageNdjson, type RejectRow, type StageSpec } from './ndjson-stage.js';
 import { tsReject } from './read-records.js';
-import { newTokensFrom, startVerifying, storeTokens } from './register-tokens.js';
+import { newTokensFrom, startVerifying, storeTokens, type TokenBatch } from './register-tokens.js';
+import { readAhead, splitLines, type LinePart } from './split-lines.js';
+
+/** Bytes of NDJSON per part: big enough that DuckDB's parallel read pays off, small enough to keep memory flat. */
+export function partBytes(): number {
+  const env = Number(process.env.JWT_FORENSICS_PART_BYTES);
+  return Number.isFinite(env) && env > 0 ? env : 256 * 1024 * 1024;
+}
+
+/** DuckDB's memory while events load (it would otherwise keep up to 80% of RAM of written blocks cached). A part
+ *  and its stage fit in it; what is over it is evicted or spilled, so memory stays flat however big the file. */
+export function ingestMemory(): string {
+  const env = process.env.JWT_FORENSICS_MEMORY?.trim();
+  if (!env) return '1GB';
+  if (!/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i.test(env)) throw new InputError(`JWT_FORENSICS_MEMORY must be a size such as 2GB or 512MB, not ${JSON.stringify(env.slice(0, 20))}`);
+  return env;
+}
 
 // `spec` is EVENT_STAGE for canonical events, a compiled mapping's spec for provider logs (src/ingest/mapping.ts).
 export async function readEvents(store: Store, scan: FileScan, sourceId: number, spec: StageSpec = EVENT_STAGE): Promise<LoadResult> {
   lap('events: start');
-  const staged = await stageNdjson(store, scan, spec);
-  lap('events: stage (read + project)');
+  const dir = await mkdtemp(join(tmpdir(), 'jwt-forensics-'));
+  await store.run(`SET memory_limit = '${ingestMemory()}'`); // checked above: digits and a unit only
+  // Every distinct token of the file and its sha256; events join it to carry the sha256, not the token.
+  await store.run(`CREATE OR REPLACE TEMP TABLE stage_tokens (token VARCHAR, token_sha VARCHAR)`);
+  try {
+    const rejects: RejectRow[] = [];
+    const batches: TokenBatch[] = [];
+    let rows = 0;
+    let lines = 0;
+    for await (const part of readAhead(splitLines(scan.path, scan.gzip, dir, partBytes()))) {
+      const loaded = await loadPart(store, part, spec, sourceId);
+      await rm(part.path, { force: true });
+      rows += loaded.rows;
+      lines += part.lines;
+      rejects.push(...loaded.rejects);
+      batches.push(loaded.tokens);
+      reportProgress({ path: scan.path, bytesRead: part.sourceBytesRead, bytesTotal: scan.bytes, events: rows });
+    }
+    // The parts and the background scan read the file separately: if they disagree, it changed under us.
+    if (lines !== (await scan.lines)) {
+      throw new InputError(`${scan.path}: the file changed while it was being read (${await scan.lines} lines, then ${lines}); copy it and ingest the copy`);
+    }
+    let newTokens = 0;
+    for (const batch of batches) newTokens += await storeTokens(store, sourceId, batch);
+    lap('events: tokens stored');
+    return { rows, rejects: rejects.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), newTokens };
+  } finally {
+    await store.run(`DROP TABLE IF EXISTS stage_tokens`).catch(() => undefined);
+    await store.run(`RESET memory_limit`).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function loadPart(store: Store, part: LinePart, spec: StageSpec, sourceId: number): Promise<{ rows: number; rejects: RejectRow[]; tokens: TokenBatch }> {
+  const staged = await stageNdjson(store, part, spec);
   const t = spec.table;
-  const badTs = await store.all<{ line: bigint; ts_raw: string | null }>(
-    `SELECT line, ts_raw FROM ${t} WHERE ts IS NULL ORDER BY line`,
-  );
+  const badTs = await store.all<{ line: bigint; ts_raw: string | null }>(`SELECT line, ts_raw FROM ${t} WHERE ts IS NULL ORDER BY line`);
   const rejects = staged.rejects.concat(badTs.map(tsReject));
   await store.run(`DELETE FROM ${t} WHERE ts IS NULL`);
   // sha256 once per distinct token (tens of thousands), not once per event (millions), then joined back.
-  await store.run(`CREATE OR REPLACE TEMP TABLE stage_tokens AS
-    SELECT token, sha256(token) AS token_sha FROM (SELECT DISTINCT token FROM ${t} WHERE token IS NOT NULL)`);
-  lap('events: distinct tokens hashed');
-  // Tokens are decoded and verified in JS while DuckDB copies the events: the two overlap.
-  const batch = await startVerifying(store, await newTokensFrom(store, 'stage_tokens'));
+  await store.run(`CREATE OR REPLACE TEMP TABLE part_tokens AS
+    SELECT token, sha256(token) AS token_sha FROM (SELECT DISTINCT token FROM ${t} WHERE token IS NOT NULL) n
+    WHERE NOT EXISTS (SELECT 1 FROM stage_tokens k WHERE k.token = n.token)`);
+  await store.run(`INSERT INTO stage_tokens SELECT token, token_sha FROM part_tokens`);
+  // This part's new tokens are decoded and verified in JS while DuckDB copies its events and reads the next part.
+  const tokens = await startVerifying(store, await newTokensFrom(store, 'part_tokens'));
+  await store.run(`DROP TABLE part_tokens`);
+  lap('events: part tokens hashed');
   // Each row carries its line number, so the copy need not keep the stage's order: it can run in parallel.
   await store.run(`SET preserve_insertion_order = false`);
   try {
@@ -37,11 +94,8 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
   } finally {
     await store.run(`SET preserve_insertion_order = true`);
   }
-  lap('events: insert');
-  const loaded = Number((await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${t}`))!.n);
-  const newTokens = await storeTokens(store, sourceId, batch);
+  const rows = Number((await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${t}`))!.n);
   await store.run(`DROP TABLE ${t}`);
-  await store.run(`DROP TABLE stage_tokens`);
-  lap('events: tokens stored');
-  return { rows: loaded, rejects, newTokens };
+  lap('events: part inserted');
+  return { rows, rejects, tokens };
 }
