@@ -5,6 +5,8 @@ import { stripControl } from '../util/sanitize.js';
 import { buildProgram } from './program.js';
 
 export async function main(argv: string[]): Promise<number> {
+  // Everything this tool writes holds evidence (the store, its WAL and spill files, reports): owner-only.
+  process.umask(0o077);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -1,9 +1,7 @@
 // Auth events (DESIGN.md "Auth events"): canonical fields become columns, everything else stays in `extra`.
 // A file is read in parts of bounded size (src/ingest/split-lines.ts) so memory does not grow with the file;
 // each part is staged, checked and copied into `events` inside the source's one transaction.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { lap } from '../util/profile.js';
@@ -11,6 +9,7 @@ import { EVENT_STAGE } from './event-fields.js';
 import type { FileScan } from './file-scan.js';
 import { reportProgress } from './ingest-progress.js';
 import type { LoadResult } from './load-result.js';
+import { makePartDir } from './part-dir.js';
 import { stageNdjson, type RejectRow, type StageSpec } from './ndjson-stage.js';
 import { tsReject } from './read-records.js';
 import { newTokensFrom, startVerifying, storeTokens, type TokenBatch } from './register-tokens.js';
@@ -34,7 +33,7 @@ export function ingestMemory(): string {
 // `spec` is EVENT_STAGE for canonical events, a compiled mapping's spec for provider logs (src/ingest/mapping.ts).
 export async function readEvents(store: Store, scan: FileScan, sourceId: number, spec: StageSpec = EVENT_STAGE): Promise<LoadResult> {
   lap('events: start');
-  const dir = await mkdtemp(join(tmpdir(), 'jwt-forensics-'));
+  const dir = await makePartDir();
   await store.run(`SET memory_limit = '${ingestMemory()}'`); // checked above: digits and a unit only
   // Every distinct token of the file and its sha256; events join it to carry the sha256, not the token.
   await store.run(`CREATE OR REPLACE TEMP TABLE stage_tokens (token VARCHAR, token_sha VARCHAR)`);

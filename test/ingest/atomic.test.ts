@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -16,29 +17,45 @@ describe('an interrupted ingest', () => {
     const db = join(dir, 'case.duckdb');
     const first = join(dir, 'first.ndjson');
     writeFileSync(first, '{"ts":1773482400,"event":"use","sub":"u-0"}\n');
-    expect(cli(['--db', db, 'ingest', first]).code).toBe(0);
 
     const big = join(dir, 'big.ndjson');
     const chunk: string[] = [];
     for (let i = 0; i < LINES; i++) chunk.push(`{"ts":${1773482400 + i},"event":"use","sub":"u-${i % 97}","ip":"10.0.${i % 250}.1","ua":"agent ${i % 13}"}`);
     writeFileSync(big, chunk.join('\n') + '\n');
 
-    const child = spawn(process.execPath, [BIN, '--db', db, 'ingest', big], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 600));
+    // Small parts and step timings on stderr: the kill lands after some of the file is in, before its commit.
+    const env = { ...process.env, JWT_FORENSICS_PART_BYTES: String(2 * 1024 * 1024), JWT_FORENSICS_PROFILE: '1' };
+    const child = spawn(process.execPath, [BIN, '--db', db, 'ingest', first, big], { stdio: ['ignore', 'ignore', 'pipe'], env });
+    let seen = '';
+    await new Promise<void>((resolve) => {
+      child.stderr!.on('data', (d: Buffer) => {
+        seen += d.toString();
+        if (/source: committed[^]*events: part inserted/.test(seen)) resolve(); // the first file in, a part of the big one
+      });
+      child.on('exit', () => resolve());
+    });
+    const partsDir = readdirSync(tmpdir()).filter((n) => n.startsWith(`jwt-forensics-parts-${child.pid}-`));
     child.kill('SIGKILL');
-    await new Promise((r) => child.on('exit', r));
+    await new Promise((r) => (child.exitCode === null && child.signalCode === null ? child.on('exit', r) : r(null)));
+    expect(child.signalCode).toBe('SIGKILL');
+    expect(partsDir).toHaveLength(1);
+    // what the killed process left (store, the WAL holding the first file's commit, spill files) is the owner's only
+    expect(existsSync(`${db}.wal`)).toBe(true);
+    for (const name of readdirSync(dir).filter((n) => n.startsWith('case.duckdb'))) expect([name, statSync(join(dir, name)).mode & 0o077]).toEqual([name, 0]);
 
     const store = await Store.open(db);
     const events = Number((await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM events`))!.n);
     const sources = Number((await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM sources`))!.n);
     store.close();
-    // Killed in flight: only the first file. Finished before the kill: both, whole. Never a part.
-    expect([[1, 1], [1 + LINES, 2]]).toContainEqual([events, sources]);
+    // Killed part way through: only the first file, nothing of the second.
+    expect([events, sources]).toEqual([1, 1]);
 
     expect(cli(['--db', db, 'ingest', big]).code).toBe(0);
     const again = await Store.open(db);
     const total = Number((await again.one<{ n: bigint }>(`SELECT count(*) AS n FROM events`))!.n);
     again.close();
     expect(total).toBe(1 + LINES);
+    // the re-run swept the parts the killed process left behind
+    expect(existsSync(join(tmpdir(), partsDir[0]!))).toBe(false);
   });
 });
