@@ -67,8 +67,9 @@ export async function stageNdjson(store: Store, src: NdjsonSource, spec: StageSp
   return { rows, rejects };
 }
 
-// The reader only yields valid JSON (or NULL), so a leading '{' means an object: no second parse to learn that.
-const JSON_KIND = `CASE WHEN j IS NULL THEN NULL WHEN starts_with(ltrim(j::VARCHAR), '{') THEN 'OBJECT' ELSE json_type(j) END`;
+// The reader only yields valid JSON (or NULL), so a first byte '{' means an object: no parse and no copy of the
+// line to learn that (only a line with leading blanks, or not an object, is asked of json_type).
+const JSON_KIND = `CASE WHEN j IS NULL THEN NULL WHEN left(j::VARCHAR, 1) = '{' THEN 'OBJECT' ELSE json_type(j) END`;
 
 /** SELECT line, jt, <projection> over a source of (line, j). The line's JSON is parsed once, by json_transform
  *  into a struct of VARCHAR leaves (numbers and nested values come back as their JSON text). */
@@ -82,9 +83,9 @@ function projectionSql(spec: StageSpec, source: string): string {
     .join(', ');
   return `SELECT line, jt, ${cols} FROM (
       SELECT line, jt, x, ${raw} FROM (
-        SELECT line, ${JSON_KIND} AS jt, json_transform(j, $shape) AS f,
-               CASE WHEN ${JSON_KIND} = 'OBJECT' THEN NULLIF(json_merge_patch(j, $omit::JSON), '{}') END AS x
-        FROM ${source}))`;
+        SELECT line, jt, json_transform(j, $shape) AS f,
+               CASE WHEN jt = 'OBJECT' THEN NULLIF(json_merge_patch(j, $omit::JSON), '{}') END AS x
+        FROM (SELECT line, j, ${JSON_KIND} AS jt FROM ${source})))`;
 }
 
 function projectionParams(spec: StageSpec): Record<string, string> {

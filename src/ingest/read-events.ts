@@ -13,6 +13,8 @@ import { makePartDir } from './part-dir.js';
 import { stageNdjson, type RejectRow, type StageSpec } from './ndjson-stage.js';
 import { tsReject } from './read-records.js';
 import { newTokensFrom, startVerifying, storeTokens, type TokenBatch } from './register-tokens.js';
+import { loadKeys } from '../store/key-registry.js';
+import type { KeyRecord } from '../types.js';
 import { readAhead, splitLines, type LinePart } from './split-lines.js';
 
 /** Bytes of NDJSON per part: big enough that DuckDB's parallel read pays off, small enough to keep memory flat. */
@@ -20,6 +22,9 @@ export function partBytes(): number {
   const env = Number(process.env.JWT_FORENSICS_PART_BYTES);
   return Number.isFinite(env) && env > 0 ? env : 256 * 1024 * 1024;
 }
+
+/** The first part is small so that DuckDB starts reading while the bigger ones are still being cut. */
+const FIRST_PART_BYTES = 32 * 1024 * 1024;
 
 /** DuckDB's memory while events load (it would otherwise keep up to 80% of RAM of written blocks cached). A part
  *  and its stage fit in it; what is over it is evicted or spilled, so memory stays flat however big the file. */
@@ -42,8 +47,9 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
     const batches: TokenBatch[] = [];
     let rows = 0;
     let lines = 0;
-    for await (const part of readAhead(splitLines(scan.path, scan.gzip, dir, partBytes()))) {
-      const loaded = await loadPart(store, part, spec, sourceId);
+    const keys = await loadKeys(store); // an events file brings no keys: load them once, not once per part
+    for await (const part of readAhead(splitLines(scan.path, scan.gzip, dir, partBytes(), Math.min(partBytes(), FIRST_PART_BYTES)))) {
+      const loaded = await loadPart(store, part, spec, sourceId, keys);
       await rm(part.path, { force: true });
       rows += loaded.rows;
       lines += part.lines;
@@ -66,7 +72,13 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
   }
 }
 
-async function loadPart(store: Store, part: LinePart, spec: StageSpec, sourceId: number): Promise<{ rows: number; rejects: RejectRow[]; tokens: TokenBatch }> {
+async function loadPart(
+  store: Store,
+  part: LinePart,
+  spec: StageSpec,
+  sourceId: number,
+  keys: KeyRecord[],
+): Promise<{ rows: number; rejects: RejectRow[]; tokens: TokenBatch }> {
   const staged = await stageNdjson(store, part, spec);
   const t = spec.table;
   const badTs = await store.all<{ line: bigint; ts_raw: string | null }>(`SELECT line, ts_raw FROM ${t} WHERE ts IS NULL ORDER BY line`);
@@ -77,19 +89,22 @@ async function loadPart(store: Store, part: LinePart, spec: StageSpec, sourceId:
     SELECT token, sha256(token) AS token_sha FROM (SELECT DISTINCT token FROM ${t} WHERE token IS NOT NULL) n
     WHERE NOT EXISTS (SELECT 1 FROM stage_tokens k WHERE k.token = n.token)`);
   await store.run(`INSERT INTO stage_tokens SELECT token, token_sha FROM part_tokens`);
-  // This part's new tokens are decoded and verified in JS while DuckDB copies its events and reads the next part.
-  const tokens = await startVerifying(store, await newTokensFrom(store, 'part_tokens'));
+  const fresh = await newTokensFrom(store, 'part_tokens');
   await store.run(`DROP TABLE part_tokens`);
   lap('events: part tokens hashed');
   // Each row carries its line number, so the copy need not keep the stage's order: it can run in parallel.
   await store.run(`SET preserve_insertion_order = false`);
+  const copying = store.run(
+    `INSERT INTO events SELECT $sid, s.line, s.ts, s.event, k.token_sha, s.jti, s.sub, s.sid, s.client_id, s.ip, s.country,
+       s.city, s.lat, s.lon, s.ua, s.app_version, s.aud, s.outcome, s.parent_jti, s.reason, s.extra
+     FROM ${t} s LEFT JOIN stage_tokens k ON k.token = s.token`,
+    { sid: sourceId },
+  );
+  copying.catch(() => undefined); // awaited just below
+  // This part's new tokens are decoded (and verified, on into the next part) in JS while DuckDB copies.
+  const tokens = startVerifying(keys, fresh);
   try {
-    await store.run(
-      `INSERT INTO events SELECT $sid, s.line, s.ts, s.event, k.token_sha, s.jti, s.sub, s.sid, s.client_id, s.ip, s.country,
-         s.city, s.lat, s.lon, s.ua, s.app_version, s.aud, s.outcome, s.parent_jti, s.reason, s.extra
-       FROM ${t} s LEFT JOIN stage_tokens k ON k.token = s.token`,
-      { sid: sourceId },
-    );
+    await copying;
   } finally {
     await store.run(`SET preserve_insertion_order = true`);
   }

@@ -4,7 +4,7 @@ import { verifyTokens } from '../jwt/verify.js';
 import { appendRows, type Cell, type ColumnKind } from '../store/append.js';
 import type { Store } from '../store/db.js';
 import { loadKeys } from '../store/key-registry.js';
-import type { DecodedToken, VerifyResult } from '../types.js';
+import type { DecodedToken, KeyRecord, VerifyResult } from '../types.js';
 import { lap } from '../util/profile.js';
 
 export interface RawToken {
@@ -23,11 +23,12 @@ export interface TokenBatch {
   verdicts: Promise<Map<string, VerifyResult>>;
 }
 
-/** Decode the tokens and start verifying them against the store's keys; finish with `storeTokens`. */
-export async function startVerifying(store: Store, tokens: readonly RawToken[]): Promise<TokenBatch> {
+/** Decode the tokens and start verifying them against these keys (no SQL: it can run while a statement does);
+ *  finish with `storeTokens`. */
+export function startVerifying(keys: KeyRecord[], tokens: readonly RawToken[]): TokenBatch {
   const decoded = tokens.map((t) => decodeToken(t.raw));
   lap(`tokens: decoded ${decoded.length}`);
-  const verdicts = verifyTokens(decoded, await loadKeys(store));
+  const verdicts = verifyTokens(decoded, keys);
   verdicts.catch(() => undefined); // awaited by storeTokens; never an unhandled rejection meanwhile
   return { decoded, verdicts };
 }
@@ -46,7 +47,7 @@ export async function storeTokens(store: Store, sourceId: number, batch: TokenBa
 /** Decode, verify and store tokens not yet in the store. Returns how many were new. */
 export async function registerTokens(store: Store, sourceId: number, tokens: readonly RawToken[]): Promise<number> {
   if (tokens.length === 0) return 0;
-  return storeTokens(store, sourceId, await startVerifying(store, tokens));
+  return storeTokens(store, sourceId, startVerifying(await loadKeys(store), tokens));
 }
 
 /** Tokens that staged in a temp table (columns token_sha, token) and are not in the store yet. */

@@ -20,7 +20,8 @@ export interface LinePart {
   sourceBytesRead: number;
 }
 
-export async function* splitLines(path: string, gzip: boolean, dir: string, partBytes: number): AsyncGenerator<LinePart> {
+/** `firstPartBytes` is smaller so that DuckDB starts reading early, while the bigger parts are still being cut. */
+export async function* splitLines(path: string, gzip: boolean, dir: string, partBytes: number, firstPartBytes = partBytes): AsyncGenerator<LinePart> {
   const raw = createReadStream(path, { highWaterMark: 4 * 1024 * 1024 });
   const content: NodeJS.ReadableStream = gzip ? raw.pipe(createGunzip()) : raw;
   if (gzip) raw.on('error', (err) => (content as NodeJS.ReadWriteStream & { destroy(e: Error): void }).destroy(err));
@@ -72,7 +73,7 @@ export async function* splitLines(path: string, gzip: boolean, dir: string, part
         inLine = false;
         blank = true;
         pos = nl + 1;
-        if (part.bytes + (pos - from) >= partBytes) {
+        if (part.bytes + (pos - from) >= (index === 1 ? firstPartBytes : partBytes)) {
           await onDisk(() => out!.write(buf, from, pos - from));
           from = pos;
           yield await endPart();
