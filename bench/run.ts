@@ -74,4 +74,6 @@ const rows = Object.entries(results).map(([name, r]) => {
 });
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, mem_gb: Math.round(totalmem() / 2 ** 30), node: process.version };
 console.table(rows);
-writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify({ events, runs, machine, date: new Date().toISOString(), rows }, null, 2) + '\n');
+// One file per size, so the 1M and 4M tables in the README each have their source.
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(new URL(`./results/${events}.json`, import.meta.url), JSON.stringify({ events, runs, machine, date: new Date().toISOString(), rows }, null, 2) + '\n');
