@@ -17,15 +17,22 @@ export async function runIngest(paths: string[], opts: Globals & { kind?: string
   const mapping = await mappingChoice(opts);
   const store = await Store.open(opts.db);
   const progress = startProgress(!out.quiet);
+  const loaded: SourceSummary[] = [];
   try {
     progress.update('ingesting…');
     const run = await ingestPaths(store, paths, {
       kind,
       mapping,
       onSource: (s) => {
+        loaded.push(s);
         if (mapping === 'auto') out.status(autoLine(s));
         progress.update(`ingested ${s.path}`);
       },
+    }).catch((err: unknown) => {
+      // A file that stops the run (full disk, corrupt .gz) comes after files that did load: say which did.
+      progress.done();
+      if (loaded.length) out.write(format === 'json' ? toJson({ sources: loaded, skipped: [] }) : renderIngest({ sources: loaded, skipped: [] }, out));
+      throw err;
     });
     await lookupGeoIp(store, opts, out);
     progress.done();

@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
@@ -47,6 +48,20 @@ describe('the CLI', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/\/nonexistent\/file\.ndjson: no such file/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('when a file stops the run, still shows the files loaded before it', () => {
+    const dir = tempDir();
+    const db = join(dir, 'case.duckdb');
+    const good = tempFile('good.ndjson', line({ ts: 1773482400, event: 'use', sub: 'u-1' }));
+    const gz = join(dir, 'cut.ndjson.gz');
+    writeFileSync(gz, gzipSync(Buffer.from(line({ ts: 1773482400, event: 'use' }).repeat(5000))).subarray(0, 300));
+    const r = cli(['--db', db, 'ingest', good, gz]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cut.ndjson.gz');
+    expect(r.stdout).toMatch(/good\.ndjson\s*│\s*1\s*│/);
+    const json = cli(['--db', join(dir, 'b.duckdb'), '--format', 'json', 'ingest', good, gz]);
+    expect(JSON.parse(json.stdout).sources.map((s: { path: string; rows: number }) => [s.path, s.rows])).toEqual([[good, 1]]);
   });
 
   it('query is read-only and formats csv with formulas neutralised', () => {
