@@ -75,3 +75,31 @@ describe('reading events in parts', () => {
     expect(byN.get(29)).toBe(31);
   });
 });
+
+describe('reading events: guards', () => {
+  it('rolls the source back when the file changes while it is read', async () => {
+    const { readEvents } = await import('../../src/ingest/read-events.js');
+    const { scanFile } = await import('../../src/ingest/file-scan.js');
+    const file = tempFile('live.ndjson', '{"ts":1773482400,"event":"use"}\n{"ts":1773482401,"event":"use"}\n');
+    const scan = await scanFile(file);
+    // the background pass saw a different file than the parts did: an appended line, say
+    const changed = { ...scan, lines: scan.lines.then((n) => n + 1) };
+    const store = await Store.open(':memory:');
+    try {
+      await expect(store.transaction(() => readEvents(store, changed, 1))).rejects.toThrow(/changed while it was being read \(3 lines, then 2\)/);
+      expect((await store.json(`SELECT count(*)::INT AS n FROM events`))[0]).toEqual({ n: 0 });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses a memory cap it cannot read, naming the variable', async () => {
+    const { ingestMemory } = await import('../../src/ingest/read-events.js');
+    process.env.JWT_FORENSICS_MEMORY = '2GB';
+    expect(ingestMemory()).toBe('2GB');
+    process.env.JWT_FORENSICS_MEMORY = "1GB'; DROP TABLE events; --";
+    expect(() => ingestMemory()).toThrow(/JWT_FORENSICS_MEMORY must be a size/);
+    delete process.env.JWT_FORENSICS_MEMORY;
+    expect(ingestMemory()).toBe('1GB');
+  });
+});
