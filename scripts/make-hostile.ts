@@ -374,7 +374,7 @@ raw('unknown.bin', Buffer.from(Array.from({ length: 512 }, (_, i) => (i * 37 + 1
 });
 raw('truncated.jwks.json', '{"keys":[{"kty":"RSA","kid":"a","n":"', {
   kind: 'jwks', description: 'a JWKS cut mid-key: its reject is kept, the command exits 2', keys: 0, rejects: [[1, 'bad-json']], warnings: [],
-  exit: 2, error: 'truncated.jwks.json:1: unusable key file: not valid JSON (line 1, column 38): the document ends early',
+  exit: 2, error: 'truncated.jwks.json:1: unusable key file: not valid JSON at column 38: the document ends early',
 });
 raw('truncated-only.pem', RSA2048_PEM.slice(0, 200), {
   kind: 'pem', description: 'a PEM cut before its END line, with no other block: its reject is kept, the command exits 2', keys: 0,

@@ -64,7 +64,7 @@ function readJson(text: string): { value: unknown } | { reject: KeyReject } {
     const column = (before[before.length - 1]?.length ?? 0) + 1;
     // A parse that fails at the last character is a cut-off file (a partial download, a full disk).
     const cut = pos >= end ? ': the document ends early (truncated?)' : '';
-    return { reject: reject(-1, line, 'bad-json', `not valid JSON (line ${line}, column ${column})${cut}`) };
+    return { reject: reject(-1, line, 'bad-json', `not valid JSON at column ${column}${cut}`) };
   }
 }
 

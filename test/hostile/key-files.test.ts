@@ -48,7 +48,7 @@ describe('a JWKS cut mid-key', () => {
     const r = cli(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      `jwt-forensics: ${paths['cut.jwks.json']}:1: unusable key file: not valid JSON (line 1, column 61): the document ends early (truncated?); no key was loaded from it\n`,
+      `jwt-forensics: ${paths['cut.jwks.json']}:1: unusable key file: not valid JSON at column 61: the document ends early (truncated?); no key was loaded from it\n`,
     );
     expect(r.stdout).toContain('good.jwks.json'); // the summary table is still printed
     await inStore(db, async (s) => {
@@ -137,7 +137,7 @@ describe('several unusable files, and investigate', () => {
     const out = join(dir, 'reports');
     const r = cli(['--db', db, 'investigate', '--out', out, '--fail-on', 'high', paths['cut.jwks.json']!, paths['good.jwks.json']!, paths['events.ndjson']!]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`jwt-forensics: ${paths['cut.jwks.json']}:1: unusable key file: not valid JSON (line 1, column 22): the document ends early (truncated?); no key was loaded from it\n`);
+    expect(r.stderr).toBe(`jwt-forensics: ${paths['cut.jwks.json']}:1: unusable key file: not valid JSON at column 22: the document ends early (truncated?); no key was loaded from it\n`);
     expect(r.stdout).toContain('events.ndjson'); // what loaded is still shown
     expect(existsSync(out)).toBe(false); // docs/ci.md: exit 2 writes no report
     await inStore(db, async (s) => {

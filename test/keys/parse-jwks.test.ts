@@ -128,9 +128,9 @@ describe('parseJwks: hostile input becomes rejects', () => {
 
   it('marks an unreadable document unusable, and says when it was cut short', async () => {
     const cut = await parseJwks('{"keys":[{"kty":"RSA","kid":"a","n":"');
-    expect(cut.unusable).toEqual({ line: 1, what: 'not valid JSON (line 1, column 38): the document ends early (truncated?)' });
-    expect((await parseJwks('{"keys":[\n')).unusable).toEqual({ line: 1, what: 'not valid JSON (line 1, column 10): the document ends early (truncated?)' });
-    expect((await parseJwks('{"keys":[]}}')).unusable).toEqual({ line: 1, what: 'not valid JSON (line 1, column 12)' });
+    expect(cut.unusable).toEqual({ line: 1, what: 'not valid JSON at column 38: the document ends early (truncated?)' });
+    expect((await parseJwks('{"keys":[\n')).unusable).toEqual({ line: 1, what: 'not valid JSON at column 10: the document ends early (truncated?)' });
+    expect((await parseJwks('{"keys":[]}}')).unusable).toEqual({ line: 1, what: 'not valid JSON at column 12' });
     expect((await parseJwks('  \n')).unusable).toEqual({ line: 1, what: 'the file is empty' });
     expect((await parseJwks('[1]')).unusable).toBeUndefined(); // an array of entries: bad entries, usable file
     expect((await parseJwks('42')).unusable?.what).toBe('not a JWKS: expected {"keys":[...]} or a JWK object');
