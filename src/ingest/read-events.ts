@@ -4,6 +4,8 @@
 import { rm } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import type { Store } from '../store/db.js';
+import { loadKeys } from '../store/key-registry.js';
+import type { KeyRecord } from '../types.js';
 import { lap } from '../util/profile.js';
 import { EVENT_STAGE } from './event-fields.js';
 import type { FileScan } from './file-scan.js';
@@ -13,8 +15,6 @@ import { makePartDir } from './part-dir.js';
 import { stageNdjson, type RejectRow, type StageSpec } from './ndjson-stage.js';
 import { tsReject } from './read-records.js';
 import { newTokensFrom, startVerifying, storeTokens, type TokenBatch } from './register-tokens.js';
-import { loadKeys } from '../store/key-registry.js';
-import type { KeyRecord } from '../types.js';
 import { readAhead, splitLines, type LinePart } from './split-lines.js';
 
 /** Bytes of NDJSON per part: big enough that DuckDB's parallel read pays off, small enough to keep memory flat. */
@@ -38,11 +38,12 @@ export function ingestMemory(): string {
 // `spec` is EVENT_STAGE for canonical events, a compiled mapping's spec for provider logs (src/ingest/mapping.ts).
 export async function readEvents(store: Store, scan: FileScan, sourceId: number, spec: StageSpec = EVENT_STAGE): Promise<LoadResult> {
   lap('events: start');
+  const memory = ingestMemory();
   const dir = await makePartDir();
-  await store.run(`SET memory_limit = '${ingestMemory()}'`); // checked above: digits and a unit only
-  // Every distinct token of the file and its sha256; events join it to carry the sha256, not the token.
-  await store.run(`CREATE OR REPLACE TEMP TABLE stage_tokens (token VARCHAR, token_sha VARCHAR)`);
   try {
+    await store.run(`SET memory_limit = '${memory}'`); // checked by ingestMemory: digits and a unit only
+    // Every distinct token of the file and its sha256; events join it to carry the sha256, not the token.
+    await store.run(`CREATE OR REPLACE TEMP TABLE stage_tokens (token VARCHAR, token_sha VARCHAR)`);
     const rejects: RejectRow[] = [];
     const batches: TokenBatch[] = [];
     let rows = 0;
