@@ -27,7 +27,7 @@ if (!existsSync(file)) {
   if (gen.status !== 0) process.exit(gen.status ?? 1);
 }
 
-interface Sample { ms: number; rss_mb: number; code: number }
+interface Sample { ms: number; rss_mb: number; code: number; count?: number }
 
 function measure(task: string, args: string[], fresh: boolean): Sample {
   if (fresh) for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });
@@ -52,6 +52,7 @@ function busyJti(): string {
 const steps: [string, string, () => string[], boolean][] = [
   ['floor: read_json CTAS', 'floor', () => [], true],
   ['ingest', 'cli', () => ['ingest', ...(existsSync(`${file}.jwks.json`) ? [`${file}.jwks.json`] : []), file], true],
+  ['verify tokens (decode + jose, once each)', 'verify', () => [], false],
   ['check (all checks)', 'cli', () => ['check'], false],
   ['check-keys', 'cli', () => ['check-keys'], false],
   ['timeline --jti (busy token)', 'cli', () => ['--format', 'json', 'timeline', '--jti', busyJti()], false],
@@ -70,7 +71,15 @@ const floorMs = median(results['floor: read_json CTAS']!.samples.map((s) => s.ms
 const rows = Object.entries(results).map(([name, r]) => {
   r.ms = median(r.samples.map((s) => s.ms));
   r.rss_mb = median(r.samples.map((s) => s.rss_mb));
-  return { name, seconds: +(r.ms / 1000).toFixed(2), events_per_s: Math.round(events / (r.ms / 1000)), ratio_to_floor: +(r.ms / floorMs).toFixed(2), peak_rss_mb: r.rss_mb };
+  const count = r.samples[0]?.count;
+  return {
+    name,
+    seconds: +(r.ms / 1000).toFixed(2),
+    events_per_s: count === undefined ? Math.round(events / (r.ms / 1000)) : null,
+    tokens_per_s: count === undefined ? null : Math.round(count / (r.ms / 1000)),
+    ratio_to_floor: +(r.ms / floorMs).toFixed(2),
+    peak_rss_mb: r.rss_mb,
+  };
 });
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, mem_gb: Math.round(totalmem() / 2 ** 30), node: process.version };
 console.table(rows);
