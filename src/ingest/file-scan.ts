@@ -9,6 +9,8 @@ import { InputError } from '../errors.js';
 
 export interface FileScan {
   path: string;
+  /** how messages name the file (stdin is read from a spooled temp file but named `-`); the path when absent */
+  label?: string;
   bytes: number;
   gzip: boolean;
   /** first bytes of the (decompressed) content */

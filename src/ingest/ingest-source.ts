@@ -56,7 +56,7 @@ const READERS: Record<DetectedKind, (s: Store, scan: FileScan, id: number) => Pr
 export async function ingestFile(store: Store, path: string, opts: IngestOptions = {}): Promise<SourceSummary> {
   const started = Date.now();
   const label = opts.label ?? path;
-  const scan = await scanFile(path);
+  const scan: FileScan = { ...(await scanFile(path)), label };
   const mapping = mappingFor(scan.head, opts.kind ?? detectKind(scan.head), opts.mapping);
   const kind = mapping ? 'events' : resolveKind(scan, label, opts.kind);
   // Same bytes, same sha256: only a file of a size already ingested can be a repeat, so only then is the

@@ -56,11 +56,11 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
       lines += part.lines;
       rejects.push(...loaded.rejects);
       batches.push(loaded.tokens);
-      reportProgress({ path: scan.path, bytesRead: part.sourceBytesRead, bytesTotal: scan.bytes, events: rows });
+      reportProgress({ path: scan.label ?? scan.path, bytesRead: part.sourceBytesRead, bytesTotal: scan.bytes, events: rows });
     }
     // The parts and the background scan read the file separately: if they disagree, it changed under us.
     if (lines !== (await scan.lines)) {
-      throw new InputError(`${scan.path}: the file changed while it was being read (${await scan.lines} lines, then ${lines}); copy it and ingest the copy`);
+      throw new InputError(`${scan.label ?? scan.path}: the file changed while it was being read (${await scan.lines} lines, then ${lines}); copy it and ingest the copy`);
     }
     let newTokens = 0;
     for (const batch of batches) newTokens += await storeTokens(store, sourceId, batch);
