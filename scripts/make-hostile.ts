@@ -126,6 +126,11 @@ lines('not-objects.ndjson', 'events', 'null, arrays, strings, numbers, booleans 
   good(ev(11)),
   bad('{}{}', 'bad-json'),
   good(ev(13)),
+  // DuckDB skips lines of vertical tab and form feed as it does spaces; a no-break space or a NUL is a line
+  blank('\v'),
+  blank('\f \v\t'),
+  bad('\u00a0', 'bad-json'),
+  good(ev(17)),
 ]);
 
 lines('bom-crlf.ndjson', 'events', 'a UTF-8 byte-order mark and CRLF line endings', [

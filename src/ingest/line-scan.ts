@@ -53,6 +53,11 @@ export async function pickLines(path: string, gzip: boolean, wanted: ReadonlySet
 }
 
 export function isBlank(bytes: Buffer): boolean {
-  for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;
+  for (const b of bytes) if (!isBlankByte(b)) return false;
   return true;
+}
+
+/** The bytes DuckDB's NDJSON reader counts as blank: space, tab, CR, vertical tab, form feed (not NBSP, not NUL). */
+export function isBlankByte(b: number): boolean {
+  return b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0b || b === 0x0c;
 }

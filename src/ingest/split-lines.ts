@@ -6,6 +6,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
+import { isBlankByte } from './line-scan.js';
 
 export interface LinePart {
   path: string;
@@ -58,10 +59,7 @@ export async function* splitLines(path: string, gzip: boolean, dir: string, part
         if (!out) await startPart();
         const nl = buf.indexOf(10, pos);
         const end = nl === -1 ? buf.length : nl;
-        for (let i = pos; blank && i < end; i++) {
-          const b = buf[i]!;
-          if (b !== 0x20 && b !== 0x09 && b !== 0x0d) blank = false;
-        }
+        for (let i = pos; blank && i < end; i++) if (!isBlankByte(buf[i]!)) blank = false;
         if (nl === -1) {
           inLine = true;
           pos = buf.length;

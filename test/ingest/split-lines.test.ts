@@ -33,11 +33,12 @@ describe('splitLines', () => {
   });
 
   it('records blank and whitespace-only lines by their source number, across parts', async () => {
-    const content = '{"a":1}\n\n   \n{"b":2}\r\n\t\r\n{"c":3}\n\n';
+    // as DuckDB's reader: space, tab, CR, vertical tab and form feed are blank; a no-break space is not
+    const content = '{"a":1}\n\n   \n{"b":2}\r\n\t\r\n{"c":3}\n\n\v\n\f\n\u00a0\n';
     for (const size of [1, 8, 1 << 20]) {
       const parts = await split(content, size);
-      expect(parts.flatMap((p) => p.blankLines)).toEqual([2, 3, 5, 7]);
-      expect(parts.reduce((n, p) => n + p.lines, 0)).toBe(7);
+      expect(parts.flatMap((p) => p.blankLines)).toEqual([2, 3, 5, 7, 8, 9]);
+      expect(parts.reduce((n, p) => n + p.lines, 0)).toBe(10);
     }
   });
 
