@@ -15,7 +15,7 @@ import { makePartDir } from './part-dir.js';
 import { stageNdjson, type RejectRow, type StageSpec } from './ndjson-stage.js';
 import { tsReject } from './read-records.js';
 import { newTokensFrom, startVerifying, storeTokens, type TokenBatch } from './register-tokens.js';
-import { readAhead, splitLines, type LinePart } from './split-lines.js';
+import { MAX_LINE_BYTES, readAhead, splitLines, type LinePart } from './split-lines.js';
 
 /** Bytes of NDJSON per part: big enough that DuckDB's parallel read pays off, small enough to keep memory flat. */
 export function partBytes(): number {
@@ -54,7 +54,7 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
       await rm(part.path, { force: true });
       rows += loaded.rows;
       lines += part.lines;
-      rejects.push(...loaded.rejects);
+      rejects.push(...loaded.rejects, ...part.oversized.map(tooLong));
       batches.push(loaded.tokens);
       reportProgress({ path: scan.label ?? scan.path, bytesRead: part.sourceBytesRead, bytesTotal: scan.bytes, events: rows });
     }
@@ -113,4 +113,8 @@ async function loadPart(
   await store.run(`DROP TABLE ${t}`);
   lap('events: part inserted');
   return { rows, rejects, tokens };
+}
+
+function tooLong(o: { line: number; bytes: number }): RejectRow {
+  return { line: o.line, reason: 'line-too-long', detail: `the line is ${o.bytes.toLocaleString('en')} bytes, over the ${MAX_LINE_BYTES / 1024 / 1024} MiB a line may have` };
 }

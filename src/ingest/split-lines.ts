@@ -15,23 +15,38 @@ export interface LinePart {
   firstLine: number;
   /** lines in the part, blank ones included */
   lines: number;
-  /** source line numbers of the part's whitespace-only lines (DuckDB emits no row for them) */
+  /** source line numbers of the lines DuckDB emits no row for: whitespace-only ones, and oversized ones (left empty) */
   blankLines: number[];
+  /** lines over the size limit: left out of the part (an empty line keeps the numbering), to be rejected */
+  oversized: { line: number; bytes: number }[];
   /** bytes of the source file (as stored, so compressed for .gz) consumed so far: for progress */
   sourceBytesRead: number;
 }
 
+/** Far above any real log line (a 3 MB token fits); a bigger one would take DuckDB's memory for a single value. */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
 /** `firstPartBytes` is smaller so that DuckDB starts reading early, while the bigger parts are still being cut. */
-export async function* splitLines(path: string, gzip: boolean, dir: string, partBytes: number, firstPartBytes = partBytes): AsyncGenerator<LinePart> {
+export async function* splitLines(
+  path: string,
+  gzip: boolean,
+  dir: string,
+  partBytes: number,
+  firstPartBytes = partBytes,
+  maxLineBytes = MAX_LINE_BYTES,
+): AsyncGenerator<LinePart> {
   const raw = createReadStream(path, { highWaterMark: 4 * 1024 * 1024 });
   const content: NodeJS.ReadableStream = gzip ? raw.pipe(createGunzip()) : raw;
   if (gzip) raw.on('error', (err) => (content as NodeJS.ReadWriteStream & { destroy(e: Error): void }).destroy(err));
   let index = 0;
   let out: FileHandle | null = null;
-  let part = { path: '', firstLine: 1, lines: 0, bytes: 0, blankLines: [] as number[] };
+  let part = { path: '', firstLine: 1, lines: 0, bytes: 0, blankLines: [] as number[], oversized: [] as LinePart['oversized'] };
   let line = 1; // source number of the line being read
   let inLine = false; // some bytes of the current line were seen
   let blank = true; // the current line is whitespace so far
+  let lineBytes = 0; // bytes of the current line so far
+  let lineStart = 0; // where the current line begins in the part file
+  let dropping = false; // the current line is over the limit: none of it goes into the part
   // A write that fails is the parts' disk (full?), not the source: say which.
   const onDisk = async <T>(op: () => Promise<T>): Promise<T> => {
     try {
@@ -40,52 +55,75 @@ export async function* splitLines(path: string, gzip: boolean, dir: string, part
       throw new InputError(`${path}: cannot write its parts to ${dir} (${message(err)}); free space there or set TMPDIR`);
     }
   };
+  // Always at an explicit position: after a truncate the file position would leave a hole.
+  const write = async (buf: Buffer, from: number, length: number): Promise<void> => {
+    if (length <= 0) return;
+    await onDisk(() => out!.write(buf, from, length, part.bytes));
+    part.bytes += length;
+  };
   const startPart = async (): Promise<void> => {
-    part = { path: join(dir, `part-${String(index++).padStart(5, '0')}.ndjson`), firstLine: line, lines: 0, bytes: 0, blankLines: [] };
+    part = { path: join(dir, `part-${String(index++).padStart(5, '0')}.ndjson`), firstLine: line, lines: 0, bytes: 0, blankLines: [], oversized: [] };
     out = await onDisk(() => open(part.path, 'wx', 0o600));
   };
   const endPart = async (): Promise<LinePart> => {
     const done = out!;
     out = null;
     await onDisk(() => done.close());
-    return { path: part.path, gzip: false, firstLine: part.firstLine, lines: part.lines, blankLines: part.blankLines, sourceBytesRead: raw.bytesRead };
+    const { path: p, firstLine, lines, blankLines, oversized } = part;
+    return { path: p, gzip: false, firstLine, lines, blankLines, oversized, sourceBytesRead: raw.bytesRead };
+  };
+  const lineEnded = (): void => {
+    if (dropping) part.oversized.push({ line, bytes: lineBytes });
+    if (dropping || blank) part.blankLines.push(line);
+    part.lines++;
+    line++;
+    inLine = false;
+    dropping = false;
   };
   try {
     for await (const chunk of content) {
       const buf = chunk as Buffer;
-      let from = 0; // first byte of buf not yet written
+      let from = 0; // first byte of buf not yet written (or dropped)
       let pos = 0;
       while (pos < buf.length) {
         if (!out) await startPart();
+        if (!inLine) {
+          inLine = true;
+          blank = true;
+          lineBytes = 0;
+          lineStart = part.bytes + (pos - from);
+        }
         const nl = buf.indexOf(10, pos);
         const end = nl === -1 ? buf.length : nl;
-        for (let i = pos; blank && i < end; i++) if (!isBlankByte(buf[i]!)) blank = false;
+        lineBytes += end - pos;
+        if (!dropping) {
+          for (let i = pos; blank && i < end; i++) if (!isBlankByte(buf[i]!)) blank = false;
+          if (lineBytes > maxLineBytes) {
+            dropping = true;
+            // keep the lines before it; of this one, drop what was written and what is pending
+            if (lineStart >= part.bytes) await write(buf, from, lineStart - part.bytes);
+            else {
+              await onDisk(() => out!.truncate(lineStart));
+              part.bytes = lineStart;
+            }
+          }
+        }
+        if (dropping) from = end; // its newline stays: an empty line keeps the part's numbering
         if (nl === -1) {
-          inLine = true;
           pos = buf.length;
           break;
         }
-        if (blank) part.blankLines.push(line);
-        part.lines++;
-        line++;
-        inLine = false;
-        blank = true;
+        lineEnded();
         pos = nl + 1;
         if (part.bytes + (pos - from) >= (index === 1 ? firstPartBytes : partBytes)) {
-          await onDisk(() => out!.write(buf, from, pos - from));
+          await write(buf, from, pos - from);
           from = pos;
           yield await endPart();
         }
       }
-      if (from < buf.length) {
-        await onDisk(() => out!.write(buf, from, buf.length - from));
-        part.bytes += buf.length - from;
-      }
+      await write(buf, from, buf.length - from);
     }
-    if (inLine) {
-      if (blank) part.blankLines.push(line);
-      part.lines++;
-    }
+    if (inLine) lineEnded();
     if (out) yield await endPart();
   } catch (err) {
     if (err instanceof InputError) throw err;

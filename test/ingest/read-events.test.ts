@@ -103,3 +103,16 @@ describe('reading events: guards', () => {
     expect(ingestMemory()).toBe('1GB');
   });
 });
+
+describe('a line too long to load', () => {
+  it('is rejected with its number and size, and every other line loads with its own number', async () => {
+    const pad = 'x'.repeat(17 * 1024 * 1024);
+    const long = JSON.stringify({ ts: 1773482401, event: 'use', pad });
+    const content = [JSON.stringify({ ts: 1773482400, event: 'use', n: 1 }), long, JSON.stringify({ ts: 1773482402, event: 'use', n: 3 })].join('\n');
+    const file = tempFile('long-line.ndjson', content);
+    const { summary, events, rejects } = await load(file);
+    expect(summary.rows).toBe(2);
+    expect(events.map((e) => (e as { line: string }).line)).toEqual(['1', '3']);
+    expect(rejects).toEqual([{ line: '2', reason: 'line-too-long', detail: `the line is ${long.length.toLocaleString('en')} bytes, over the 16 MiB a line may have` }]);
+  }, 60_000);
+});

@@ -50,6 +50,22 @@ describe('splitLines', () => {
     expect(body(parts[1]!)).toBe('{"z":1}');
   });
 
+  it('leaves a line over the size limit out of its part, as an empty line, and says which', async () => {
+    // 40 KB lines against a 20 KB limit; read from .gz, whose 16 KB chunks put part of a long line on disk
+    // before it is known to be too long (then the part file is cut back)
+    const big = `{"x":"${'z'.repeat(40_000)}"}`;
+    const content = `{"a":1}\n${big}\n{"b":2}\n${big}`;
+    for (const [gzip, partBytes] of [[false, 1 << 20], [false, 30], [true, 1 << 20], [true, 30]] as const) {
+      const file = tempFile(gzip ? 'big-lines.ndjson.gz' : 'big-lines.ndjson', gzip ? gzipSync(content) : content);
+      const parts: LinePart[] = [];
+      for await (const p of splitLines(file, gzip, tempDir(), partBytes, partBytes, 20_000)) parts.push(p);
+      expect(parts.flatMap((p) => p.oversized)).toEqual([{ line: 2, bytes: big.length }, { line: 4, bytes: big.length }]);
+      expect(parts.flatMap((p) => p.blankLines)).toEqual([2, 4]);
+      expect(parts.map(body).join('')).toBe('{"a":1}\n\n{"b":2}\n');
+      expect(parts.reduce((n, p) => n + p.lines, 0)).toBe(4);
+    }
+  });
+
   it('reads .gz content and reports progress in stored bytes', async () => {
     const content = Array.from({ length: 200 }, (_, i) => `{"n":${i}}`).join('\n') + '\n';
     const parts = await split(content, 256, true);
@@ -87,3 +103,4 @@ describe('splitLines', () => {
     expect(finished).toBe(true);
   });
 });
+
