@@ -41,7 +41,7 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
   const memory = ingestMemory();
   const dir = await makePartDir();
   try {
-    await store.run(`SET memory_limit = '${memory}'`); // checked by ingestMemory: digits and a unit only
+    await store.run(`SET memory_limit = $memory`, { memory });
     // Every distinct token of the file and its sha256; events join it to carry the sha256, not the token.
     await store.run(`CREATE OR REPLACE TEMP TABLE stage_tokens (token VARCHAR, token_sha VARCHAR)`);
     const rejects: RejectRow[] = [];
@@ -49,7 +49,8 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
     let rows = 0;
     let lines = 0;
     const keys = await loadKeys(store); // an events file brings no keys: load them once, not once per part
-    for await (const part of readAhead(splitLines(scan.path, scan.gzip, dir, partBytes(), Math.min(partBytes(), FIRST_PART_BYTES)))) {
+    const size = partBytes();
+    for await (const part of readAhead(splitLines(scan.path, scan.gzip, dir, size, Math.min(size, FIRST_PART_BYTES)))) {
       const loaded = await loadPart(store, part, spec, sourceId, keys);
       await rm(part.path, { force: true });
       rows += loaded.rows;
