@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
+import { LayoutCounter, type LineLayout } from './line-scan.js';
 
 export interface FileScan {
   path: string;
@@ -21,6 +22,8 @@ export interface FileScan {
   sha256: Promise<string>;
   /** lines in the (decompressed) content, a last line without newline included; same background pass */
   lines: Promise<number>;
+  /** where a plain file's lines are (blank ones, the longest, an offset index); null for .gz; same pass */
+  layout: Promise<LineLayout | null>;
 }
 
 
@@ -36,8 +39,10 @@ export async function scanFile(path: string): Promise<FileScan> {
   // stack trace when DuckDB's read fails first and nobody awaits these).
   const sha256 = full.then((r) => r.sha256);
   const lines = full.then((r) => r.lines);
+  const layout = full.then((r) => r.layout);
   sha256.catch(() => undefined);
   lines.catch(() => undefined);
+  layout.catch(() => undefined);
   return {
     path,
     bytes,
@@ -46,11 +51,27 @@ export async function scanFile(path: string): Promise<FileScan> {
     bom: head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf,
     sha256,
     lines,
+    layout,
   };
 }
 
-async function hashAndCount(path: string, gzip: boolean): Promise<{ sha256: string; lines: number }> {
+async function hashAndCount(path: string, gzip: boolean): Promise<{ sha256: string; lines: number; layout: LineLayout | null }> {
   const hash = createHash('sha256');
+  const raw = createReadStream(path, { highWaterMark: 4 * 1024 * 1024 });
+  if (!gzip) {
+    // A plain file: one read hashes it and learns its layout (which the events reader uses to read it whole).
+    const counter = new LayoutCounter();
+    try {
+      for await (const chunk of raw) {
+        hash.update(chunk as Buffer);
+        counter.push(chunk as Buffer);
+      }
+    } catch (err) {
+      throw new InputError(`${path}: cannot read (${err instanceof Error ? err.message : String(err)})`);
+    }
+    const layout = counter.finish();
+    return { sha256: hash.digest('hex'), lines: layout.lines, layout };
+  }
   // Hash the bytes as stored (the .gz itself), count lines in what they decompress to.
   const tap = new Transform({
     transform(chunk: Buffer, _enc, cb) {
@@ -58,16 +79,11 @@ async function hashAndCount(path: string, gzip: boolean): Promise<{ sha256: stri
       cb(null, chunk);
     },
   });
-  const raw = createReadStream(path, { highWaterMark: 1024 * 1024 });
   raw.on('error', (err) => tap.destroy(err));
-  let content: NodeJS.ReadableStream = raw.pipe(tap);
-  if (gzip) {
-    const gunzip = createGunzip();
-    tap.on('error', (err) => gunzip.destroy(err));
-    content = tap.pipe(gunzip);
-  }
-  const lines = await countLines(content, path);
-  return { sha256: hash.digest('hex'), lines };
+  const gunzip = createGunzip();
+  tap.on('error', (err) => gunzip.destroy(err));
+  const lines = await countLines(raw.pipe(tap).pipe(gunzip), path);
+  return { sha256: hash.digest('hex'), lines, layout: null };
 }
 
 async function firstChunk(path: string): Promise<Buffer> {

@@ -31,7 +31,18 @@ export interface StageResult {
 
 // DuckDB's read buffer for one record. Events never reach it (their parts hold no line over 16 MiB, see
 // split-lines.ts); the small kinds read whole files and DuckDB does not hold a record strictly to it.
-const MAX_LINE_BYTES = 64 * 1024 * 1024;
+export const MAX_OBJECT_BYTES = 64 * 1024 * 1024;
+
+/** Every line of `$path` as (line, j): the JSON text, or NULL for a line DuckDB could not read; line is set later. */
+export const READER = `(SELECT NULL::BIGINT AS line, json AS j FROM read_json_objects($path, format = 'newline_delimited',
+      ignore_errors = true, compression = $compression, maximum_object_size = $max))`;
+
+/** `longest`, when known, sizes DuckDB's read buffer: small buffers for short lines let it read a file of a few
+ *  tens of MB on all cores (its buffers follow maximum_object_size). */
+export function readerParams(src: { path: string; gzip: boolean; longest?: number }): Record<string, string | number> {
+  const max = src.longest === undefined ? MAX_OBJECT_BYTES : Math.max(1024 * 1024, src.longest + 4096);
+  return { path: src.path, compression: src.gzip ? 'gzip' : 'uncompressed', max };
+}
 
 /** What to stage: a whole file (a FileScan fits) or one part of a split file (src/ingest/split-lines.ts). */
 export interface NdjsonSource {
@@ -50,15 +61,8 @@ export async function stageNdjson(store: Store, src: NdjsonSource, spec: StageSp
   // No WITH ORDINALITY: it is a streaming window, which runs the whole projection on one thread (2× slower here).
   // The CTAS keeps the reader's order (preserve_insertion_order, DuckDB's default), so a row's position in the
   // table is its ordinal, and the line number is set from it afterwards.
-  const source = `(SELECT NULL::BIGINT AS line, json AS j FROM read_json_objects($path, format = 'newline_delimited',
-      ignore_errors = true, compression = $compression, maximum_object_size = $max))`;
   await store.run(`SET preserve_insertion_order = true`);
-  await store.run(`CREATE TEMP TABLE ${spec.table} AS ${projectionSql(spec, source)}`, {
-    ...projectionParams(spec),
-    path: src.path,
-    compression: src.gzip ? 'gzip' : 'uncompressed',
-    max: MAX_LINE_BYTES,
-  });
+  await store.run(`CREATE TEMP TABLE ${spec.table} AS ${projectionSql(spec, READER)}`, { ...projectionParams(spec), ...readerParams(src) });
   lap('stage: read_json_objects + projection');
   const rows = Number((await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${spec.table}`))!.n);
   await numberLines(store, src, spec.table, rows);
@@ -74,7 +78,7 @@ const JSON_KIND = `CASE WHEN j IS NULL THEN NULL WHEN left(j::VARCHAR, 1) = '{' 
 
 /** SELECT line, jt, <projection> over a source of (line, j). The line's JSON is parsed once, by json_transform
  *  into a struct of VARCHAR leaves (numbers and nested values come back as their JSON text). */
-function projectionSql(spec: StageSpec, source: string): string {
+export function projectionSql(spec: StageSpec, source: string): string {
   const { accessors } = shapeOf(spec.fields);
   const raw = Object.keys(spec.fields)
     .map((n) => `${accessors.get(n)} AS r_${n}`)
@@ -89,7 +93,27 @@ function projectionSql(spec: StageSpec, source: string): string {
         FROM (SELECT line, j, ${JSON_KIND} AS jt FROM ${source})))`;
 }
 
-function projectionParams(spec: StageSpec): Record<string, string> {
+/** SELECT DISTINCT of one projected column (no `x`), parsing only the raw fields its expression reads: a cheap
+ *  pass for one column (the tokens, before the events that refer to them are written). */
+export function distinctSql(spec: StageSpec, column: string, source: string): { sql: string; params: Record<string, string> } {
+  const expr = spec.projection[column]!;
+  // An expression that reads the record itself (a mapping's SQL may) gets the whole projection.
+  if (/\bx\b/.test(expr)) {
+    return { sql: `SELECT DISTINCT ${column} FROM (${projectionSql(spec, source)}) WHERE ${column} IS NOT NULL`, params: projectionParams(spec) };
+  }
+  const used = new Set([...expr.matchAll(/\br_([A-Za-z0-9_]+)\b/g)].map((m) => m[1]!));
+  const fields = Object.fromEntries(Object.entries(spec.fields).filter(([name]) => used.has(name)));
+  if (Object.keys(fields).length === 0) return { sql: `SELECT DISTINCT ${column} FROM (SELECT ${expr} AS ${column} FROM ${source}) WHERE ${column} IS NOT NULL`, params: {} };
+  const { shape, accessors } = shapeOf(fields);
+  const raw = Object.keys(fields).map((n) => `${accessors.get(n)} AS r_${n}`).join(', ');
+  return {
+    sql: `SELECT DISTINCT ${column} FROM (SELECT ${expr} AS ${column} FROM (
+        SELECT ${raw} FROM (SELECT json_transform(j, $shape) AS f FROM ${source}))) WHERE ${column} IS NOT NULL`,
+    params: { shape: JSON.stringify(shape) },
+  };
+}
+
+export function projectionParams(spec: StageSpec): Record<string, string> {
   return { shape: JSON.stringify(shapeOf(spec.fields).shape), omit: JSON.stringify(spec.omit) };
 }
 
@@ -133,7 +157,7 @@ async function numberLines(store: Store, src: NdjsonSource, table: string, rows:
   await store.run(`UPDATE ${table} SET line = ($lines::BIGINT[])[${position} + 1]`, { lines: JSON.stringify(emitted) });
 }
 
-function withoutBlanks(first: number, lines: number, blanks: number[]): number[] {
+export function withoutBlanks(first: number, lines: number, blanks: number[]): number[] {
   const skip = new Set(blanks);
   const out: number[] = [];
   for (let n = first; n < first + lines; n++) if (!skip.has(n)) out.push(n);
@@ -176,9 +200,9 @@ async function collectNonObjects(store: Store, table: string): Promise<RejectRow
     `SELECT line, jt FROM ${table} WHERE jt <> 'OBJECT' ORDER BY line`,
   );
   await store.run(`DELETE FROM ${table} WHERE jt <> 'OBJECT'`);
-  return rows.map((r) => ({
-    line: Number(r.line),
-    reason: 'not-an-object',
-    detail: `expected a JSON object, found ${JSON_TYPE_NAMES[r.jt] ?? r.jt.toLowerCase()}`,
-  }));
+  return rows.map((r) => nonObjectReject(Number(r.line), r.jt));
+}
+
+export function nonObjectReject(line: number, jt: string): RejectRow {
+  return { line, reason: 'not-an-object', detail: `expected a JSON object, found ${JSON_TYPE_NAMES[jt] ?? jt.toLowerCase()}` };
 }

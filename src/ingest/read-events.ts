@@ -1,20 +1,23 @@
 // Auth events (DESIGN.md "Auth events"): canonical fields become columns, everything else stays in `extra`.
-// A file is read in parts of bounded size (src/ingest/split-lines.ts) so memory does not grow with the file;
-// each part is staged, checked and copied into `events` inside the source's one transaction.
+// DuckDB reads a plain file whole, in place, and writes its events straight into `events`
+// (src/ingest/insert-part.ts); a .gz file, or one with a line too long to read, is cut into parts first
+// (src/ingest/split-lines.ts). Either way it streams, inside the source's one transaction, so memory does not
+// grow with the file.
 import { rm } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { loadKeys } from '../store/key-registry.js';
-import type { KeyRecord } from '../types.js';
 import { lap } from '../util/profile.js';
 import { EVENT_STAGE } from './event-fields.js';
 import type { FileScan } from './file-scan.js';
 import { reportProgress } from './ingest-progress.js';
 import type { LoadResult } from './load-result.js';
 import { makePartDir } from './part-dir.js';
-import { stageNdjson, type RejectRow, type StageSpec } from './ndjson-stage.js';
-import { tsReject } from './read-records.js';
-import { newTokensFrom, startVerifying, storeTokens, type TokenBatch } from './register-tokens.js';
+import { insertPart, PlacementError } from './insert-part.js';
+import type { RejectRow, StageSpec } from './ndjson-stage.js';
+import { startVerifying, storeTokens, type TokenBatch } from './register-tokens.js';
+import { newTokenTexts } from './token-lines.js';
+import type { LineLayout } from './line-scan.js';
 import { MAX_LINE_BYTES, readAhead, splitLines, type LinePart } from './split-lines.js';
 
 /** Bytes of NDJSON per part: big enough that DuckDB's parallel read pays off, small enough to keep memory flat. */
@@ -26,8 +29,8 @@ export function partBytes(): number {
 /** The first part is small so that DuckDB starts reading while the bigger ones are still being cut. */
 const FIRST_PART_BYTES = 32 * 1024 * 1024;
 
-/** DuckDB's memory while events load (it would otherwise keep up to 80% of RAM of written blocks cached). A part
- *  and its stage fit in it; what is over it is evicted or spilled, so memory stays flat however big the file. */
+/** DuckDB's memory while events load (it would otherwise keep up to 80% of RAM of written blocks cached): what is
+ *  over it is evicted or spilled, so memory stays flat however big the file. */
 export function ingestMemory(): string {
   const env = process.env.JWT_FORENSICS_MEMORY?.trim();
   if (!env) return '1GB';
@@ -42,78 +45,84 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
   const dir = await makePartDir();
   try {
     await store.run(`SET memory_limit = $memory`, { memory });
-    // Every distinct token of the file and its sha256; events join it to carry the sha256, not the token.
-    await store.run(`CREATE OR REPLACE TEMP TABLE stage_tokens (token VARCHAR, token_sha VARCHAR)`);
     const rejects: RejectRow[] = [];
     const batches: TokenBatch[] = [];
     let rows = 0;
     let lines = 0;
     const keys = await loadKeys(store); // an events file brings no keys: load them once, not once per part
-    const size = partBytes();
-    for await (const part of readAhead(splitLines(scan.path, scan.gzip, dir, size, Math.min(size, FIRST_PART_BYTES)))) {
-      const loaded = await loadPart(store, part, spec, sourceId, keys);
-      await rm(part.path, { force: true });
+    const seen = new Set<string>(); // sha256 of the tokens earlier parts brought
+    const label = scan.label ?? scan.path;
+    const load = async (part: LinePart, layout?: LineLayout): Promise<void> => {
+      const loaded = await insertPart(store, part, spec, sourceId).catch((err: unknown) => {
+        if (err instanceof PlacementError) throw new PlacementError(`${label}: the file changed while it was being read (${err.message}); copy it and ingest the copy`);
+        throw err;
+      });
+      const fresh = await newTokenTexts(store, part, spec, sourceId, seen, loaded.recovered, dir, layout);
+      // decoded now, verified in JS while DuckDB reads the next part (if any)
+      batches.push(startVerifying(keys, fresh));
       rows += loaded.rows;
       lines += part.lines;
       rejects.push(...loaded.rejects, ...part.oversized.map(tooLong));
-      batches.push(loaded.tokens);
-      reportProgress({ path: scan.label ?? scan.path, bytesRead: part.sourceBytesRead, bytesTotal: scan.bytes, events: rows });
+      reportProgress({ path: label, bytesRead: part.sourceBytesRead, bytesTotal: scan.bytes, events: rows });
+    };
+    const whole = await wholeFile(scan);
+    if (whole) {
+      const progress = (pct: number): void => reportProgress({ path: label, bytesRead: (scan.bytes * pct) / 100, bytesTotal: scan.bytes, events: Math.round((whole.part.lines * pct) / 100) });
+      await withProgress(store, progress, () => load(whole.part, whole.layout));
+    } else {
+      const size = partBytes();
+      for await (const part of readAhead(splitLines(scan.path, scan.gzip, dir, size, Math.min(size, FIRST_PART_BYTES)))) {
+        await load(part);
+        await rm(part.path, { force: true });
+      }
     }
     // The parts and the background scan read the file separately: if they disagree, it changed under us.
     if (lines !== (await scan.lines)) {
-      throw new InputError(`${scan.label ?? scan.path}: the file changed while it was being read (${await scan.lines} lines, then ${lines}); copy it and ingest the copy`);
+      throw new InputError(`${label}: the file changed while it was being read (${await scan.lines} lines, then ${lines}); copy it and ingest the copy`);
     }
     let newTokens = 0;
     for (const batch of batches) newTokens += await storeTokens(store, sourceId, batch);
     lap('events: tokens stored');
     return { rows, rejects: rejects.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), newTokens };
   } finally {
-    await store.run(`DROP TABLE IF EXISTS stage_tokens`).catch(() => undefined);
     await store.run(`RESET memory_limit`).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-async function loadPart(
-  store: Store,
-  part: LinePart,
-  spec: StageSpec,
-  sourceId: number,
-  keys: KeyRecord[],
-): Promise<{ rows: number; rejects: RejectRow[]; tokens: TokenBatch }> {
-  const staged = await stageNdjson(store, part, spec);
-  const t = spec.table;
-  const badTs = await store.all<{ line: bigint; ts_raw: string | null }>(`SELECT line, ts_raw FROM ${t} WHERE ts IS NULL ORDER BY line`);
-  const rejects = staged.rejects.concat(badTs.map(tsReject));
-  await store.run(`DELETE FROM ${t} WHERE ts IS NULL`);
-  // sha256 once per distinct token (tens of thousands), not once per event (millions), then joined back.
-  await store.run(`CREATE OR REPLACE TEMP TABLE part_tokens AS
-    SELECT token, sha256(token) AS token_sha FROM (SELECT DISTINCT token FROM ${t} WHERE token IS NOT NULL) n
-    WHERE NOT EXISTS (SELECT 1 FROM stage_tokens k WHERE k.token = n.token)`);
-  await store.run(`INSERT INTO stage_tokens SELECT token, token_sha FROM part_tokens`);
-  const fresh = await newTokensFrom(store, 'part_tokens');
-  await store.run(`DROP TABLE part_tokens`);
-  lap('events: part tokens hashed');
-  // Each row carries its line number, so the copy need not keep the stage's order: it can run in parallel.
-  await store.run(`SET preserve_insertion_order = false`);
-  const copying = store.run(
-    `INSERT INTO events SELECT $sid, s.line, s.ts, s.event, k.token_sha, s.jti, s.sub, s.sid, s.client_id, s.ip, s.country,
-       s.city, s.lat, s.lon, s.ua, s.app_version, s.aud, s.outcome, s.parent_jti, s.reason, s.extra
-     FROM ${t} s LEFT JOIN stage_tokens k ON k.token = s.token`,
-    { sid: sourceId },
-  );
-  copying.catch(() => undefined); // awaited just below
-  // This part's new tokens are decoded (and verified, on into the next part) in JS while DuckDB copies.
-  const tokens = startVerifying(keys, fresh);
+/** A plain file whose lines all fit is read by DuckDB in one piece, as it is: no copy into parts (which costs a
+ *  read and a write of every byte). DuckDB streams it, so memory stays flat all the same. A .gz file (DuckDB would
+ *  decompress it on one thread), one with an oversized line, or a run with a part size set goes through the splitter. */
+async function wholeFile(scan: FileScan): Promise<{ part: LinePart; layout: LineLayout } | null> {
+  if (scan.gzip || process.env.JWT_FORENSICS_PART_BYTES) return null;
+  const layout = await scan.layout; // the background pass: sha256 and layout in one read
+  lap('events: layout known');
+  if (!layout || layout.longest > MAX_LINE_BYTES) return null;
+  const part: LinePart = {
+    path: scan.path, gzip: false, firstLine: 1, lines: layout.lines, blankLines: layout.blankLines, oversized: [],
+    longest: layout.longest, sourceBytesRead: scan.bytes,
+  };
+  return { part, layout };
+}
+
+/** Run `work` while reporting how far DuckDB's running statement is, a few times a second (only forward: the
+ *  small statements after the big read must not move the bar back). */
+async function withProgress<T>(store: Store, report: (pct: number) => void, work: () => Promise<T>): Promise<T> {
+  await store.run(`SET enable_progress_bar = true`);
+  await store.run(`SET enable_progress_bar_print = false`);
+  let shown = 0;
+  report(0); // the bar's clock starts now, so its events/s is right
+  const timer = setInterval(() => {
+    const pct = Math.min(store.progress(), 99);
+    if (pct > shown) report((shown = pct));
+  }, 250);
   try {
-    await copying;
+    return await work();
   } finally {
-    await store.run(`SET preserve_insertion_order = true`);
+    clearInterval(timer);
+    await store.run(`RESET enable_progress_bar`).catch(() => undefined);
+    await store.run(`RESET enable_progress_bar_print`).catch(() => undefined);
   }
-  const rows = Number((await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${t}`))!.n);
-  await store.run(`DROP TABLE ${t}`);
-  lap('events: part inserted');
-  return { rows, rejects, tokens };
 }
 
 function tooLong(o: { line: number; bytes: number }): RejectRow {

@@ -19,6 +19,8 @@ export interface LinePart {
   blankLines: number[];
   /** lines over the size limit: left out of the part (an empty line keeps the numbering), to be rejected */
   oversized: { line: number; bytes: number }[];
+  /** bytes of the longest line in the part (DuckDB's read buffer is sized from it) */
+  longest: number;
   /** bytes of the source file (as stored, so compressed for .gz) consumed so far: for progress */
   sourceBytesRead: number;
 }
@@ -40,7 +42,7 @@ export async function* splitLines(
   if (gzip) raw.on('error', (err) => (content as NodeJS.ReadWriteStream & { destroy(e: Error): void }).destroy(err));
   let index = 0;
   let out: FileHandle | null = null;
-  let part = { path: '', firstLine: 1, lines: 0, bytes: 0, blankLines: [] as number[], oversized: [] as LinePart['oversized'] };
+  let part = { path: '', firstLine: 1, lines: 0, bytes: 0, blankLines: [] as number[], oversized: [] as LinePart['oversized'], longest: 0 };
   let line = 1; // source number of the line being read
   let inLine = false; // some bytes of the current line were seen
   let blank = true; // the current line is whitespace so far
@@ -62,19 +64,20 @@ export async function* splitLines(
     part.bytes += length;
   };
   const startPart = async (): Promise<void> => {
-    part = { path: join(dir, `part-${String(index++).padStart(5, '0')}.ndjson`), firstLine: line, lines: 0, bytes: 0, blankLines: [], oversized: [] };
+    part = { path: join(dir, `part-${String(index++).padStart(5, '0')}.ndjson`), firstLine: line, lines: 0, bytes: 0, blankLines: [], oversized: [], longest: 0 };
     out = await onDisk(() => open(part.path, 'wx', 0o600));
   };
   const endPart = async (): Promise<LinePart> => {
     const done = out!;
     out = null;
     await onDisk(() => done.close());
-    const { path: p, firstLine, lines, blankLines, oversized } = part;
-    return { path: p, gzip: false, firstLine, lines, blankLines, oversized, sourceBytesRead: raw.bytesRead };
+    const { path: p, firstLine, lines, blankLines, oversized, longest } = part;
+    return { path: p, gzip: false, firstLine, lines, blankLines, oversized, longest, sourceBytesRead: raw.bytesRead };
   };
   const lineEnded = (): void => {
     if (dropping) part.oversized.push({ line, bytes: lineBytes });
     if (dropping || blank) part.blankLines.push(line);
+    else if (lineBytes > part.longest) part.longest = lineBytes;
     part.lines++;
     line++;
     inLine = false;

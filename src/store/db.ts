@@ -50,6 +50,11 @@ export class Store {
     await this.noted(this.conn.run(sql, params));
   }
 
+  /** How far the running statement is, 0–100, or -1 when DuckDB cannot tell (it needs enable_progress_bar). */
+  progress(): number {
+    return this.conn.progress.percentage;
+  }
+
   /** Rows as plain JS values (BIGINT → bigint, TIMESTAMP → Date). */
   async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
     const reader = await this.noted(this.conn.runAndReadAll(sql, params));

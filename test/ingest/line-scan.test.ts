@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { isBlankByte } from '../../src/ingest/line-scan.js';
+import { isBlankByte, LayoutCounter, pickLinesAt, STRIDE } from '../../src/ingest/line-scan.js';
 import { tempDir } from '../helpers/tmp.js';
 
 describe('isBlankByte', () => {
@@ -26,5 +26,36 @@ describe('isBlankByte', () => {
     }
     expect(disagree).toEqual([]);
     expect([0x20, 0x09, 0x0d, 0x0b, 0x0c].every(isBlankByte)).toBe(true);
+  });
+});
+
+describe('a plain file\'s layout, and lines found again through it', () => {
+  // lines of every length (empty, whitespace, CRLF, 200 KB), the last one without a newline
+  const lines = Array.from({ length: 300 }, (_, i) =>
+    i % 37 === 5 ? '' : i % 41 === 7 ? ' \t\r' : i % 53 === 11 ? `{"long":"${'y'.repeat(200_000)}"}` : `{"n":${i}}${i % 3 ? '\r' : ''}`,
+  );
+  const bytes = Buffer.from(lines.join('\n'));
+
+  it('counts lines, blank lines and the longest the same whatever the chunks it is fed in', () => {
+    for (const size of [1, 7, 4096, bytes.length]) {
+      const counter = new LayoutCounter();
+      for (let at = 0; at < bytes.length; at += size) counter.push(bytes.subarray(at, at + size));
+      const layout = counter.finish();
+      expect(layout.lines).toBe(300);
+      expect(layout.blankLines).toEqual(lines.flatMap((l, i) => (l.trim() === '' ? [i + 1] : [])));
+      expect(layout.longest).toBe(Math.max(...lines.map((l) => Buffer.byteLength(l))));
+      expect(layout.starts).toHaveLength(Math.ceil(300 / STRIDE));
+    }
+  });
+
+  it('gives back exactly the wanted lines', () => {
+    const file = join(tempDir(), 'layout.ndjson');
+    writeFileSync(file, bytes);
+    const counter = new LayoutCounter();
+    counter.push(bytes);
+    const wanted = [1, 2, STRIDE, STRIDE + 1, 12, 42, 117, 169, 170, 299, 300];
+    const picked = pickLinesAt(file, counter.finish(), wanted);
+    expect([...picked.keys()].sort((a, b) => a - b)).toEqual([...wanted].sort((a, b) => a - b));
+    for (const n of wanted) expect(picked.get(n)!.toString()).toBe(lines[n - 1]);
   });
 });

@@ -1,0 +1,115 @@
+// An events file (or one part of it), read and projected by DuckDB straight into `events` in one statement: no
+// staging table, so each event is written once. Rows leave the reader in line order (preserve_insertion_order,
+// and nothing between reader and table reorders them: no join), so a row's place among the part's rows is its
+// line; the few rows that are not events (unreadable or not an object, no usable time) go in marked with line -1,
+// are explained and deleted, then the others are numbered. Events carry sha256(token); each new token's text is
+// then read again from the first line that carries it (src/ingest/token-lines.ts).
+import { InputError } from '../errors.js';
+import type { Store } from '../store/db.js';
+import { lap } from '../util/profile.js';
+import { explainLine } from './line-reasons.js';
+import { pickLines } from './line-scan.js';
+import {
+  nonObjectReject, projectionParams, projectionSql, READER, readerParams, withoutBlanks, type RejectRow, type StageSpec,
+} from './ndjson-stage.js';
+import { tsReject } from './read-records.js';
+import type { LinePart } from './split-lines.js';
+
+export interface InsertedPart {
+  rows: number;
+  rejects: RejectRow[];
+  /** lines DuckDB could not read that are good JSON once explained (a byte-order mark), now loaded: their text */
+  recovered: Map<number, string>;
+}
+
+/** The reader's rows do not match the lines counted before it: the file changed between the two reads. */
+export class PlacementError extends InputError {}
+
+const PENDING = 0; // an event of this part, not numbered yet (numbered lines start at 1)
+const NOT_EVENT = -1; // a line of this part that is not an event: explained, rejected, deleted
+
+/** INSERT of the spec's projection over `source` into `events`; `line` is the SQL for the line column. */
+function insertSql(spec: StageSpec, source: string, line: string): string {
+  // sha256 per row rather than a join with the tokens: a join does not keep the rows' order, which numbers them.
+  return `INSERT INTO events
+    SELECT $sid, ${line}, COALESCE(ts, TIMESTAMP '1970-01-01'), event, sha256(token), jti, sub, sid, client_id, ip,
+      country, city, lat, lon, ua, app_version, aud, outcome, parent_jti, reason,
+      CASE WHEN ok THEN extra ELSE to_json({jt: jt, ts_raw: ts_raw}) END
+    FROM (SELECT *, COALESCE(jt = 'OBJECT' AND ts IS NOT NULL, false) AS ok FROM (${projectionSql(spec, source)}))`;
+}
+
+export async function insertPart(store: Store, part: LinePart, spec: StageSpec, sid: number): Promise<InsertedPart> {
+  await store.run(`SET preserve_insertion_order = true`); // the numbering below depends on it
+  await store.run(insertSql(spec, READER, `CASE WHEN ok THEN ${PENDING} ELSE ${NOT_EVENT} END`), {
+    ...projectionParams(spec),
+    ...readerParams(part),
+    sid,
+  });
+  lap('events: part inserted');
+  const mine = `source_id = $sid AND line <= ${PENDING}`;
+  const span = await store.one<{ base: bigint | null; n: bigint }>(`SELECT min(rowid) AS base, count(*) AS n FROM events WHERE ${mine}`, { sid });
+  const emitted = Number(span!.n);
+  const base = span!.base ?? 0n;
+  // Row place → line: DuckDB emits no row for a whitespace-only line (nor for an oversized one, left empty).
+  const lines = emitted === part.lines ? null : withoutBlanks(part.firstLine, part.lines, part.blankLines);
+  if (lines && lines.length !== emitted) {
+    throw new PlacementError(`DuckDB read ${emitted} records where ${lines.length} non-blank lines were counted`);
+  }
+  const lineAt = (place: number): number => (lines ? lines[place]! : part.firstLine + place);
+
+  const rejects: RejectRow[] = [];
+  const recovered = new Map<number, string>();
+  const odd = await store.all<{ place: bigint; jt: string | null; ts_raw: string | null }>(
+    `SELECT rowid - $base::BIGINT AS place, extra->>'jt' AS jt, extra->>'ts_raw' AS ts_raw FROM events
+     WHERE source_id = $sid AND line = ${NOT_EVENT} ORDER BY place`,
+    { sid, base },
+  );
+  if (odd.length) {
+    const unread: number[] = [];
+    for (const r of odd) {
+      const line = lineAt(Number(r.place));
+      if (r.jt === null) unread.push(line);
+      else if (r.jt !== 'OBJECT') rejects.push(nonObjectReject(line, r.jt));
+      else rejects.push(tsReject({ line: BigInt(line), ts_raw: r.ts_raw }));
+    }
+    await store.run(`DELETE FROM events WHERE source_id = $sid AND line = ${NOT_EVENT}`, { sid });
+    for (const [line, verdict] of await explainLines(part, unread)) {
+      if (verdict.recovered === null) rejects.push({ line, reason: verdict.reason, detail: verdict.detail });
+      else recovered.set(line, verdict.recovered);
+    }
+  }
+  if (lines) {
+    await store.run(`UPDATE events SET line = ($lines::BIGINT[])[rowid - $base::BIGINT + 1] WHERE ${mine}`, { sid, base, lines: JSON.stringify(lines) });
+  } else {
+    await store.run(`UPDATE events SET line = rowid - $base::BIGINT + $first WHERE ${mine}`, { sid, base, first: part.firstLine });
+  }
+  let rows = emitted - odd.length;
+  for (const [line, json] of recovered) {
+    const reject = await insertRecovered(store, spec, sid, line, json);
+    if (reject) {
+      rejects.push(reject);
+      recovered.delete(line);
+    } else rows++;
+  }
+  lap('events: part numbered');
+  return { rows, rejects, recovered };
+}
+
+async function explainLines(part: LinePart, unread: number[]): Promise<Map<number, ReturnType<typeof explainLine>>> {
+  const offset = part.firstLine - 1; // the part file numbers its lines from 1
+  const bytes = await pickLines(part.path, false, new Set(unread.map((n) => n - offset)));
+  return new Map(unread.map((line) => [line, explainLine(bytes.get(line - offset) ?? Buffer.alloc(0), line === 1)]));
+}
+
+/** Load a recovered line the same way as the others; a reject when it is no event after all. */
+async function insertRecovered(store: Store, spec: StageSpec, sid: number, line: number, json: string): Promise<RejectRow | null> {
+  const source = `(SELECT $line::BIGINT AS line, $json::JSON AS j)`;
+  await store.run(insertSql(spec, source, `CASE WHEN ok THEN line ELSE ${NOT_EVENT} END`), { ...projectionParams(spec), sid, line, json });
+  const odd = await store.one<{ jt: string | null; ts_raw: string | null }>(
+    `SELECT extra->>'jt' AS jt, extra->>'ts_raw' AS ts_raw FROM events WHERE source_id = $sid AND line = ${NOT_EVENT}`,
+    { sid },
+  );
+  if (!odd) return null;
+  await store.run(`DELETE FROM events WHERE source_id = $sid AND line = ${NOT_EVENT}`, { sid });
+  return odd.jt === 'OBJECT' ? tsReject({ line: BigInt(line), ts_raw: odd.ts_raw }) : nonObjectReject(line, odd.jt ?? 'NULL');
+}

@@ -1,0 +1,64 @@
+// The text of the new tokens of an events file (or part). Events carry only sha256(token); for each new sha256
+// the first line that carries it is read again (by offset in a whole file, by a scan in a part) and projected the
+// same way, which gives the token: tens of thousands of lines, not the file. Its sha256 must match the events'.
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Store } from '../store/db.js';
+import { lap } from '../util/profile.js';
+import { PlacementError } from './insert-part.js';
+import { pickLines, pickLinesAt, type LineLayout } from './line-scan.js';
+import { distinctSql, READER, readerParams, type StageSpec } from './ndjson-stage.js';
+import type { RawToken } from './register-tokens.js';
+import type { LinePart } from './split-lines.js';
+
+/** Tokens of the part's events that are neither in the store nor in `seen` (which this adds them to). */
+export async function newTokenTexts(
+  store: Store,
+  part: LinePart,
+  spec: StageSpec,
+  sid: number,
+  seen: Set<string>,
+  recovered: ReadonlyMap<number, string>,
+  dir: string,
+  layout?: LineLayout,
+): Promise<RawToken[]> {
+  const firsts = await store.all<{ sha: string; line: bigint }>(
+    `SELECT token_sha AS sha, min(line) AS line FROM events e
+     WHERE source_id = $sid AND line BETWEEN $first AND $last AND token_sha IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM tokens t WHERE t.sha256 = e.token_sha)
+     GROUP BY token_sha ORDER BY line`,
+    { sid, first: part.firstLine, last: part.firstLine + part.lines - 1 },
+  );
+  const wanted = firsts.filter((r) => !seen.has(r.sha));
+  if (wanted.length === 0) return [];
+  const offset = part.firstLine - 1; // a part file numbers its lines from 1
+  const locals = wanted.map((r) => Number(r.line) - offset);
+  const picked = layout ? pickLinesAt(part.path, layout, locals) : await pickLines(part.path, false, new Set(locals));
+  lap(`tokens: ${wanted.length} first lines read again`);
+  // The picked lines go through the same reader and projection, as a small file of their own.
+  const text = wanted.map((r) => {
+    const line = Number(r.line);
+    return recovered.get(line) ?? picked.get(line - offset)?.toString('utf8') ?? '';
+  });
+  const path = join(dir, `tokens-${part.firstLine}.ndjson`);
+  await writeFile(path, text.join('\n') + '\n', { mode: 0o600 });
+  try {
+    const { sql, params } = distinctSql(spec, 'token', READER);
+    const rows = await store.all<{ sha: string; raw: string }>(`SELECT sha256(token) AS sha, token AS raw FROM (${sql})`, {
+      ...params,
+      ...readerParams({ path, gzip: false }),
+    });
+    const raw = new Map(rows.map((r) => [r.sha, r.raw]));
+    const out: RawToken[] = [];
+    for (const r of wanted) {
+      const token = raw.get(r.sha);
+      if (token === undefined) throw new PlacementError(`the token of line ${r.line} was not there when the line was read again`);
+      seen.add(r.sha);
+      out.push({ sha256: r.sha, raw: token });
+    }
+    lap(`tokens: ${out.length} new`);
+    return out.sort((a, b) => (a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : 0));
+  } finally {
+    await rm(path, { force: true });
+  }
+}
