@@ -44,9 +44,10 @@ export async function newTokenTexts(
   await writeFile(path, text.join('\n') + '\n', { mode: 0o600 });
   try {
     const { sql, params } = distinctSql(spec, 'token', READER);
+    const longest = text.reduce((n, t) => Math.max(n, Buffer.byteLength(t)), 0);
     const rows = await store.all<{ sha: string; raw: string }>(`SELECT sha256(token) AS sha, token AS raw FROM (${sql})`, {
       ...params,
-      ...readerParams({ path, gzip: false }),
+      ...readerParams({ path, gzip: false, longest }),
     });
     const raw = new Map(rows.map((r) => [r.sha, r.raw]));
     const out: RawToken[] = [];
