@@ -7,6 +7,7 @@ import { lap } from '../util/profile.js';
 import { TOOL_VERSION } from '../version.js';
 import { detectKind, type DetectedKind, type Kind } from './detect-kind.js';
 import { scanFile, type FileScan } from './file-scan.js';
+import { plainPath } from './plain-path.js';
 import type { LoadResult } from './load-result.js';
 import { readCaptureLines, readCaptureRecords } from './read-captures.js';
 import { readEvents } from './read-events.js';
@@ -54,9 +55,19 @@ const READERS: Record<DetectedKind, (s: Store, scan: FileScan, id: number) => Pr
 };
 
 export async function ingestFile(store: Store, path: string, opts: IngestOptions = {}): Promise<SourceSummary> {
+  const plain = await plainPath(path);
+  try {
+    return await ingestScanned(store, path, plain.path, opts);
+  } finally {
+    await plain.release();
+  }
+}
+
+/** `readPath` is what DuckDB reads (src/ingest/plain-path.ts); messages and the store name `path` (or the label). */
+async function ingestScanned(store: Store, path: string, readPath: string, opts: IngestOptions): Promise<SourceSummary> {
   const started = Date.now();
   const label = opts.label ?? path;
-  const scan: FileScan = { ...(await scanFile(path)), label };
+  const scan: FileScan = { ...(await scanFile(path)), path: readPath, label };
   const mapping = mappingFor(scan.head, opts.kind ?? detectKind(scan.head), opts.mapping);
   const kind = mapping ? 'events' : resolveKind(scan, label, opts.kind);
   // Same bytes, same sha256: only a file of a size already ingested can be a repeat, so only then is the

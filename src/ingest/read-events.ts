@@ -71,7 +71,7 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
       await withProgress(store, progress, () => load(whole.part, whole.layout));
     } else {
       const size = partBytes();
-      for await (const part of readAhead(splitLines(scan.path, scan.gzip, dir, size, Math.min(size, FIRST_PART_BYTES)))) {
+      for await (const part of readAhead(splitLines(scan.path, scan.gzip, dir, size, Math.min(size, FIRST_PART_BYTES), MAX_LINE_BYTES, label))) {
         await load(part);
         await rm(part.path, { force: true });
       }

@@ -39,13 +39,13 @@ async function parse(scan: FileScan, form: KeyForm): Promise<ParsedKeys> {
 }
 
 async function readText(scan: FileScan): Promise<string> {
-  if (scan.bytes > MAX_KEY_FILE) throw new InputError(`${scan.path}: ${scan.bytes} bytes is too large for a key file`);
+  if (scan.bytes > MAX_KEY_FILE) throw new InputError(`${scan.label ?? scan.path}: ${scan.bytes} bytes is too large for a key file`);
   let bytes = await readFile(scan.path);
   if (scan.gzip) {
     try {
       bytes = gunzipSync(bytes, { maxOutputLength: MAX_KEY_FILE });
     } catch (err) {
-      throw new InputError(`${scan.path}: corrupt gzip (${err instanceof Error ? err.message : String(err)})`);
+      throw new InputError(`${scan.label ?? scan.path}: corrupt gzip (${err instanceof Error ? err.message : String(err)})`);
     }
   }
   return bytes.toString('utf8').replace(/^\uFEFF/, '');

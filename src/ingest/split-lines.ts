@@ -36,6 +36,7 @@ export async function* splitLines(
   partBytes: number,
   firstPartBytes = partBytes,
   maxLineBytes = MAX_LINE_BYTES,
+  label = path,
 ): AsyncGenerator<LinePart> {
   const raw = createReadStream(path, { highWaterMark: 4 * 1024 * 1024 });
   const content: NodeJS.ReadableStream = gzip ? raw.pipe(createGunzip()) : raw;
@@ -54,7 +55,7 @@ export async function* splitLines(
     try {
       return await op();
     } catch (err) {
-      throw new InputError(`${path}: cannot write its parts to ${dir} (${message(err)}); free space there or set TMPDIR`);
+      throw new InputError(`${label}: cannot write its parts to ${dir} (${message(err)}); free space there or set TMPDIR`);
     }
   };
   // Always at an explicit position: after a truncate the file position would leave a hole.
@@ -130,7 +131,7 @@ export async function* splitLines(
     if (out) yield await endPart();
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(`${path}: cannot read (${message(err)}); a .gz file may be truncated or corrupt`);
+    throw new InputError(`${label}: cannot read (${message(err)}); a .gz file may be truncated or corrupt`);
   } finally {
     await (out as FileHandle | null)?.close().catch(() => undefined);
     raw.destroy();
