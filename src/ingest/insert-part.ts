@@ -51,11 +51,13 @@ export async function insertPart(store: Store, part: LinePart, spec: StageSpec, 
   const emitted = Number(span!.n);
   const base = span!.base ?? 0n;
   // Row place → line: DuckDB emits no row for a whitespace-only line (nor for an oversized one, left empty).
-  const lines = emitted === part.lines ? null : withoutBlanks(part.firstLine, part.lines, part.blankLines);
-  if (lines && lines.length !== emitted) {
-    throw new PlacementError(`DuckDB read ${emitted} records where ${lines.length} non-blank lines were counted`);
+  const blanks = part.blankLines;
+  if (emitted !== part.lines - blanks.length) {
+    throw new PlacementError(`DuckDB read ${emitted} records where ${part.lines - blanks.length} non-blank lines were counted`);
   }
-  const lineAt = (place: number): number => (lines ? lines[place]! : part.firstLine + place);
+  // the place of the first row after each blank line: a row's line is its place + first + the bounds at or before it
+  const bounds = blanks.map((b, j) => b - part.firstLine - j);
+  const lineAt = (place: number): number => part.firstLine + place + countAtOrBelow(bounds, place);
 
   const rejects: RejectRow[] = [];
   const recovered = new Map<number, string>();
@@ -78,11 +80,7 @@ export async function insertPart(store: Store, part: LinePart, spec: StageSpec, 
       else recovered.set(line, verdict.recovered);
     }
   }
-  if (lines) {
-    await store.run(`UPDATE events SET line = ($lines::BIGINT[])[rowid - $base::BIGINT + 1] WHERE ${mine}`, { sid, base, lines: JSON.stringify(lines) });
-  } else {
-    await store.run(`UPDATE events SET line = rowid - $base::BIGINT + $first WHERE ${mine}`, { sid, base, first: part.firstLine });
-  }
+  await numberRows(store, mine, { sid, base, first: part.firstLine }, bounds, () => withoutBlanks(part.firstLine, part.lines, blanks));
   let rows = emitted - odd.length;
   for (const [line, json] of recovered) {
     const reject = await insertRecovered(store, spec, sid, line, json);
@@ -93,6 +91,40 @@ export async function insertPart(store: Store, part: LinePart, spec: StageSpec, 
   }
   lap('events: part numbered');
   return { rows, rejects, recovered };
+}
+
+/** Few blank lines: one pass, each row's line = place + first + how many bounds are at or before it. Many (only
+ *  in a part, whose size bounds the list): the list of every row's line, looked up by place. */
+async function numberRows(
+  store: Store,
+  mine: string,
+  params: { sid: number; base: bigint; first: number },
+  bounds: number[],
+  allLines: () => number[],
+): Promise<void> {
+  const place = `(rowid - $base::BIGINT)`;
+  if (bounds.length > MAX_BOUNDS) {
+    const { sid, base } = params;
+    await store.run(`UPDATE events SET line = ($lines::BIGINT[])[${place} + 1] WHERE ${mine}`, { sid, base, lines: JSON.stringify(allLines()) });
+    return;
+  }
+  const skips = bounds.map((_, j) => ` + (${place} >= $b${j})::BIGINT`).join('');
+  const named = Object.fromEntries(bounds.map((b, j) => [`b${j}`, b]));
+  await store.run(`UPDATE events SET line = ${place} + $first${skips} WHERE ${mine}`, { ...params, ...named });
+}
+
+/** Blank lines a file may have and still be read whole (its rows are numbered in one pass with one term each). */
+export const MAX_BOUNDS = 64;
+
+function countAtOrBelow(sorted: number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 async function explainLines(part: LinePart, unread: number[]): Promise<Map<number, ReturnType<typeof explainLine>>> {

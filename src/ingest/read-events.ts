@@ -13,7 +13,7 @@ import type { FileScan } from './file-scan.js';
 import { reportProgress } from './ingest-progress.js';
 import type { LoadResult } from './load-result.js';
 import { makePartDir } from './part-dir.js';
-import { insertPart, PlacementError } from './insert-part.js';
+import { insertPart, MAX_BOUNDS, PlacementError } from './insert-part.js';
 import type { RejectRow, StageSpec } from './ndjson-stage.js';
 import { startVerifying, storeTokens, type TokenBatch } from './register-tokens.js';
 import { newTokenTexts } from './token-lines.js';
@@ -92,12 +92,14 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
 
 /** A plain file whose lines all fit is read by DuckDB in one piece, as it is: no copy into parts (which costs a
  *  read and a write of every byte). DuckDB streams it, so memory stays flat all the same. A .gz file (DuckDB would
- *  decompress it on one thread), one with an oversized line, or a run with a part size set goes through the splitter. */
+ *  decompress it on one thread), one with an oversized line or many blank lines, or a run with a part size set
+ *  goes through the splitter. */
 async function wholeFile(scan: FileScan): Promise<{ part: LinePart; layout: LineLayout } | null> {
   if (scan.gzip || process.env.JWT_FORENSICS_PART_BYTES) return null;
   const layout = await scan.layout; // the background pass: sha256 and layout in one read
   lap('events: layout known');
-  if (!layout || layout.longest > MAX_LINE_BYTES) return null;
+  // many blank lines would make the numbering a list as long as the file: parts bound it
+  if (!layout || layout.longest > MAX_LINE_BYTES || layout.blankLines.length > MAX_BOUNDS) return null;
   const part: LinePart = {
     path: scan.path, gzip: false, firstLine: 1, lines: layout.lines, blankLines: layout.blankLines, oversized: [],
     longest: layout.longest, sourceBytesRead: scan.bytes,

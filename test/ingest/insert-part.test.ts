@@ -37,4 +37,23 @@ describe('events read whole, on all cores', () => {
       store.close();
     }
   }, 120_000);
+
+  it('numbers lines around many blank lines (more than a whole-file read takes), in one part or several', async () => {
+    const lines: string[] = [];
+    for (let n = 1; n <= 600; n++) lines.push(n % 3 === 0 || (n > 100 && n < 110) ? (n % 2 ? '' : ' \t') : JSON.stringify({ ts: 1773482400 + n, event: 'use', n }));
+    const file = tempFile('blanks.ndjson', lines.join('\n'));
+    for (const partBytes of [undefined, '1000000', '700']) {
+      if (partBytes) process.env.JWT_FORENSICS_PART_BYTES = partBytes;
+      const store = await Store.open(':memory:');
+      try {
+        await ingestFile(store, file);
+        const rows = await store.json<{ line: string; n: string }>(`SELECT line, extra->>'n' AS n FROM events ORDER BY line`);
+        expect(rows.length).toBe(lines.filter((l) => l.startsWith('{')).length);
+        expect(rows.every((r) => r.line === r.n)).toBe(true);
+      } finally {
+        store.close();
+        delete process.env.JWT_FORENSICS_PART_BYTES;
+      }
+    }
+  });
 });
