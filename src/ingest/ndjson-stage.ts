@@ -29,8 +29,8 @@ export interface StageResult {
   rejects: RejectRow[];
 }
 
-// DuckDB's read buffer for one record. Events never reach it (their parts hold no line over 16 MiB, see
-// split-lines.ts); the small kinds read whole files and DuckDB does not hold a record strictly to it.
+// DuckDB's read buffer for one record, when the longest line is not known (the small kinds; DuckDB does not hold a
+// record strictly to it). Events know theirs (no line over 16 MiB reaches DuckDB, see split-lines.ts).
 export const MAX_OBJECT_BYTES = 64 * 1024 * 1024;
 
 /** Every line of `$path` as (line, j): the JSON text, or NULL for a line DuckDB could not read; line is set later. */

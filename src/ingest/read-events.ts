@@ -53,10 +53,7 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
     const seen = new Set<string>(); // sha256 of the tokens earlier parts brought
     const label = scan.label ?? scan.path;
     const load = async (part: LinePart, layout?: LineLayout): Promise<void> => {
-      const loaded = await insertPart(store, part, spec, sourceId).catch((err: unknown) => {
-        if (err instanceof PlacementError) throw new PlacementError(`${label}: the file changed while it was being read (${err.message}); copy it and ingest the copy`);
-        throw err;
-      });
+      const loaded = await insertPart(store, part, spec, sourceId);
       const fresh = await newTokenTexts(store, part, spec, sourceId, seen, loaded.recovered, dir, layout);
       // decoded now, verified in JS while DuckDB reads the next part (if any)
       batches.push(startVerifying(keys, fresh));
@@ -84,6 +81,9 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
     for (const batch of batches) newTokens += await storeTokens(store, sourceId, batch);
     lap('events: tokens stored');
     return { rows, rejects: rejects.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), newTokens };
+  } catch (err) {
+    if (err instanceof PlacementError) throw new PlacementError(`${scan.label ?? scan.path}: the file changed while it was being read (${err.message}); copy it and ingest the copy`);
+    throw err;
   } finally {
     await store.run(`RESET memory_limit`).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });

@@ -93,6 +93,24 @@ describe('reading events: guards', () => {
     }
   });
 
+  it('rolls the source back when DuckDB reads other lines than the layout pass counted', async () => {
+    const { readEvents } = await import('../../src/ingest/read-events.js');
+    const { scanFile } = await import('../../src/ingest/file-scan.js');
+    const file = tempFile('grown.ndjson', '{"ts":1773482400,"event":"use"}\n{"ts":1773482401,"event":"use"}\n');
+    const scan = await scanFile(file);
+    // the layout pass counted a line the file no longer has by the time DuckDB reads it
+    const changed = { ...scan, label: 'grown.ndjson', layout: scan.layout.then((l) => l && { ...l, lines: l.lines + 1 }) };
+    const store = await Store.open(':memory:');
+    try {
+      await expect(store.transaction(() => readEvents(store, changed, 1))).rejects.toThrow(
+        /^grown\.ndjson: the file changed while it was being read \(DuckDB read 2 records where 3 non-blank lines were counted\); copy it/,
+      );
+      expect((await store.json(`SELECT count(*)::INT AS n FROM events`))[0]).toEqual({ n: 0 });
+    } finally {
+      store.close();
+    }
+  });
+
   it('refuses a memory cap it cannot read, naming the variable', async () => {
     const { ingestMemory } = await import('../../src/ingest/read-events.js');
     process.env.JWT_FORENSICS_MEMORY = '2GB';
