@@ -16,7 +16,7 @@ import { makePartDir } from './part-dir.js';
 import { insertPart, MAX_BOUNDS, PlacementError } from './insert-part.js';
 import type { RejectRow, StageSpec } from './ndjson-stage.js';
 import { startVerifying, storeTokens, type TokenBatch } from './register-tokens.js';
-import { newTokenTexts } from './token-lines.js';
+import { newTokenLines, tokenTexts } from './token-lines.js';
 import type { LineLayout } from './line-scan.js';
 import { MAX_LINE_BYTES, readAhead, splitLines, type LinePart } from './split-lines.js';
 
@@ -25,6 +25,10 @@ export function partBytes(): number {
   const env = Number(process.env.JWT_FORENSICS_PART_BYTES);
   return Number.isFinite(env) && env > 0 ? env : 256 * 1024 * 1024;
 }
+
+/** New tokens per chunk, and how many may wait decoded for their verdicts before the oldest chunk is stored. */
+const TOKEN_CHUNK = 10_000;
+const MAX_PENDING = 20_000;
 
 /** The first part is small so that DuckDB starts reading while the bigger ones are still being cut. */
 const FIRST_PART_BYTES = 32 * 1024 * 1024;
@@ -52,11 +56,20 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
     const keys = await loadKeys(store); // an events file brings no keys: load them once, not once per part
     const seen = new Set<string>(); // sha256 of the tokens earlier parts brought
     const label = scan.label ?? scan.path;
+    let newTokens = 0;
     const load = async (part: LinePart, layout?: LineLayout): Promise<void> => {
       const loaded = await insertPart(store, part, spec, sourceId);
-      const fresh = await newTokenTexts(store, part, spec, sourceId, seen, loaded.recovered, dir, layout);
-      // decoded now, verified in JS while DuckDB reads the next part (if any)
-      batches.push(startVerifying(keys, fresh));
+      // New tokens go through in chunks: each is decoded, then verified in JS while DuckDB goes on (the next
+      // chunk's lines, the next part); a chunk is stored once more than MAX_PENDING tokens wait, so memory holds
+      // a few chunks of decoded tokens, not every token of the file.
+      const wanted = await newTokenLines(store, part, sourceId, seen);
+      for (let i = 0; i < wanted.length; i += TOKEN_CHUNK) {
+        const fresh = await tokenTexts(store, part, spec, wanted.slice(i, i + TOKEN_CHUNK), seen, loaded.recovered, dir, layout);
+        batches.push(startVerifying(keys, fresh));
+        while (batches.length > 1 && batches.reduce((n, b) => n + b.decoded.length, 0) > MAX_PENDING) {
+          newTokens += await storeTokens(store, sourceId, batches.shift()!);
+        }
+      }
       rows += loaded.rows;
       lines += part.lines;
       rejects.push(...loaded.rejects, ...part.oversized.map(tooLong));
@@ -77,7 +90,6 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
     if (lines !== (await scan.lines)) {
       throw new InputError(`${label}: the file changed while it was being read (${await scan.lines} lines, then ${lines}); copy it and ingest the copy`);
     }
-    let newTokens = 0;
     for (const batch of batches) newTokens += await storeTokens(store, sourceId, batch);
     lap('events: tokens stored');
     return { rows, rejects: rejects.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), newTokens };

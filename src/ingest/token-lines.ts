@@ -11,17 +11,14 @@ import { distinctSql, READER, readerParams, type StageSpec } from './ndjson-stag
 import type { RawToken } from './register-tokens.js';
 import type { LinePart } from './split-lines.js';
 
-/** Tokens of the part's events that are neither in the store nor in `seen` (which this adds them to). */
-export async function newTokenTexts(
-  store: Store,
-  part: LinePart,
-  spec: StageSpec,
-  sid: number,
-  seen: Set<string>,
-  recovered: ReadonlyMap<number, string>,
-  dir: string,
-  layout?: LineLayout,
-): Promise<RawToken[]> {
+export interface TokenLine {
+  sha: string;
+  /** the first line of the part that carries the token */
+  line: number;
+}
+
+/** The part's tokens (by sha256) that are neither in the store nor in `seen`, each with its first line. */
+export async function newTokenLines(store: Store, part: LinePart, sid: number, seen: ReadonlySet<string>): Promise<TokenLine[]> {
   const firsts = await store.all<{ sha: string; line: bigint }>(
     `SELECT token_sha AS sha, min(line) AS line FROM events e
      WHERE source_id = $sid AND line BETWEEN $first AND $last AND token_sha IS NOT NULL
@@ -29,18 +26,28 @@ export async function newTokenTexts(
      GROUP BY token_sha ORDER BY line`,
     { sid, first: part.firstLine, last: part.firstLine + part.lines - 1 },
   );
-  const wanted = firsts.filter((r) => !seen.has(r.sha));
+  return firsts.filter((r) => !seen.has(r.sha)).map((r) => ({ sha: r.sha, line: Number(r.line) }));
+}
+
+/** The texts of these tokens, read again from their lines; each is added to `seen`. */
+export async function tokenTexts(
+  store: Store,
+  part: LinePart,
+  spec: StageSpec,
+  wanted: readonly TokenLine[],
+  seen: Set<string>,
+  recovered: ReadonlyMap<number, string>,
+  dir: string,
+  layout?: LineLayout,
+): Promise<RawToken[]> {
   if (wanted.length === 0) return [];
   const offset = part.firstLine - 1; // a part file numbers its lines from 1
-  const locals = wanted.map((r) => Number(r.line) - offset);
+  const locals = wanted.map((r) => r.line - offset);
   const picked = layout ? pickLinesAt(part.path, layout, locals) : await pickLines(part.path, false, new Set(locals));
   lap(`tokens: ${wanted.length} first lines read again`);
   // The picked lines go through the same reader and projection, as a small file of their own.
-  const text = wanted.map((r) => {
-    const line = Number(r.line);
-    return recovered.get(line) ?? picked.get(line - offset)?.toString('utf8') ?? '';
-  });
-  const path = join(dir, `tokens-${part.firstLine}.ndjson`);
+  const text = wanted.map((r) => recovered.get(r.line) ?? picked.get(r.line - offset)?.toString('utf8') ?? '');
+  const path = join(dir, `tokens-${wanted[0]!.line}.ndjson`);
   await writeFile(path, text.join('\n') + '\n', { mode: 0o600 });
   try {
     const { sql, params } = distinctSql(spec, 'token', READER);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ingestFile } from '../../src/ingest/ingest-source.js';
 import { Store } from '../../src/store/db.js';
 import { tempFile } from '../helpers/tmp.js';
+import { jwks, makeKey } from '../helpers/tokens.js';
 
 describe('events read whole, on all cores', () => {
   // ~50 MB: DuckDB reads it in many buffers on several threads, so a row out of order would be numbered wrong.
@@ -56,4 +57,32 @@ describe('events read whole, on all cores', () => {
       }
     }
   });
+
+  it('stores every one of tens of thousands of new tokens, verified, in chunks, whole or in parts', async () => {
+    const hs = await makeKey('hs-1', 'HS256');
+    const tokens = await Promise.all(Array.from({ length: 23_456 }, (_, i) => hs.sign({ sub: `u-${i}`, jti: `j-${i}`, iat: 1773482400, exp: 1773486000 })));
+    // each token twice, its second use far from its first; one line in 50 bad
+    const lines = [...tokens, ...tokens].map((token, i) => (i % 50 === 7 ? '{"cut' : JSON.stringify({ ts: 1773482400 + i, event: 'use', token, n: i })));
+    const file = tempFile('many-tokens.ndjson', lines.join('\n') + '\n');
+    const keys = tempFile('keys.jwks.json', jwks(hs));
+    for (const partBytes of [undefined, String(4 * 1024 * 1024)]) {
+      if (partBytes) process.env.JWT_FORENSICS_PART_BYTES = partBytes;
+      const store = await Store.open(':memory:');
+      try {
+        await ingestFile(store, keys);
+        const summary = await ingestFile(store, file);
+        const [t] = await store.json<{ n: string; valid: string }>(`SELECT count(*) AS n, count(*) FILTER (WHERE sig_status = 'valid') AS valid FROM tokens`);
+        expect(t).toEqual({ n: '23456', valid: '23456' });
+        expect(summary.newTokens).toBe(23_456);
+        const [e] = await store.json<{ orphans: string; wrong: string }>(
+          `SELECT count(*) FILTER (WHERE token_sha NOT IN (SELECT sha256 FROM tokens)) AS orphans,
+                  count(*) FILTER (WHERE line - 1 <> (extra->>'n')::BIGINT) AS wrong FROM events`,
+        );
+        expect(e).toEqual({ orphans: '0', wrong: '0' });
+      } finally {
+        store.close();
+        delete process.env.JWT_FORENSICS_PART_BYTES;
+      }
+    }
+  }, 120_000);
 });
