@@ -7,9 +7,8 @@
 import { InputError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { lap } from '../util/profile.js';
-import { explainLine } from './line-reasons.js';
-import { pickLines } from './line-scan.js';
 import {
+  explainLines,
   nonObjectReject, projectionParams, projectionSql, READER, readerParams, withoutBlanks, type RejectRow, type StageSpec,
 } from './ndjson-stage.js';
 import { tsReject } from './read-records.js';
@@ -125,12 +124,6 @@ function countAtOrBelow(sorted: number[], x: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-async function explainLines(part: LinePart, unread: number[]): Promise<Map<number, ReturnType<typeof explainLine>>> {
-  const offset = part.firstLine - 1; // the part file numbers its lines from 1
-  const bytes = await pickLines(part.path, false, new Set(unread.map((n) => n - offset)));
-  return new Map(unread.map((line) => [line, explainLine(bytes.get(line - offset) ?? Buffer.alloc(0), line === 1)]));
 }
 
 /** Load a recovered line the same way as the others; a reject when it is no event after all. */

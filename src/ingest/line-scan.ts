@@ -159,6 +159,18 @@ export function pickLinesAt(path: string, layout: LineLayout, wanted: Iterable<n
   return out;
 }
 
+/** The bytes of these lines (numbered in the source file) of a file or part that starts at `firstLine`: by offset
+ *  when its layout is known (a whole events file: a few KB read per line), else by a scan (a part, a small file). */
+export async function linesOf(
+  src: { path: string; gzip: boolean; firstLine?: number; index?: LineLayout },
+  numbers: Iterable<number>,
+): Promise<Map<number, Buffer>> {
+  const offset = (src.firstLine ?? 1) - 1; // a part file numbers its lines from 1
+  const locals = [...numbers].map((n) => n - offset);
+  const picked = src.index ? pickLinesAt(src.path, src.index, locals) : await pickLines(src.path, src.gzip, new Set(locals));
+  return new Map([...picked].map(([local, bytes]) => [local + offset, bytes]));
+}
+
 export function isBlank(bytes: Buffer): boolean {
   for (const b of bytes) if (!isBlankByte(b)) return false;
   return true;

@@ -2,8 +2,8 @@
 // staging table, keyed by line number. Lines it could not read come back as NULL rows; a second, rarer pass
 // explains them (bad JSON, bad UTF-8, a byte-order mark) so each lands in `rejects` with its reason.
 import type { Store } from '../store/db.js';
-import { nonBlankLines, pickLines } from './line-scan.js';
-import { explainLine } from './line-reasons.js';
+import { linesOf, nonBlankLines, type LineLayout } from './line-scan.js';
+import { explainLine, type LineVerdict } from './line-reasons.js';
 import { lap } from '../util/profile.js';
 
 export interface RejectRow {
@@ -167,13 +167,8 @@ export function withoutBlanks(first: number, lines: number, blanks: number[]): n
 async function explainUnreadLines(store: Store, src: NdjsonSource, spec: StageSpec): Promise<RejectRow[]> {
   const unread = await store.all<{ line: bigint }>(`SELECT line FROM ${spec.table} WHERE jt IS NULL ORDER BY line`);
   if (unread.length === 0) return [];
-  const offset = (src.firstLine ?? 1) - 1; // the part file numbers its lines from 1
-  const wanted = new Set(unread.map((r) => Number(r.line) - offset));
-  const bytes = await pickLines(src.path, src.gzip, wanted);
   const rejects: RejectRow[] = [];
-  for (const local of wanted) {
-    const line = local + offset;
-    const why = explainLine(bytes.get(local) ?? Buffer.alloc(0), line === 1);
+  for (const [line, why] of await explainLines(src, unread.map((r) => Number(r.line)))) {
     if (why.recovered !== null) {
       await restage(store, spec, line, why.recovered);
       continue;
@@ -182,6 +177,15 @@ async function explainUnreadLines(store: Store, src: NdjsonSource, spec: StageSp
   }
   await store.run(`DELETE FROM ${spec.table} WHERE jt IS NULL`);
   return rejects;
+}
+
+/** Why DuckDB could not read these lines (numbered in the source file), from their bytes. */
+export async function explainLines(
+  src: { path: string; gzip: boolean; firstLine?: number; index?: LineLayout },
+  lines: number[],
+): Promise<Map<number, LineVerdict>> {
+  const bytes = await linesOf(src, lines);
+  return new Map(lines.map((line) => [line, explainLine(bytes.get(line) ?? Buffer.alloc(0), line === 1)]));
 }
 
 /** A line DuckDB could not read but that is good JSON once explained (a byte-order mark): project it the same way. */

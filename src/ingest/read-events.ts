@@ -17,7 +17,6 @@ import { insertPart, MAX_BOUNDS, PlacementError } from './insert-part.js';
 import type { RejectRow, StageSpec } from './ndjson-stage.js';
 import { startVerifying, storeTokens, type TokenBatch } from './register-tokens.js';
 import { newTokenLines, tokenTexts } from './token-lines.js';
-import type { LineLayout } from './line-scan.js';
 import { MAX_LINE_BYTES, readAhead, splitLines, type LinePart } from './split-lines.js';
 
 /** Bytes of NDJSON per part: big enough that DuckDB's parallel read pays off, small enough to keep memory flat. */
@@ -57,14 +56,14 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
     const seen = new Set<string>(); // sha256 of the tokens earlier parts brought
     const label = scan.label ?? scan.path;
     let newTokens = 0;
-    const load = async (part: LinePart, layout?: LineLayout): Promise<void> => {
+    const load = async (part: LinePart): Promise<void> => {
       const loaded = await insertPart(store, part, spec, sourceId);
       // New tokens go through in chunks: each is decoded, then verified in JS while DuckDB goes on (the next
       // chunk's lines, the next part); a chunk is stored once more than MAX_PENDING tokens wait, so memory holds
       // a few chunks of decoded tokens, not every token of the file.
       const wanted = await newTokenLines(store, part, sourceId, seen);
       for (let i = 0; i < wanted.length; i += TOKEN_CHUNK) {
-        const fresh = await tokenTexts(store, part, spec, wanted.slice(i, i + TOKEN_CHUNK), seen, loaded.recovered, dir, layout);
+        const fresh = await tokenTexts(store, part, spec, wanted.slice(i, i + TOKEN_CHUNK), seen, loaded.recovered, dir);
         batches.push(startVerifying(keys, fresh));
         while (batches.length > 1 && batches.reduce((n, b) => n + b.decoded.length, 0) > MAX_PENDING) {
           newTokens += await storeTokens(store, sourceId, batches.shift()!);
@@ -77,8 +76,8 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
     };
     const whole = await wholeFile(scan);
     if (whole) {
-      const progress = (pct: number): void => reportProgress({ path: label, bytesRead: (scan.bytes * pct) / 100, bytesTotal: scan.bytes, events: Math.round((whole.part.lines * pct) / 100) });
-      await withProgress(store, progress, () => load(whole.part, whole.layout));
+      const progress = (pct: number): void => reportProgress({ path: label, bytesRead: (scan.bytes * pct) / 100, bytesTotal: scan.bytes, events: Math.round((whole.lines * pct) / 100) });
+      await withProgress(store, progress, () => load(whole));
     } else {
       const size = partBytes();
       for await (const part of readAhead(splitLines(scan.path, scan.gzip, dir, size, Math.min(size, FIRST_PART_BYTES), MAX_LINE_BYTES, label))) {
@@ -106,17 +105,14 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
  *  read and a write of every byte). DuckDB streams it, so memory stays flat all the same. A .gz file (DuckDB would
  *  decompress it on one thread), one with an oversized line or many blank lines, or a run with a part size set
  *  goes through the splitter. */
-async function wholeFile(scan: FileScan): Promise<{ part: LinePart; layout: LineLayout } | null> {
+async function wholeFile(scan: FileScan): Promise<LinePart | null> {
   if (scan.gzip || process.env.JWT_FORENSICS_PART_BYTES) return null;
   const layout = await scan.layout; // the background pass: sha256 and layout in one read
   lap('events: layout known');
   // many blank lines would make the numbering a list as long as the file: parts bound it
   if (!layout || layout.longest > MAX_LINE_BYTES || layout.blankLines.length > MAX_BOUNDS) return null;
-  const part: LinePart = {
-    path: scan.path, gzip: false, firstLine: 1, lines: layout.lines, blankLines: layout.blankLines, oversized: [],
-    longest: layout.longest, sourceBytesRead: scan.bytes,
-  };
-  return { part, layout };
+  const { lines, blankLines, longest } = layout;
+  return { path: scan.path, gzip: false, firstLine: 1, lines, blankLines, oversized: [], longest, sourceBytesRead: scan.bytes, index: layout };
 }
 
 /** Run `work` while reporting how far DuckDB's running statement is, a few times a second (only forward: the

@@ -6,7 +6,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
-import { isBlankByte } from './line-scan.js';
+import { isBlankByte, type LineLayout } from './line-scan.js';
 
 export interface LinePart {
   path: string;
@@ -21,6 +21,9 @@ export interface LinePart {
   oversized: { line: number; bytes: number }[];
   /** bytes of the longest line in the part (DuckDB's read buffer is sized from it) */
   longest: number;
+  /** a whole file read as one part carries its layout (named apart from FileScan's promise of it): its lines are
+   *  found again by offset */
+  index?: LineLayout;
   /** bytes of the source file (as stored, so compressed for .gz) consumed so far: for progress */
   sourceBytesRead: number;
 }

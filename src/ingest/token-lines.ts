@@ -6,10 +6,12 @@ import { join } from 'node:path';
 import type { Store } from '../store/db.js';
 import { lap } from '../util/profile.js';
 import { PlacementError } from './insert-part.js';
-import { pickLines, pickLinesAt, type LineLayout } from './line-scan.js';
+import { linesOf } from './line-scan.js';
 import { distinctSql, READER, readerParams, type StageSpec } from './ndjson-stage.js';
 import type { RawToken } from './register-tokens.js';
 import type { LinePart } from './split-lines.js';
+
+const NEWLINE = Buffer.from('\n');
 
 export interface TokenLine {
   sha: string;
@@ -38,20 +40,17 @@ export async function tokenTexts(
   seen: Set<string>,
   recovered: ReadonlyMap<number, string>,
   dir: string,
-  layout?: LineLayout,
 ): Promise<RawToken[]> {
   if (wanted.length === 0) return [];
-  const offset = part.firstLine - 1; // a part file numbers its lines from 1
-  const locals = wanted.map((r) => r.line - offset);
-  const picked = layout ? pickLinesAt(part.path, layout, locals) : await pickLines(part.path, false, new Set(locals));
+  const picked = await linesOf(part, wanted.map((r) => r.line));
   lap(`tokens: ${wanted.length} first lines read again`);
   // The picked lines go through the same reader and projection, as a small file of their own.
-  const text = wanted.map((r) => recovered.get(r.line) ?? picked.get(r.line - offset)?.toString('utf8') ?? '');
+  const lines = wanted.map((r) => (recovered.has(r.line) ? Buffer.from(recovered.get(r.line)!) : (picked.get(r.line) ?? Buffer.alloc(0))));
+  const longest = lines.reduce((n, b) => Math.max(n, b.length), 0);
   const path = join(dir, `tokens-${wanted[0]!.line}.ndjson`);
-  await writeFile(path, text.join('\n') + '\n', { mode: 0o600 });
+  await writeFile(path, Buffer.concat(lines.flatMap((b) => [b, NEWLINE])), { mode: 0o600 });
   try {
     const { sql, params } = distinctSql(spec, 'token', READER);
-    const longest = text.reduce((n, t) => Math.max(n, Buffer.byteLength(t)), 0);
     const rows = await store.all<{ sha: string; raw: string }>(`SELECT sha256(token) AS sha, token AS raw FROM (${sql})`, {
       ...params,
       ...readerParams({ path, gzip: false, longest }),
