@@ -10,7 +10,8 @@ import { renderMarkdown } from '../report/render-markdown.js';
 import { Store } from '../store/db.js';
 import { formatOf, type Globals } from './context.js';
 import { lookupGeoIp } from './geoip.js';
-import { toJson, toNdjson, type Out } from './output.js';
+import { type Out } from './output.js';
+import { toJson, toNdjson } from '../format/serialize.js';
 
 export interface CheckOptions {
   only?: string;

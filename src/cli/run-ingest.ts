@@ -6,7 +6,9 @@ import { mappingChoice } from '../ingest/preset-choice.js';
 import { Store } from '../store/db.js';
 import { formatOf, type Globals } from './context.js';
 import { lookupGeoIp } from './geoip.js';
-import { paint, renderTable, toJson, type Out } from './output.js';
+import { type Out } from './output.js';
+import { toJson } from '../format/serialize.js';
+import { paint, renderTable } from '../format/table.js';
 import { startProgress } from './progress.js';
 
 const SHOWN_REJECTS = 5;

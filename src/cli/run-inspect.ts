@@ -6,7 +6,8 @@ import { UsageError } from '../errors.js';
 import { decodeToken } from '../jwt/decode.js';
 import type { DecodedToken, VerifyResult } from '../types.js';
 import { formatOf, type Globals } from './context.js';
-import { toJson, type Out } from './output.js';
+import { type Out } from './output.js';
+import { toJson } from '../format/serialize.js';
 
 export interface Inspection {
   fingerprint: string;

@@ -3,7 +3,9 @@
 import { InputError } from '../errors.js';
 import { Store } from '../store/db.js';
 import { formatOf, type Globals } from './context.js';
-import { renderTable, toCsv, toJson, toNdjson, type Out } from './output.js';
+import { type Out } from './output.js';
+import { toCsv, toJson, toNdjson } from '../format/serialize.js';
+import { renderTable } from '../format/table.js';
 
 export async function runQuery(sql: string, g: Globals, out: Out): Promise<void> {
   const format = formatOf(g, ['table', 'json', 'ndjson', 'csv'], 'table');

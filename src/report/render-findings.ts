@@ -2,7 +2,7 @@
 // The Markdown form is render-markdown.ts, shared with `report`.
 import type { ChalkInstance } from 'chalk';
 import { SEVERITIES, type Severity } from '../findings/finding.js';
-import { paint, renderTable } from '../cli/output.js';
+import { paint, renderTable } from '../format/table.js';
 import type { Report } from './report.js';
 
 /** The terminal colour of each severity, shared by every table that shows one. */

@@ -1,6 +1,6 @@
 // The timelines section of the Markdown report: one table per story, gaps and place changes visible, the findings
 // that touch a line marked by severity. Values are escaped like the rest of the report.
-import { toMarkdownTable } from '../cli/output.js';
+import { toMarkdownTable } from '../format/markdown.js';
 import type { Finding } from '../findings/finding.js';
 import type { Timeline, TimelineEvent } from '../timeline/types.js';
 import { md } from './markdown-text.js';

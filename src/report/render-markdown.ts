@@ -2,7 +2,7 @@
 // grouped by check with evidence and remediation, the timelines of the critical findings, and the inputs with
 // their sha256 (chain of custody). A pure function of the report; every value goes through `md` (escaped).
 import { CHECKS } from '../checks/registry.js';
-import { toMarkdownTable } from '../cli/output.js';
+import { toMarkdownTable } from '../format/markdown.js';
 import { SEVERITIES, type Finding } from '../findings/finding.js';
 import type { Timeline } from '../timeline/types.js';
 import { md } from './markdown-text.js';

@@ -1,5 +1,5 @@
 // The five report formats behind one call, shared by `report` (one file) and `investigate --out` (all of them).
-import { toJson } from '../cli/output.js';
+import { toJson } from '../format/serialize.js';
 import type { Severity } from '../findings/finding.js';
 import type { Timeline } from '../timeline/types.js';
 import { renderJunit } from './render-junit.js';

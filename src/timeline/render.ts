@@ -1,7 +1,9 @@
 // Renderers of a timeline: pure functions of it. Only the table knows colour. Tokens appear as fingerprints only
 // (the Timeline never holds a raw token), and every value from a log is escaped or stripped where it is printed.
 import type { ChalkInstance } from 'chalk';
-import { Styled, escapeMarkdown, paint, renderTable, toJson, toMarkdownTable, toNdjson } from '../cli/output.js';
+import { escapeMarkdown, toMarkdownTable } from '../format/markdown.js';
+import { toJson, toNdjson } from '../format/serialize.js';
+import { Styled, paint, renderTable } from '../format/table.js';
 import type { Finding } from '../findings/finding.js';
 import { stripControlInline } from '../util/sanitize.js';
 import { SEVERITY_PAINT } from '../report/render-findings.js';

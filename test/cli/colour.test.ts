@@ -1,7 +1,7 @@
 // Colour is ours only: our SGR sequences survive on a colour terminal, the input's escapes never do.
 import { describe, expect, it } from 'vitest';
 import { Chalk } from 'chalk';
-import { paint, renderTable } from '../../src/cli/output.js';
+import { paint, renderTable } from '../../src/format/table.js';
 import { stripControlKeepColour } from '../../src/util/sanitize.js';
 
 const red = new Chalk({ level: 1 }).red;
