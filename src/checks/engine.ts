@@ -1,7 +1,6 @@
-// Runs checks over the store and keeps their findings (stable ids: a re-run replaces, never duplicates).
+// Runs checks over the store and completes their findings (stable ids: a re-run replaces, never duplicates).
 import { compareFindings, findingId, type Finding } from '../findings/finding.js';
 import type { Policy } from '../policy/policy.js';
-import { appendRows } from '../store/append.js';
 import type { Store } from '../store/db.js';
 import type { Check, FindingDraft, Row } from './check.js';
 import { createViews } from './views.js';
@@ -45,26 +44,4 @@ function dedupe(findings: Finding[]): Finding[] {
   const byId = new Map<string, Finding>();
   for (const f of findings) if (!byId.has(f.id)) byId.set(f.id, f);
   return [...byId.values()];
-}
-
-/** Replace the stored findings of the checks that ran. */
-export async function saveFindings(store: Store, checks: readonly Check[], findings: readonly Finding[]): Promise<void> {
-  await store.transaction(async () => {
-    await store.run(`DELETE FROM findings WHERE list_contains($ids::VARCHAR[], check_id)`, {
-      ids: JSON.stringify(checks.map((c) => c.id)),
-    });
-    await appendRows(
-      store,
-      'findings',
-      ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'json', 'json', 'text', 'text'],
-      findings.map((f) => [
-        f.id, f.check, f.severity, f.title, f.jti, f.sub, f.kid, f.token, tsText(f.first_seen), tsText(f.last_seen),
-        JSON.stringify(f.events), JSON.stringify(f.evidence), f.remediation, new Date().toISOString().replace('T', ' ').slice(0, 19),
-      ]),
-    );
-  });
-}
-
-function tsText(iso: string | null): string | null {
-  return iso ? iso.replace('T', ' ').replace(/Z$/, '') : null;
 }

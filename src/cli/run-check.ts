@@ -1,6 +1,7 @@
 // `check` and `check-keys`: run a scope of the registry, keep the findings, print the report, gate on --fail-on.
 import { checksFor } from '../checks/registry.js';
-import { runChecks, saveFindings } from '../checks/engine.js';
+import { runChecks } from '../checks/engine.js';
+import { saveFindings } from '../store/findings.js';
 import { GateFailed, UsageError } from '../errors.js';
 import { parseSeverity, severityRank, type Finding, type Severity } from '../findings/finding.js';
 import { loadPolicy } from '../policy/policy.js';

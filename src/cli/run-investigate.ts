@@ -1,5 +1,6 @@
 // `investigate`: ingest, run every check, then one screen that says what happened and what to do first.
-import { runChecks, saveFindings } from '../checks/engine.js';
+import { runChecks } from '../checks/engine.js';
+import { saveFindings } from '../store/findings.js';
 import { CHECKS } from '../checks/registry.js';
 import type { Finding } from '../findings/finding.js';
 import { failOnUnusable, ingestPaths } from '../ingest/ingest-paths.js';

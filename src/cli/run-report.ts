@@ -1,7 +1,8 @@
 // `report`: the stored findings (or, when none are stored, a fresh run of every check) as one report file in one
 // of five formats; then the --fail-on gate, after the file is written so CI keeps the report of a failed job.
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
-import { runChecks, saveFindings } from '../checks/engine.js';
+import { runChecks } from '../checks/engine.js';
+import { loadFindings, saveFindings } from '../store/findings.js';
 import { CHECKS } from '../checks/registry.js';
 import { InputError } from '../errors.js';
 import type { Finding } from '../findings/finding.js';
@@ -9,7 +10,7 @@ import { loadPolicy } from '../policy/policy.js';
 import { criticalTimelines } from '../report/critical-timelines.js';
 import { REPORT_FORMATS, renderReport, showsTimelines } from '../report/render-report.js';
 import { buildReport, type Report } from '../report/report.js';
-import { storedFindings, withRawTokens } from '../report/stored-findings.js';
+import { withRawTokens } from '../report/raw-tokens.js';
 import { Store } from '../store/db.js';
 import { formatOf, type Globals } from './context.js';
 import type { Out } from './output.js';
@@ -45,7 +46,7 @@ export async function runReport(opts: ReportOptions, g: Globals, out: Out): Prom
 
 /** What `check` / `investigate` stored; with nothing stored, every check runs (and its findings are kept). */
 async function findingsOf(store: Store, g: Globals): Promise<Finding[]> {
-  const stored = await storedFindings(store);
+  const stored = await loadFindings(store);
   if (stored.length > 0) return stored;
   const findings = await runChecks(store, loadPolicy(g.config), CHECKS);
   await saveFindings(store, CHECKS, findings);

@@ -1,7 +1,8 @@
 // Renderers and findings inline: the JSON shape of DESIGN.md, the table's marks, escaping, and the empty story.
 import { Chalk } from 'chalk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runChecks, saveFindings } from '../../src/checks/engine.js';
+import { runChecks } from '../../src/checks/engine.js';
+import { saveFindings } from '../../src/store/findings.js';
 import { CHECKS } from '../../src/checks/registry.js';
 import { DEFAULT_POLICY } from '../../src/policy/policy.js';
 import { buildTimeline } from '../../src/timeline/build.js';

@@ -1,13 +1,6 @@
-// The findings `check` and `investigate` kept in the store, read back as the one Finding type (so `report` renders
-// what was found without re-running the checks); and, for --include-raw only, the raw tokens they name.
-import { compareFindings, type Finding } from '../findings/finding.js';
-import { FINDING_COLUMNS, rowToFinding, type FindingRow } from '../findings/stored.js';
+// For --include-raw only: the raw tokens the findings name, from the store's `tokens` table.
+import type { Finding } from '../findings/finding.js';
 import type { Store } from '../store/db.js';
-
-export async function storedFindings(store: Store): Promise<Finding[]> {
-  const rows = await store.json<FindingRow>(`SELECT ${FINDING_COLUMNS} FROM findings`);
-  return rows.map(rowToFinding).sort(compareFindings);
-}
 
 /**
  * --include-raw: each finding that names a token gets its compact form as `evidence.raw_token`. Only tokens:

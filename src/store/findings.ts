@@ -1,0 +1,124 @@
+// The `findings` table, owned here: the checks' conclusions saved (a re-run of a check replaces its findings) and
+// read back as the one Finding type by `report`, `timeline` and `investigate`, which show them without re-running.
+import { compareFindings, type EventRef, type Finding, type Severity } from '../findings/finding.js';
+import { appendRows } from './append.js';
+import type { Store } from './db.js';
+
+// Milliseconds kept, then dropped when zero: the ISO form the checks write.
+const ISO = `'%Y-%m-%dT%H:%M:%S.%gZ'`;
+
+/** The select list for rows of `findings` (alias-free: use it over `findings` or an alias of it). */
+const FINDING_COLUMNS = `id, check_id, severity, title, jti, sub, kid, token,
+  strftime(first_seen, ${ISO}) AS first_seen, strftime(last_seen, ${ISO}) AS last_seen,
+  events::VARCHAR AS events, evidence::VARCHAR AS evidence, remediation`;
+
+interface FindingRow {
+  id: string;
+  check_id: string;
+  severity: Severity;
+  title: string;
+  jti: string | null;
+  sub: string | null;
+  kid: string | null;
+  token: string | null;
+  first_seen: string | null;
+  last_seen: string | null;
+  events: string | null;
+  evidence: string | null;
+  remediation: string | null;
+}
+
+/** Replace the stored findings of the checks that ran with these. */
+export async function saveFindings(store: Store, checks: readonly { readonly id: string }[], findings: readonly Finding[]): Promise<void> {
+  const runAt = timestampText(new Date().toISOString());
+  await store.transaction(async () => {
+    await store.run(`DELETE FROM findings WHERE list_contains($ids::VARCHAR[], check_id)`, { ids: JSON.stringify(checks.map((c) => c.id)) });
+    await appendRows(
+      store,
+      'findings',
+      ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'json', 'json', 'text', 'text'],
+      findings.map((f) => [
+        f.id, f.check, f.severity, f.title, f.jti, f.sub, f.kid, f.token, timestampText(f.first_seen), timestampText(f.last_seen),
+        JSON.stringify(f.events), JSON.stringify(f.evidence), f.remediation, runAt,
+      ]),
+    );
+  });
+}
+
+/** Every stored finding, sorted by severity then time. */
+export async function loadFindings(store: Store): Promise<Finding[]> {
+  const rows = await store.json<FindingRow>(`SELECT ${FINDING_COLUMNS} FROM findings`);
+  return rows.map(rowToFinding).sort(compareFindings);
+}
+
+/** How many findings are stored (0: no check has run yet, or none found anything). */
+export async function countFindings(store: Store): Promise<number> {
+  const row = await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM findings`);
+  return row ? Number(row.n) : 0;
+}
+
+/** What a story is made of, for the findings that touch it. */
+export interface StoryKeys {
+  tokens: Iterable<string>;
+  jtis: Iterable<string>;
+  subs: Iterable<string>;
+  kids: Iterable<string>;
+  /** with --sub: every finding about that subject */
+  querySub: string | null;
+  /** event lines as `source#line` */
+  refs: Iterable<string>;
+}
+
+/** The findings table is small: a list travels as one JSON parameter. */
+const inList = (param: string): string => `(SELECT unnest(from_json($${param}, '["VARCHAR"]')))`;
+
+/**
+ * A finding touches the story when it names one of its tokens or jtis, cites one of its event lines, or is about
+ * its subject or signing key as a whole (no token, no jti). With --sub, every finding about that subject.
+ */
+const TOUCHING_SQL = `
+SELECT ${FINDING_COLUMNS}
+FROM findings f
+WHERE f.token IN ${inList('tokens')} OR f.jti IN ${inList('jtis')}
+  OR (f.token IS NULL AND f.jti IS NULL AND (f.sub IN ${inList('subs')} OR f.kid IN ${inList('kids')}))
+  OR f.sub = $query_sub
+  OR list_has_any(
+    list_transform(from_json(f.events, '[{"source":"VARCHAR","line":"BIGINT"}]'), r -> r.source || '#' || r.line::VARCHAR),
+    from_json($refs, '["VARCHAR"]'))`;
+
+export async function findingsTouching(store: Store, keys: StoryKeys): Promise<Finding[]> {
+  const list = (set: Iterable<string>): string => JSON.stringify([...new Set(set)].sort());
+  const rows = await store.json<FindingRow>(TOUCHING_SQL, {
+    tokens: list(keys.tokens), jtis: list(keys.jtis), subs: list(keys.subs), kids: list(keys.kids),
+    query_sub: keys.querySub, refs: list(keys.refs),
+  });
+  return rows.map(rowToFinding).sort(compareFindings);
+}
+
+function rowToFinding(r: FindingRow): Finding {
+  const events = (r.events ? JSON.parse(r.events) : []) as EventRef[];
+  return {
+    id: r.id,
+    check: r.check_id,
+    severity: r.severity,
+    title: r.title,
+    jti: r.jti,
+    sub: r.sub,
+    kid: r.kid,
+    token: r.token,
+    first_seen: iso(r.first_seen),
+    last_seen: iso(r.last_seen),
+    events: events.map((e) => ({ ...e, line: Number(e.line) })),
+    evidence: (r.evidence ? JSON.parse(r.evidence) : {}) as Record<string, unknown>,
+    remediation: r.remediation ?? '',
+  };
+}
+
+/** ISO-8601 UTC (`…T…Z`) to the text a TIMESTAMP column takes (naive UTC). */
+function timestampText(isoText: string | null): string | null {
+  return isoText ? isoText.replace('T', ' ').replace(/Z$/, '') : null;
+}
+
+function iso(text: string | null): string | null {
+  return text ? text.replace(/\.000Z$/, 'Z') : null;
+}
