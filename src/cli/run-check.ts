@@ -1,7 +1,6 @@
 // `check` and `check-keys`: run a scope of the registry, keep the findings, print the report, gate on --fail-on.
 import { checksFor } from '../checks/registry.js';
-import { runChecks } from '../checks/engine.js';
-import { saveFindings } from '../store/findings.js';
+import { checkAndKeep } from '../app/check-store.js';
 import { GateFailed, UsageError } from '../errors.js';
 import { parseSeverity, severityRank, type Finding, type Severity } from '../findings/finding.js';
 import { loadPolicy } from '../policy/policy.js';
@@ -34,8 +33,7 @@ export async function runCheckCommand(scope: 'detection' | 'keys', opts: CheckOp
   const store = await Store.open(g.db);
   try {
     if (scope === 'detection') await lookupGeoIp(store, g, out);
-    const findings = await runChecks(store, policy, checks);
-    await saveFindings(store, checks, findings);
+    const findings = await checkAndKeep(store, policy, checks);
     const report = await buildReport(store, findings);
     out.write(await render(report, format, out));
     gate(findings, failOn);

@@ -1,18 +1,15 @@
 // `investigate`: ingest, run every check, then one screen that says what happened and what to do first.
-import { runChecks } from '../checks/engine.js';
-import { saveFindings } from '../store/findings.js';
-import { CHECKS } from '../checks/registry.js';
+import { investigate } from '../app/investigate.js';
 import type { Finding } from '../findings/finding.js';
-import { failOnUnusable, ingestPaths } from '../ingest/ingest-paths.js';
+import { unusableError } from '../ingest/ingest-paths.js';
 import { mappingChoice } from '../ingest/preset-choice.js';
 import { loadPolicy } from '../policy/policy.js';
-import { writeReportFolder } from '../report/report-folder.js';
-import { buildReport, type Report } from '../report/report.js';
+import type { Report } from '../report/report.js';
 import { renderFindingsTable } from '../report/render-findings.js';
 import { Store } from '../store/db.js';
-import { summarize, type StoreSummary } from '../store/summary.js';
+import type { StoreSummary } from '../store/summary.js';
 import { formatOf, type Globals } from './context.js';
-import { lookupGeoIp } from './geoip.js';
+import { geoFiles, geoLine } from './geoip.js';
 import { type Out } from './output.js';
 import { toJson } from '../format/serialize.js';
 import { renderTable } from '../format/table.js';
@@ -30,34 +27,25 @@ export async function runInvestigate(paths: string[], opts: { failOn?: string; o
   const store = await Store.open(g.db);
   const progress = startProgress(!out.quiet);
   try {
-    progress.update('ingesting…');
-    const run = await ingestPaths(store, paths, {
-      mapping,
+    const result = await investigate(store, paths, { policy, mapping, geo: geoFiles(g), outDir: opts.out, failOn }, {
+      onStep: (label) => progress.update(label),
       onSource: (s) => {
         if (mapping === 'auto') out.status(autoLine(s));
         progress.update(`ingested ${s.path}`);
       },
+      onGeo: (stats) => out.status(geoLine(stats)),
     });
-    if (run.sources.some((s) => s.unusable)) {
-      // Findings without that key file would be wrong (its tokens "unknown-key"): say what loaded, write no report.
-      progress.done();
-      out.write(format === 'json' ? toJson({ ingest: run }) : renderIngest(run, out));
-      failOnUnusable(run);
-    }
-    progress.update('looking up IPs…');
-    await lookupGeoIp(store, g, out);
-    progress.update('checking…');
-    const findings = await runChecks(store, policy, CHECKS);
-    await saveFindings(store, CHECKS, findings);
-    const report = await buildReport(store, findings);
-    const summary = await summarize(store);
-    // the report folder is written before the gate, so a failed CI job still has its SARIF and JUnit files
-    if (opts.out) progress.update('writing reports…');
-    const reports = opts.out ? await writeReportFolder(store, report, opts.out, failOn ?? 'high') : null;
     progress.done();
+    const run = result.ingest;
+    if (result.unusable) {
+      // Findings without that key file would be wrong (its tokens "unknown-key"): say what loaded, write no report.
+      out.write(format === 'json' ? toJson({ ingest: run }) : renderIngest(run, out));
+      throw unusableError(run)!;
+    }
+    const { summary, report, reports } = result;
     if (format === 'json') out.write(toJson({ ingest: run, summary, report, ...(reports ? { reports } : {}) }));
     else out.write(`${renderIngest(run, out)}\n${renderSummary(summary, g.db, out)}\n${renderFindings(report, out)}${renderReports(reports, out)}`);
-    gate(findings, failOn);
+    gate(report.findings, failOn);
     return report;
   } finally {
     progress.done();

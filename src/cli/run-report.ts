@@ -1,11 +1,8 @@
 // `report`: the stored findings (or, when none are stored, a fresh run of every check) as one report file in one
 // of five formats; then the --fail-on gate, after the file is written so CI keeps the report of a failed job.
 import { chmodSync, existsSync, writeFileSync } from 'node:fs';
-import { runChecks } from '../checks/engine.js';
-import { loadFindings, saveFindings } from '../store/findings.js';
-import { CHECKS } from '../checks/registry.js';
+import { findingsToReport } from '../app/check-store.js';
 import { InputError } from '../errors.js';
-import type { Finding } from '../findings/finding.js';
 import { loadPolicy } from '../policy/policy.js';
 import { criticalTimelines } from '../report/critical-timelines.js';
 import { REPORT_FORMATS, renderReport, showsTimelines } from '../report/render-report.js';
@@ -32,7 +29,7 @@ export async function runReport(opts: ReportOptions, g: Globals, out: Out): Prom
   }
   const store = await Store.open(g.db);
   try {
-    const report = await buildReport(store, await findingsOf(store, g));
+    const report = await buildReport(store, await findingsToReport(store, () => loadPolicy(g.config)));
     const shown = includeRaw ? { ...report, findings: await withRawTokens(store, report.findings) } : report;
     const timelines = showsTimelines(format) ? await criticalTimelines(store, report.findings) : [];
     const text = await renderReport(format, shown, { timelines, failOn: failOn ?? 'high', includeRaw });
@@ -42,15 +39,6 @@ export async function runReport(opts: ReportOptions, g: Globals, out: Out): Prom
   } finally {
     store.close();
   }
-}
-
-/** What `check` / `investigate` stored; with nothing stored, every check runs (and its findings are kept). */
-async function findingsOf(store: Store, g: Globals): Promise<Finding[]> {
-  const stored = await loadFindings(store);
-  if (stored.length > 0) return stored;
-  const findings = await runChecks(store, loadPolicy(g.config), CHECKS);
-  await saveFindings(store, CHECKS, findings);
-  return findings;
 }
 
 function emit(text: string, path: string | undefined, includeRaw: boolean, out: Out): void {

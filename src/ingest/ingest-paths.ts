@@ -60,9 +60,16 @@ export async function ingestPaths(
 
 /** Unusable files did not stop the others from loading; the command still fails at the end (DESIGN.md: exit 2). */
 export function failOnUnusable(run: IngestRun): void {
+  const err = unusableError(run);
+  if (err) throw err;
+}
+
+/** The error naming every unusable input of the run, or null when all were usable. */
+export function unusableError(run: IngestRun): InputError | null {
   const bad = run.sources.flatMap((s) => (s.unusable ? [s.unusable] : []));
-  if (bad.length === 1) throw new InputError(bad[0]!);
-  if (bad.length > 1) throw new InputError(`${bad.length} input files are unusable (the other inputs were loaded):\n  ${bad.join('\n  ')}`);
+  if (bad.length === 1) return new InputError(bad[0]!);
+  if (bad.length > 1) return new InputError(`${bad.length} input files are unusable (the other inputs were loaded):\n  ${bad.join('\n  ')}`);
+  return null;
 }
 
 async function expand(paths: readonly string[]): Promise<InputFile[]> {
