@@ -9,9 +9,9 @@ import type { Store } from '../store/db.js';
 import { lap } from '../util/profile.js';
 import {
   explainLines,
-  nonObjectReject, projectionParams, projectionSql, READER, readerParams, withoutBlanks, type RejectRow, type StageSpec,
+  nonObjectReject, projectionParams, projectionSql, READER, readerParams, withoutBlanks, type StageSpec,
 } from './ndjson-stage.js';
-import { tsReject } from './read-records.js';
+import { tsReject, type RejectRow } from './line-reasons.js';
 import type { LinePart } from './split-lines.js';
 
 export interface InsertedPart {

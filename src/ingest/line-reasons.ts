@@ -1,6 +1,13 @@
 // Why could a line not be read? Stable reason codes for `rejects`; details never echo a token.
 import { excerpt, stripControlInline } from '../util/sanitize.js';
 
+/** A line that could not be loaded, as `rejects` keeps it. */
+export interface RejectRow {
+  line: number | null;
+  reason: string;
+  detail: string;
+}
+
 export interface LineVerdict {
   reason: string;
   detail: string;
@@ -41,4 +48,15 @@ function stripped(msg: string): string {
   // V8 messages quote the offending input; keep only the kind of error.
   // V8 also names the offending character in single quotes: a raw CR or ESC there must not reach a terminal.
   return stripControlInline(msg.replace(/"[^"]*"/g, '…')).slice(0, 80);
+}
+
+/** A record without a usable `ts`: missing, or in no form we read. */
+export function tsReject(r: { line: bigint; ts_raw: string | null }): RejectRow {
+  return r.ts_raw === null
+    ? { line: Number(r.line), reason: 'missing-ts', detail: 'no `ts` field' }
+    : {
+        line: Number(r.line),
+        reason: 'bad-ts',
+        detail: `\`ts\` is not ISO-8601 or epoch seconds/milliseconds: ${excerpt(r.ts_raw, 40)}`,
+      };
 }

@@ -1,4 +1,4 @@
-import type { RejectRow } from './ndjson-stage.js';
+import type { RejectRow } from './line-reasons.js';
 
 /** What one reader did with one source. */
 export interface LoadResult {

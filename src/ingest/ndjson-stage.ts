@@ -3,14 +3,8 @@
 // explains them (bad JSON, bad UTF-8, a byte-order mark) so each lands in `rejects` with its reason.
 import type { Store } from '../store/db.js';
 import { linesOf, nonBlankLines, type LineLayout } from './line-scan.js';
-import { explainLine, type LineVerdict } from './line-reasons.js';
+import { explainLine, type LineVerdict, type RejectRow } from './line-reasons.js';
 import { lap } from '../util/profile.js';
-
-export interface RejectRow {
-  line: number | null;
-  reason: string;
-  detail: string;
-}
 
 export interface StageSpec {
   /** temp table to create: columns `line`, `jt` (JSON type of the line) and one per projection entry */

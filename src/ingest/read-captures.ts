@@ -6,8 +6,8 @@ import type { Store } from '../store/db.js';
 import type { FileScan } from './file-scan.js';
 import { forEachLine, isBlank } from './line-scan.js';
 import type { LoadResult } from './load-result.js';
-import { stageNdjson, type RejectRow, type StageSpec } from './ndjson-stage.js';
-import { tsReject } from './read-records.js';
+import { tsReject, type RejectRow } from './line-reasons.js';
+import { stageNdjson, type StageSpec } from './ndjson-stage.js';
 import { newTokensFrom, registerTokens, type RawToken } from './register-tokens.js';
 import { textSql, timestampSql } from './sql-time.js';
 

@@ -3,7 +3,8 @@ import type { Store } from '../store/db.js';
 import { excerpt } from '../util/sanitize.js';
 import type { FileScan } from './file-scan.js';
 import type { LoadResult } from './load-result.js';
-import { stageNdjson, type RejectRow, type StageSpec } from './ndjson-stage.js';
+import { tsReject, type RejectRow } from './line-reasons.js';
+import { stageNdjson, type StageSpec } from './ndjson-stage.js';
 import { textSql, timestampSql } from './sql-time.js';
 
 export const KEY_ACTIONS = ['created', 'activated', 'retired', 'revoked', 'compromised'] as const;
@@ -81,14 +82,4 @@ function keyEventReject(r: BadRow): RejectRow {
     reason: 'bad-action',
     detail: `\`action\` must be one of ${KEY_ACTIONS.join(', ')}; found ${r.action ? excerpt(r.action, 30) : 'none'}`,
   };
-}
-
-export function tsReject(r: { line: bigint; ts_raw: string | null }): RejectRow {
-  return r.ts_raw === null
-    ? { line: Number(r.line), reason: 'missing-ts', detail: 'no `ts` field' }
-    : {
-        line: Number(r.line),
-        reason: 'bad-ts',
-        detail: `\`ts\` is not ISO-8601 or epoch seconds/milliseconds: ${excerpt(r.ts_raw, 40)}`,
-      };
 }
