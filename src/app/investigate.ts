@@ -5,7 +5,7 @@ import type { Severity } from '../findings/finding.js';
 import { locateIps, type GeoIpFiles, type LookupStats } from '../geo/ip-locations.js';
 import { ingestPaths, type IngestRun } from '../ingest/ingest-paths.js';
 import type { SourceSummary } from '../ingest/ingest-source.js';
-import type { MappingChoice } from '../ingest/preset-choice.js';
+import type { MappingChoice } from '../ingest/mapping/preset-choice.js';
 import type { Policy } from '../policy/policy.js';
 import { writeReportFolder } from '../report/report-folder.js';
 import { buildReport, type Report } from '../report/report.js';

@@ -2,7 +2,7 @@
 import { parseKind } from '../ingest/detect-kind.js';
 import { failOnUnusable, ingestPaths, type IngestRun } from '../ingest/ingest-paths.js';
 import type { SourceSummary } from '../ingest/ingest-source.js';
-import { mappingChoice } from '../ingest/preset-choice.js';
+import { mappingChoice } from '../ingest/mapping/preset-choice.js';
 import { Store } from '../store/db.js';
 import { formatOf, type Globals } from './context.js';
 import { lookupGeoIp } from './geoip.js';

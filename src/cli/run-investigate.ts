@@ -2,7 +2,7 @@
 import { investigate } from '../app/investigate.js';
 import type { Finding } from '../findings/finding.js';
 import { unusableError } from '../ingest/ingest-paths.js';
-import { mappingChoice } from '../ingest/preset-choice.js';
+import { mappingChoice } from '../ingest/mapping/preset-choice.js';
 import { loadPolicy } from '../policy/policy.js';
 import type { Report } from '../report/report.js';
 import { renderFindingsTable } from '../report/render-findings.js';

@@ -7,9 +7,9 @@ import { pipeline } from 'node:stream/promises';
 import { InputError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { detectKind, type DetectedKind, type Kind } from './detect-kind.js';
-import { peekHead } from './file-scan.js';
+import { peekHead } from './events/file-scan.js';
 import { ingestFile, type SourceSummary } from './ingest-source.js';
-import { mappingFor, type MappingChoice } from './preset-choice.js';
+import { mappingFor, type MappingChoice } from './mapping/preset-choice.js';
 
 export interface InputFile {
   path: string;

@@ -6,16 +6,16 @@ import { StoreWriteError } from '../store/write-error.js';
 import { lap } from '../util/profile.js';
 import { TOOL_VERSION } from '../version.js';
 import { detectKind, type DetectedKind, type Kind } from './detect-kind.js';
-import { scanFile, type FileScan } from './file-scan.js';
+import { scanFile, type FileScan } from './events/file-scan.js';
 import { plainPath } from './plain-path.js';
 import type { LoadResult } from './load-result.js';
-import { readCaptureLines, readCaptureRecords } from './read-captures.js';
-import { readEvents } from './read-events.js';
-import { readMappedEvents } from './read-mapped.js';
-import { mappingFor, type MappingChoice } from './preset-choice.js';
-import type { Mapping } from './mapping.js';
-import { keyFileProblem, readKeys } from './read-keys.js';
-import { readKeyEvents, readRevocations } from './read-records.js';
+import { readCaptureLines, readCaptureRecords } from './captures/read-captures.js';
+import { readEvents } from './events/read-events.js';
+import { readMappedEvents } from './mapping/read-mapped.js';
+import { mappingFor, type MappingChoice } from './mapping/preset-choice.js';
+import type { Mapping } from './mapping/mapping.js';
+import { keyFileProblem, readKeys } from './keys/read-keys.js';
+import { readKeyEvents, readRevocations } from './records/read-records.js';
 import { reverifyForKeys } from './register-tokens.js';
 
 export interface SourceSummary {

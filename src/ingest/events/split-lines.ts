@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 import { isBlankByte, type LineLayout } from './line-scan.js';
 
 export interface LinePart {

@@ -1,6 +1,6 @@
 // A mapping file (docs/presets.md) checked key by key before anything reaches SQL, so a mistake is reported as
 // "mapping okta: fields.ts: …" and never as a DuckDB parse error half-way through a load.
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 
 export const CANONICAL_FIELDS = [
   'ts', 'event', 'token', 'jti', 'sub', 'sid', 'client_id', 'ip', 'country', 'city', 'lat', 'lon', 'ua',

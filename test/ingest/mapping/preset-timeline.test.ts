@@ -1,12 +1,12 @@
 // Provider logs carry no JWT: a timeline joins them to captured tokens and the app's own events by subject and
 // time, so an Okta sign-in, the token captured afterwards and its uses read as one story.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { ingestFile } from '../../src/ingest/ingest-source.js';
-import { presets } from '../../src/ingest/presets/index.js';
-import { Store } from '../../src/store/db.js';
-import { buildTimeline } from '../../src/timeline/build.js';
-import { tempFile } from '../helpers/tmp.js';
-import { jwks, makeKey } from '../helpers/tokens.js';
+import { ingestFile } from '../../../src/ingest/ingest-source.js';
+import { presets } from '../../../src/ingest/mapping/presets/index.js';
+import { Store } from '../../../src/store/db.js';
+import { buildTimeline } from '../../../src/timeline/build.js';
+import { tempFile } from '../../helpers/tmp.js';
+import { jwks, makeKey } from '../../helpers/tokens.js';
 
 let store: Store;
 beforeEach(async () => {

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingestFile } from '../../src/ingest/ingest-source.js';
-import { ingestPaths } from '../../src/ingest/ingest-paths.js';
-import { detectPreset, mappingChoice } from '../../src/ingest/preset-choice.js';
-import { presets } from '../../src/ingest/presets/index.js';
-import { Store } from '../../src/store/db.js';
-import { tempFile } from '../helpers/tmp.js';
+import { ingestFile } from '../../../src/ingest/ingest-source.js';
+import { ingestPaths } from '../../../src/ingest/ingest-paths.js';
+import { detectPreset, mappingChoice } from '../../../src/ingest/mapping/preset-choice.js';
+import { presets } from '../../../src/ingest/mapping/presets/index.js';
+import { Store } from '../../../src/store/db.js';
+import { tempFile } from '../../helpers/tmp.js';
 
 const DIR = 'fixtures/presets';
 const FILES = {

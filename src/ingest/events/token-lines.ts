@@ -3,12 +3,12 @@
 // same way, which gives the token: tens of thousands of lines, not the file. Its sha256 must match the events'.
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Store } from '../store/db.js';
-import { lap } from '../util/profile.js';
+import type { Store } from '../../store/db.js';
+import { lap } from '../../util/profile.js';
 import { PlacementError } from './insert-part.js';
 import { linesOf } from './line-scan.js';
 import { distinctSql, READER, readerParams, type StageSpec } from './ndjson-stage.js';
-import type { RawToken } from './register-tokens.js';
+import type { RawToken } from '../register-tokens.js';
 import type { LinePart } from './split-lines.js';
 
 const NEWLINE = Buffer.from('\n');

@@ -1,6 +1,6 @@
 // The canonical event schema as a stage spec: JSON paths in, typed columns out (DESIGN.md "Auth events").
 import type { StageSpec } from './ndjson-stage.js';
-import { textSql, timestampSql } from './sql-time.js';
+import { textSql, timestampSql } from '../sql-time.js';
 
 const TEXT_FIELDS = ['jti', 'sub', 'sid', 'client_id', 'ip', 'ua', 'app_version', 'aud', 'outcome', 'parent_jti', 'reason'] as const;
 

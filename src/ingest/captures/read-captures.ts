@@ -1,15 +1,15 @@
 // Token captures: one compact JWT a line, or NDJSON {captured_at, token, source, note}. Malformed tokens are
 // kept (decoded with a reason code): a broken token in a capture is still evidence.
-import { sha256Hex } from '../jwt/fingerprint.js';
-import { appendRows } from '../store/append.js';
-import type { Store } from '../store/db.js';
-import type { FileScan } from './file-scan.js';
-import { forEachLine, isBlank } from './line-scan.js';
-import type { LoadResult } from './load-result.js';
-import { tsReject, type RejectRow } from './line-reasons.js';
-import { stageNdjson, type StageSpec } from './ndjson-stage.js';
-import { newTokensFrom, registerTokens, type RawToken } from './register-tokens.js';
-import { textSql, timestampSql } from './sql-time.js';
+import { sha256Hex } from '../../jwt/fingerprint.js';
+import { appendRows } from '../../store/append.js';
+import type { Store } from '../../store/db.js';
+import type { FileScan } from '../events/file-scan.js';
+import { forEachLine, isBlank } from '../events/line-scan.js';
+import type { LoadResult } from '../load-result.js';
+import { tsReject, type RejectRow } from '../line-reasons.js';
+import { stageNdjson, type StageSpec } from '../events/ndjson-stage.js';
+import { newTokensFrom, registerTokens, type RawToken } from '../register-tokens.js';
+import { textSql, timestampSql } from '../sql-time.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

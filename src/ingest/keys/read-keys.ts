@@ -1,15 +1,15 @@
 // Signing keys: JWKS JSON (public and oct keys) and PEM (SPKI public keys, certificates).
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { InputError } from '../errors.js';
-import { parseJwks } from '../keys/parse-jwks.js';
-import { parsePem } from '../keys/parse-pem.js';
-import type { ParsedKeys } from '../keys/record.js';
-import { appendRows } from '../store/append.js';
-import type { Store } from '../store/db.js';
-import type { KeyRecord, KeyReject } from '../types.js';
-import type { FileScan } from './file-scan.js';
-import type { LoadResult } from './load-result.js';
+import { InputError } from '../../errors.js';
+import { parseJwks } from '../../keys/parse-jwks.js';
+import { parsePem } from '../../keys/parse-pem.js';
+import type { ParsedKeys } from '../../keys/record.js';
+import { appendRows } from '../../store/append.js';
+import type { Store } from '../../store/db.js';
+import type { KeyRecord, KeyReject } from '../../types.js';
+import type { FileScan } from '../events/file-scan.js';
+import type { LoadResult } from '../load-result.js';
 
 type KeyForm = 'jwks' | 'pem';
 

@@ -1,9 +1,9 @@
 // A mapping file compiled into a StageSpec: the provider's records are mapped inside DuckDB's read (one SQL
 // projection), exactly like canonical events, so a preset costs no per-line JavaScript.
-import { InputError } from '../errors.js';
-import type { StageSpec } from './ndjson-stage.js';
+import { InputError } from '../../errors.js';
+import type { StageSpec } from '../events/ndjson-stage.js';
 import { checkMapping, type CanonicalField, type FieldSource, type MappingFile } from './mapping-check.js';
-import { textSql, timestampSql } from './sql-time.js';
+import { textSql, timestampSql } from '../sql-time.js';
 
 export interface Mapping {
   /** what `sources.preset` records: the preset's name, or `mapping:<name>` for a user's file */

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingestFile } from '../../src/ingest/ingest-source.js';
-import { compileMapping } from '../../src/ingest/mapping.js';
-import { mappingChoice } from '../../src/ingest/preset-choice.js';
-import { PRESET_FILES } from '../../src/ingest/presets/index.js';
-import { Store } from '../../src/store/db.js';
-import { tempFile } from '../helpers/tmp.js';
+import { ingestFile } from '../../../src/ingest/ingest-source.js';
+import { compileMapping } from '../../../src/ingest/mapping/mapping.js';
+import { mappingChoice } from '../../../src/ingest/mapping/preset-choice.js';
+import { PRESET_FILES } from '../../../src/ingest/mapping/presets/index.js';
+import { Store } from '../../../src/store/db.js';
+import { tempFile } from '../../helpers/tmp.js';
 
 let store: Store;
 beforeEach(async () => {

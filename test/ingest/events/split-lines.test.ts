@@ -1,9 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/errors.js';
-import { readAhead, splitLines, type LinePart } from '../../src/ingest/split-lines.js';
-import { tempDir, tempFile } from '../helpers/tmp.js';
+import { InputError } from '../../../src/errors.js';
+import { readAhead, splitLines, type LinePart } from '../../../src/ingest/events/split-lines.js';
+import { tempDir, tempFile } from '../../helpers/tmp.js';
 
 async function split(content: string | Buffer, partBytes: number, gzip = false): Promise<LinePart[]> {
   const file = tempFile(gzip ? 'in.ndjson.gz' : 'in.ndjson', gzip ? gzipSync(content) : content);

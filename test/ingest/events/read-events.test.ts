@@ -1,8 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFile } from '../../src/ingest/ingest-source.js';
-import { Store } from '../../src/store/db.js';
-import { tempFile } from '../helpers/tmp.js';
-import { makeKey, type TestKey } from '../helpers/tokens.js';
+import { ingestFile } from '../../../src/ingest/ingest-source.js';
+import { Store } from '../../../src/store/db.js';
+import { tempFile } from '../../helpers/tmp.js';
+import { makeKey, type TestKey } from '../../helpers/tokens.js';
 
 let rsa: TestKey;
 beforeAll(async () => {
@@ -78,8 +78,8 @@ describe('reading events in parts', () => {
 
 describe('reading events: guards', () => {
   it('rolls the source back when the file changes while it is read', async () => {
-    const { readEvents } = await import('../../src/ingest/read-events.js');
-    const { scanFile } = await import('../../src/ingest/file-scan.js');
+    const { readEvents } = await import('../../../src/ingest/events/read-events.js');
+    const { scanFile } = await import('../../../src/ingest/events/file-scan.js');
     const file = tempFile('live.ndjson', '{"ts":1773482400,"event":"use"}\n{"ts":1773482401,"event":"use"}\n');
     const scan = await scanFile(file);
     // the background pass saw a different file than the parts did: an appended line, say
@@ -94,8 +94,8 @@ describe('reading events: guards', () => {
   });
 
   it('rolls the source back when DuckDB reads other lines than the layout pass counted', async () => {
-    const { readEvents } = await import('../../src/ingest/read-events.js');
-    const { scanFile } = await import('../../src/ingest/file-scan.js');
+    const { readEvents } = await import('../../../src/ingest/events/read-events.js');
+    const { scanFile } = await import('../../../src/ingest/events/file-scan.js');
     const file = tempFile('grown.ndjson', '{"ts":1773482400,"event":"use"}\n{"ts":1773482401,"event":"use"}\n');
     const scan = await scanFile(file);
     // the layout pass counted a line the file no longer has by the time DuckDB reads it
@@ -112,7 +112,7 @@ describe('reading events: guards', () => {
   });
 
   it('refuses a memory cap it cannot read, naming the variable', async () => {
-    const { ingestMemory } = await import('../../src/ingest/read-events.js');
+    const { ingestMemory } = await import('../../../src/ingest/events/read-events.js');
     process.env.JWT_FORENSICS_MEMORY = '2GB';
     expect(ingestMemory()).toBe('2GB');
     process.env.JWT_FORENSICS_MEMORY = "1GB'; DROP TABLE events; --";

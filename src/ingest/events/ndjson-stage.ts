@@ -1,10 +1,10 @@
 // The NDJSON speed path: DuckDB's own reader parses every line and projects the fields a kind needs into a
 // staging table, keyed by line number. Lines it could not read come back as NULL rows; a second, rarer pass
 // explains them (bad JSON, bad UTF-8, a byte-order mark) so each lands in `rejects` with its reason.
-import type { Store } from '../store/db.js';
+import type { Store } from '../../store/db.js';
 import { linesOf, nonBlankLines, type LineLayout } from './line-scan.js';
-import { explainLine, type LineVerdict, type RejectRow } from './line-reasons.js';
-import { lap } from '../util/profile.js';
+import { explainLine, type LineVerdict, type RejectRow } from '../line-reasons.js';
+import { lap } from '../../util/profile.js';
 
 export interface StageSpec {
   /** temp table to create: columns `line`, `jt` (JSON type of the line) and one per projection entry */
@@ -38,7 +38,7 @@ export function readerParams(src: { path: string; gzip: boolean; longest?: numbe
   return { path: src.path, compression: src.gzip ? 'gzip' : 'uncompressed', max };
 }
 
-/** What to stage: a whole file (a FileScan fits) or one part of a split file (src/ingest/split-lines.ts). */
+/** What to stage: a whole file (a FileScan fits) or one part of a split file (events/split-lines.ts). */
 export interface NdjsonSource {
   path: string;
   gzip: boolean;

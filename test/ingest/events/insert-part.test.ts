@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ingestFile } from '../../src/ingest/ingest-source.js';
-import { Store } from '../../src/store/db.js';
-import { tempFile } from '../helpers/tmp.js';
-import { jwks, makeKey } from '../helpers/tokens.js';
+import { ingestFile } from '../../../src/ingest/ingest-source.js';
+import { Store } from '../../../src/store/db.js';
+import { tempFile } from '../../helpers/tmp.js';
+import { jwks, makeKey } from '../../helpers/tokens.js';
 
 describe('events read whole, on all cores', () => {
   // ~50 MB: DuckDB reads it in many buffers on several threads, so a row out of order would be numbered wrong.

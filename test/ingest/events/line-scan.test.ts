@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { isBlankByte, LayoutCounter, pickLinesAt, STRIDE } from '../../src/ingest/line-scan.js';
-import { tempDir } from '../helpers/tmp.js';
+import { isBlankByte, LayoutCounter, pickLinesAt, STRIDE } from '../../../src/ingest/events/line-scan.js';
+import { tempDir } from '../../helpers/tmp.js';
 
 describe('isBlankByte', () => {
   it('agrees with DuckDB’s NDJSON reader on every byte: a line of it is skipped exactly when we call it blank', async () => {

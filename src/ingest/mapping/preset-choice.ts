@@ -1,8 +1,8 @@
 // Which mapping reads a file: none (canonical events), the one the user named (`--preset okta`, `--mapping
 // FILE`), or, with `--preset auto`, the preset whose shape the first lines have.
 import { readFile } from 'node:fs/promises';
-import { InputError, UsageError } from '../errors.js';
-import { tryObject, type DetectedKind } from './detect-kind.js';
+import { InputError, UsageError } from '../../errors.js';
+import { tryObject, type DetectedKind } from '../detect-kind.js';
 import type { DetectRule } from './mapping-check.js';
 import { compileMapping, type Mapping } from './mapping.js';
 import { PRESET_NAMES, presets } from './presets/index.js';

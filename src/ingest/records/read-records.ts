@@ -1,11 +1,11 @@
 // Key rotation records and revocations: small NDJSON kinds through the same DuckDB reader as events.
-import type { Store } from '../store/db.js';
-import { excerpt } from '../util/sanitize.js';
-import type { FileScan } from './file-scan.js';
-import type { LoadResult } from './load-result.js';
-import { tsReject, type RejectRow } from './line-reasons.js';
-import { stageNdjson, type StageSpec } from './ndjson-stage.js';
-import { textSql, timestampSql } from './sql-time.js';
+import type { Store } from '../../store/db.js';
+import { excerpt } from '../../util/sanitize.js';
+import type { FileScan } from '../events/file-scan.js';
+import type { LoadResult } from '../load-result.js';
+import { tsReject, type RejectRow } from '../line-reasons.js';
+import { stageNdjson, type StageSpec } from '../events/ndjson-stage.js';
+import { textSql, timestampSql } from '../sql-time.js';
 
 export const KEY_ACTIONS = ['created', 'activated', 'retired', 'revoked', 'compromised'] as const;
 

@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 import { LayoutCounter, type LineLayout } from './line-scan.js';
 
 export interface FileScan {

@@ -3,15 +3,15 @@
 // and nothing between reader and table reorders them: no join), so a row's place among the part's rows is its
 // line; the few rows that are not events (unreadable or not an object, no usable time) go in marked with line -1,
 // are explained and deleted, then the others are numbered. Events carry sha256(token); each new token's text is
-// then read again from the first line that carries it (src/ingest/token-lines.ts).
-import { InputError } from '../errors.js';
-import type { Store } from '../store/db.js';
-import { lap } from '../util/profile.js';
+// then read again from the first line that carries it (events/token-lines.ts).
+import { InputError } from '../../errors.js';
+import type { Store } from '../../store/db.js';
+import { lap } from '../../util/profile.js';
 import {
   explainLines,
   nonObjectReject, projectionParams, projectionSql, READER, readerParams, withoutBlanks, type StageSpec,
 } from './ndjson-stage.js';
-import { tsReject, type RejectRow } from './line-reasons.js';
+import { tsReject, type RejectRow } from '../line-reasons.js';
 import type { LinePart } from './split-lines.js';
 
 export interface InsertedPart {

@@ -1,10 +1,10 @@
 // Provider logs through a mapping: the canonical event reader with the mapping's stage spec, and reject messages
 // that name where the mapping looked for the time (the provider's file has no `ts`).
-import type { Store } from '../store/db.js';
-import type { FileScan } from './file-scan.js';
-import type { LoadResult } from './load-result.js';
+import type { Store } from '../../store/db.js';
+import type { FileScan } from '../events/file-scan.js';
+import type { LoadResult } from '../load-result.js';
 import type { Mapping } from './mapping.js';
-import { readEvents } from './read-events.js';
+import { readEvents } from '../events/read-events.js';
 
 export async function readMappedEvents(store: Store, scan: FileScan, sourceId: number, mapping: Mapping): Promise<LoadResult> {
   const loaded = await readEvents(store, scan, sourceId, mapping.spec);

@@ -1,22 +1,22 @@
 // Auth events (DESIGN.md "Auth events"): canonical fields become columns, everything else stays in `extra`.
 // DuckDB reads a plain file whole, in place, and writes its events straight into `events`
-// (src/ingest/insert-part.ts); a .gz file, or one with a line too long to read, is cut into parts first
-// (src/ingest/split-lines.ts). Either way it streams, inside the source's one transaction, so memory does not
+// (events/insert-part.ts); a .gz file, or one with a line too long to read, is cut into parts first
+// (events/split-lines.ts). Either way it streams, inside the source's one transaction, so memory does not
 // grow with the file.
 import { rm } from 'node:fs/promises';
-import { InputError } from '../errors.js';
-import type { Store } from '../store/db.js';
-import { loadKeys } from '../store/key-registry.js';
-import { lap } from '../util/profile.js';
+import { InputError } from '../../errors.js';
+import type { Store } from '../../store/db.js';
+import { loadKeys } from '../../store/key-registry.js';
+import { lap } from '../../util/profile.js';
 import { EVENT_STAGE } from './event-fields.js';
 import type { FileScan } from './file-scan.js';
-import { reportProgress } from './ingest-progress.js';
-import type { LoadResult } from './load-result.js';
+import { reportProgress } from '../ingest-progress.js';
+import type { LoadResult } from '../load-result.js';
 import { makePartDir } from './part-dir.js';
 import { insertPart, MAX_BOUNDS, PlacementError } from './insert-part.js';
-import type { RejectRow } from './line-reasons.js';
+import type { RejectRow } from '../line-reasons.js';
 import type { StageSpec } from './ndjson-stage.js';
-import { startVerifying, storeTokens, type TokenBatch } from './register-tokens.js';
+import { startVerifying, storeTokens, type TokenBatch } from '../register-tokens.js';
 import { newTokenLines, tokenTexts } from './token-lines.js';
 import { MAX_LINE_BYTES, readAhead, splitLines, type LinePart } from './split-lines.js';
 
@@ -42,7 +42,7 @@ export function ingestMemory(): string {
   return env;
 }
 
-// `spec` is EVENT_STAGE for canonical events, a compiled mapping's spec for provider logs (src/ingest/mapping.ts).
+// `spec` is EVENT_STAGE for canonical events, a compiled mapping's spec for provider logs (mapping/mapping.ts).
 export async function readEvents(store: Store, scan: FileScan, sourceId: number, spec: StageSpec = EVENT_STAGE): Promise<LoadResult> {
   lap('events: start');
   const memory = ingestMemory();

@@ -1,9 +1,9 @@
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { scanFile } from '../../src/ingest/file-scan.js';
-import { stageNdjson, type StageSpec } from '../../src/ingest/ndjson-stage.js';
-import { Store } from '../../src/store/db.js';
-import { tempFile } from '../helpers/tmp.js';
+import { scanFile } from '../../../src/ingest/events/file-scan.js';
+import { stageNdjson, type StageSpec } from '../../../src/ingest/events/ndjson-stage.js';
+import { Store } from '../../../src/store/db.js';
+import { tempFile } from '../../helpers/tmp.js';
 
 const SPEC: StageSpec = {
   table: 'stage_test',
