@@ -26,7 +26,9 @@ export interface DecodedToken {
   header: Record<string, unknown> | null;
   claims: Record<string, unknown> | null;
   payloadReason: DecodeReason | null;
-  signatureLength: number; // decoded signature bytes (0 = empty signature segment)
+  signatureLength: number; // decoded signature bytes (0 = empty signature segment, -1 = not base64url at all)
+  /** segments that are base64url only to a lenient decoder (stray padding bits, `=`, whitespace): a sign of tampering */
+  nonCanonical: ('header' | 'payload' | 'signature')[];
   alg: string | null;
   kid: string | null;
   typ: string | null;
@@ -81,6 +83,8 @@ export interface VerifyResult {
   status: SigStatus;
   /** kid of the key that verified it (status 'valid'), else null */
   kid: string | null;
+  /** RFC 7638 thumbprint of the key that verified it (status 'valid'), else null: keys are known by their material */
+  jkt?: string | null;
   /** short machine-friendly detail: 'no-key-for-kid', 'alg-key-mismatch', 'signature-mismatch', 'crit-unsupported', … */
   detail: string | null;
 }

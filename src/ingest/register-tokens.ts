@@ -14,7 +14,7 @@ export interface RawToken {
 
 const TOKEN_COLUMNS: readonly ColumnKind[] = [
   'text', 'text', 'text', 'int', 'bool', 'text', 'text', 'text', 'json', 'json', 'text', 'text', 'text', 'text',
-  'text', 'text[]', 'text', 'double', 'double', 'double', 'int', 'text', 'text', 'text', 'int',
+  'text', 'text[]', 'text', 'double', 'double', 'double', 'int', 'text', 'text', 'text', 'int', 'text', 'text[]',
 ];
 
 /** Tokens decoded, with their verification under way (it runs while the caller's next SQL statement does). */
@@ -72,13 +72,13 @@ export async function reverifyForKeys(store: Store, kids: readonly string[]): Pr
   const decoded = rows.map((r) => decodeToken(r.raw));
   const results = await verifyTokens(decoded, await loadKeys(store));
   // One UPDATE for all of them, not one per token.
-  await store.run(`CREATE OR REPLACE TEMP TABLE reverified (sha256 VARCHAR, s VARCHAR, k VARCHAR, d VARCHAR)`);
+  await store.run(`CREATE OR REPLACE TEMP TABLE reverified (sha256 VARCHAR, s VARCHAR, k VARCHAR, d VARCHAR, j VARCHAR)`);
   const verdicts = decoded.flatMap((d) => {
     const v = results.get(d.sha256);
-    return v ? [[d.sha256, v.status, v.kid, v.detail] as Cell[]] : [];
+    return v ? [[d.sha256, v.status, v.kid, v.detail, v.jkt ?? null] as Cell[]] : [];
   });
-  await appendRows(store, 'reverified', ['text', 'text', 'text', 'text'], verdicts);
-  await store.run(`UPDATE tokens SET sig_status = r.s, sig_kid = r.k, sig_detail = r.d FROM reverified r WHERE tokens.sha256 = r.sha256`);
+  await appendRows(store, 'reverified', ['text', 'text', 'text', 'text', 'text'], verdicts);
+  await store.run(`UPDATE tokens SET sig_status = r.s, sig_kid = r.k, sig_detail = r.d, sig_jkt = r.j FROM reverified r WHERE tokens.sha256 = r.sha256`);
   await store.run(`DROP TABLE reverified`);
   return rows.length;
 }
@@ -89,5 +89,6 @@ function tokenRow(d: DecodedToken, v: VerifyResult | undefined, sourceId: number
     d.sha256, d.fingerprint, d.raw, d.raw.length, d.ok, d.reason, d.detail, d.payloadReason,
     json(d.header), json(d.claims), d.alg, d.kid, d.typ, d.iss, d.sub, d.aud, d.jti, d.iat, d.nbf, d.exp,
     d.signatureLength, v?.status ?? 'malformed', v?.kid ?? null, v?.detail ?? null, sourceId,
+    v?.jkt ?? null, d.nonCanonical.length ? d.nonCanonical : null,
   ];
 }

@@ -34,3 +34,45 @@ export function decodeBase64urlStrict(s: string): Buffer | null {
 export function strictDecodedLength(s: string): number {
   return isStrictBase64url(s) ? Math.floor((s.length * 3) / 4) : -1;
 }
+
+/**
+ * Decode base64url as a lenient verifier does (jose on Node, i.e. the WHATWG forgiving-base64 decoder behind `atob`):
+ * ASCII whitespace is skipped, one or two trailing `=` are allowed when they complete a 4-character group, and the
+ * unused low bits of the last character are ignored. `+` and `/` (plain base64) are refused, as jose refuses them.
+ * Returns the bytes and whether `s` was canonical, or null when no such verifier would decode it either.
+ */
+export function decodeBase64urlLenient(s: string): { bytes: Buffer; canonical: boolean } | null {
+  if (isStrictBase64url(s)) return { bytes: Buffer.from(s, 'base64url'), canonical: true };
+  const clean = forgivingClean(s);
+  if (clean === null) return null;
+  return { bytes: Buffer.from(clean, 'base64url'), canonical: false };
+}
+
+/** Byte length a lenient verifier decodes `s` to, or -1 when it would refuse it (no allocation for canonical input). */
+export function lenientDecodedLength(s: string): number {
+  if (isStrictBase64url(s)) return Math.floor((s.length * 3) / 4);
+  const clean = forgivingClean(s);
+  return clean === null ? -1 : Math.floor((clean.length * 3) / 4);
+}
+
+// The forgiving-base64 steps (WHATWG Infra §4.7.4): drop whitespace, then padding that completes a group; what is
+// left must be alphabet only and not leave 6 lone bits. One pass over the string.
+function forgivingClean(s: string): string | null {
+  const out: string[] = [];
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x09 || c === 0x0a || c === 0x0c || c === 0x0d || c === 0x20) {
+      if (i > start) out.push(s.slice(start, i));
+      start = i + 1;
+    }
+  }
+  if (start < s.length) out.push(s.slice(start));
+  let clean = out.length === 1 ? out[0]! : out.join('');
+  if (clean.length % 4 === 0) {
+    if (clean.endsWith('==')) clean = clean.slice(0, -2);
+    else if (clean.endsWith('=')) clean = clean.slice(0, -1);
+  }
+  if (clean.length % 4 === 1 || !ALPHABET.test(clean)) return null;
+  return clean;
+}

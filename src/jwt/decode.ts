@@ -1,9 +1,11 @@
 // Decode a compact JWS/JWT without trusting it. Never throws: every input, however hostile, becomes a
-// DecodedToken with a stable reason code. We do not use jose's decodeProtectedHeader/decodeJwt: a manual
-// split + strict base64url + JSON.parse is faster and rejects encodings jose's lenient decoder accepts.
+// DecodedToken with a stable reason code. We do not use jose's decodeProtectedHeader/decodeJwt: a manual split +
+// base64url + JSON.parse is faster. We decode what a lenient verifier (jose) decodes — a server would have read the
+// same header and claims — and record each segment that was not canonical base64url: no conforming signer emits
+// one, so it is a sign of tampering (a flipped unused bit changes the token's text and hash, not its meaning).
 import { isUtf8 } from 'node:buffer';
 import type { DecodedToken, DecodeReason } from '../types.js';
-import { decodeBase64urlStrict, strictDecodedLength } from './base64url.js';
+import { decodeBase64urlLenient, isStrictBase64url, lenientDecodedLength } from './base64url.js';
 import { fingerprintOf, sha256Hex } from './fingerprint.js';
 
 /** Compact strings longer than this are not parsed (64 KiB); the hash is still computed. */
@@ -20,9 +22,11 @@ export interface DecodeOptions {
 type Part<T> = { ok: true; value: T } | { ok: false; reason: DecodeReason; detail: string };
 
 /** base64url → UTF-8 → JSON → object. `what` names the segment in the detail (never its content). */
-function parseSegment(segment: string, what: 'header' | 'payload'): Part<Record<string, unknown>> {
-  const bytes = decodeBase64urlStrict(segment);
-  if (bytes === null) return { ok: false, reason: 'bad-base64url', detail: `${what} is not canonical base64url` };
+function parseSegment(t: DecodedToken, segment: string, what: 'header' | 'payload'): Part<Record<string, unknown>> {
+  const decoded = decodeBase64urlLenient(segment);
+  if (decoded === null) return { ok: false, reason: 'bad-base64url', detail: `${what} is not base64url` };
+  if (!decoded.canonical) t.nonCanonical.push(what);
+  const bytes = decoded.bytes;
   if (!isUtf8(bytes)) return { ok: false, reason: 'bad-utf8', detail: `${what} bytes are not valid UTF-8` };
   const text = bytes.toString('utf8');
   // JSON.parse accepts any depth, but JSON.stringify (storing it, printing it) overflows the stack near 4,000
@@ -84,7 +88,7 @@ function countParts(raw: string): number {
 function blank(raw: string, sha256: string): DecodedToken {
   return {
     raw, sha256, fingerprint: fingerprintOf(sha256), ok: false, reason: null, detail: null,
-    header: null, claims: null, payloadReason: null, signatureLength: 0,
+    header: null, claims: null, payloadReason: null, signatureLength: 0, nonCanonical: [],
     alg: null, kid: null, typ: null, iss: null, sub: null, aud: null, jti: null, iat: null, nbf: null, exp: null,
   };
 }
@@ -101,8 +105,9 @@ function fail(t: DecodedToken, reason: DecodeReason, detail: string): DecodedTok
 function setHeader(t: DecodedToken, header: Record<string, unknown>, signature: string): void {
   t.ok = true;
   t.header = header;
-  // -1 marks a signature segment that is not canonical base64url (verification reports it as malformed).
-  t.signatureLength = strictDecodedLength(signature);
+  // -1 marks a signature segment that is not base64url even to a lenient decoder (verification: malformed).
+  t.signatureLength = lenientDecodedLength(signature);
+  if (t.signatureLength >= 0 && !isStrictBase64url(signature)) t.nonCanonical.push('signature');
   t.alg = str(header.alg);
   t.kid = str(header.kid);
   t.typ = str(header.typ);
@@ -122,17 +127,24 @@ function setClaims(t: DecodedToken, claims: Record<string, unknown>): void {
 function decodeUnguarded(raw: string, maxLength: number): DecodedToken {
   const t = blank(raw, sha256Hex(raw));
   if (raw.length === 0) return fail(t, 'empty', 'empty token');
-  if (raw.length > maxLength) return fail(t, 'too-large', `token is ${raw.length} characters, limit is ${maxLength}`);
   const parts = countParts(raw);
   if (parts !== 3) {
     const hint = parts === 5 ? ' (JWE compact serialization?)' : '';
     return fail(t, 'not-three-parts', `expected 3 dot-separated segments, got ${parts}${hint}`);
   }
   const [h, p, s] = raw.split('.') as [string, string, string];
-  const header = parseSegment(h, 'header');
+  // Over the limit, the header is still read (a huge payload must not hide `alg: none`); the payload is not.
+  const tooLarge = raw.length > maxLength;
+  if (tooLarge && h.length > maxLength) return fail(t, 'too-large', `token is ${raw.length} characters, limit is ${maxLength}`);
+  const header = parseSegment(t, h, 'header');
   if (!header.ok) return fail(t, header.reason, header.detail);
   setHeader(t, header.value, s);
-  const payload = parseSegment(p, 'payload');
+  if (tooLarge) {
+    t.payloadReason = 'too-large';
+    t.detail = `token is ${raw.length} characters, limit is ${maxLength}: payload not decoded`;
+    return t;
+  }
+  const payload = parseSegment(t, p, 'payload');
   if (payload.ok) {
     setClaims(t, payload.value);
   } else {

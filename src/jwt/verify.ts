@@ -2,7 +2,7 @@
 // `jwk`, `jku`, `x5u` and `x5c` headers are attacker-controlled and are never fetched or trusted.
 import { compactVerify, errors, importJWK, type JWK } from 'jose';
 import type { DecodedToken, KeyRecord, SigStatus, VerifyResult } from '../types.js';
-import { decodeBase64urlStrict, isStrictBase64url } from './base64url.js';
+import { decodeBase64urlLenient, decodeBase64urlStrict } from './base64url.js';
 
 export interface VerifyOptions {
   /** Tokens verified in parallel (default 64). */
@@ -122,8 +122,9 @@ function plan(t: DecodedToken, reg: Registry): Plan {
   const [, payload = '', sig = ''] = t.raw.split('.');
   if (typeof h.alg === 'string' && h.alg.toLowerCase() === 'none') return result('unsigned', 'alg-none');
   if (sig === '') return result('unsigned', 'empty-signature');
-  if (!isStrictBase64url(sig)) return result('malformed', 'bad-base64url-signature');
-  if (!unencodedPayload(h) && !isStrictBase64url(payload)) return result('malformed', 'bad-base64url-payload');
+  // What jose decodes is verified (a server running it would have): non-canonical segments are recorded at decode.
+  if (t.signatureLength < 0) return result('malformed', 'bad-base64url-signature');
+  if (!unencodedPayload(h) && decodeBase64urlLenient(payload) === null) return result('malformed', 'bad-base64url-payload');
   if (typeof h.alg !== 'string') return result('unsupported', 'alg-not-a-string');
   if (!SUPPORTED_ALGS.has(h.alg)) return result('unsupported', 'alg-unsupported');
   const alg = h.alg;
@@ -171,13 +172,13 @@ function keyAlgDiffers(k: KeyRecord, alg: string): boolean {
 async function verifyOne(t: DecodedToken, reg: Registry, cache: KeyCache): Promise<VerifyResult> {
   const p = plan(t, reg);
   if ('status' in p) return p;
-  const sig = decodeBase64urlStrict(t.raw.slice(t.raw.lastIndexOf('.') + 1)) ?? Buffer.alloc(0);
+  const sig = decodeBase64urlLenient(t.raw.slice(t.raw.lastIndexOf('.') + 1))?.bytes ?? Buffer.alloc(0);
   if (isZeroEcdsa(p.alg, sig)) return result('invalid', 'ecdsa-zero-signature');
   if (critUnsupported(t.header ?? {})) return result('invalid', 'crit-unsupported');
   const failures: string[] = [];
   for (const k of p.candidates) {
     const failure = await tryKey(t.raw, p.alg, k, cache);
-    if (failure === null) return result('valid', keyAlgDiffers(k, p.alg) ? 'key-alg-differs' : null, k.kid);
+    if (failure === null) return { ...result('valid', keyAlgDiffers(k, p.alg) ? 'key-alg-differs' : null, k.kid), jkt: k.thumbprint || null };
     failures.push(failure);
   }
   return result('invalid', worst(failures));

@@ -1,7 +1,7 @@
 // The store's tables (DESIGN.md "The store"). Bump SCHEMA_VERSION and add a step to MIGRATIONS on any change,
 // so a store made by an older version is migrated rather than misread.
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const V1 = `
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -50,5 +50,13 @@ CREATE TABLE ip_locations (
   asn BIGINT, as_org VARCHAR, db VARCHAR NOT NULL);
 `;
 
+// v3: what a token's verification and decoding established beyond its status: the RFC 7638 thumbprint of the key
+// that verified it (keys are known by their material, not only by a kid two issuers may share), and the segments
+// that were base64url only to a lenient decoder (a sign of tampering; NULL when canonical).
+const V3 = `
+ALTER TABLE tokens ADD COLUMN sig_jkt VARCHAR;
+ALTER TABLE tokens ADD COLUMN noncanonical VARCHAR[];
+`;
+
 /** MIGRATIONS[n] takes a store from version n to n+1; index 0 creates a fresh store. */
-export const MIGRATIONS: readonly string[] = [V1, V2];
+export const MIGRATIONS: readonly string[] = [V1, V2, V3];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeToken, DEFAULT_MAX_TOKEN_LENGTH } from '../../src/jwt/decode.js';
-import { decodeBase64urlStrict, isStrictBase64url } from '../../src/jwt/base64url.js';
+import { base64url } from 'jose';
+import { decodeBase64urlLenient, decodeBase64urlStrict, isStrictBase64url } from '../../src/jwt/base64url.js';
 import { fingerprintOf, sha256Hex } from '../../src/jwt/fingerprint.js';
 
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64url');
@@ -71,18 +72,37 @@ describe('decodeToken reason codes', () => {
     expect(five.detail).toContain('5');
   });
 
-  it('bad-base64url for non-alphabet chars, padding and non-canonical trailing bits in the header', () => {
-    for (const h of [`${HEADER}*`, `${HEADER}=`, `${HEADER} `, 'eyJhbGciOiJub25lIn0=', 'e30']) {
-      const t = decodeToken(`${h}.${json({})}.${SIG}`);
-      if (h === 'e30') {
-        expect(t.ok).toBe(true); // '{}' canonical: control case
-        continue;
-      }
-      expect(t, h).toMatchObject({ ok: false, reason: 'bad-base64url' });
+  it('bad-base64url for what no lenient verifier decodes either (non-alphabet, a lone 6-bit char, misplaced =)', () => {
+    for (const h of [`${HEADER}*`, `${HEADER}+`, `${HEADER}/`, `e30AA`, `e=30`, `${HEADER}===`]) {
+      expect(decodeToken(`${h}.${json({})}.${SIG}`), h).toMatchObject({ ok: false, reason: 'bad-base64url' });
     }
-    // 'e31' decodes leniently to '{}' too, but its trailing bits are not zero.
+    expect(decodeToken(`e30.${json({})}.${SIG}`)).toMatchObject({ ok: true, nonCanonical: [] }); // '{}' canonical: control
+  });
+
+  it('decodes what jose decodes, and records each non-canonical segment (padding bits, =, whitespace)', () => {
+    // 'e31' decodes to '{}' as 'e30' does: only an unused low bit differs.
     expect(Buffer.from('e31', 'base64url').toString()).toBe('{}');
-    expect(decodeToken(`e31.${json({})}.${SIG}`).reason).toBe('bad-base64url');
+    const bits = decodeToken(`e31.${json({})}.${SIG}`);
+    expect(bits).toMatchObject({ ok: true, header: {}, nonCanonical: ['header'] });
+    expect(decodeToken('eyJhbGciOiJub25lIn0=.e30.')).toMatchObject({ ok: true, alg: 'none', nonCanonical: ['header'] });
+    expect(decodeToken(`${HEADER} .${json({ sub: 'a' })}.${SIG}`)).toMatchObject({ ok: true, sub: 'a', nonCanonical: ['header'] });
+    expect(decodeToken(`${HEADER}.AB.${SIG}`)).toMatchObject({ ok: true, nonCanonical: ['payload'] });
+    expect(decodeToken(`${HEADER}.${json({})}.AB`)).toMatchObject({ signatureLength: 1, nonCanonical: ['signature'] });
+  });
+
+  it('our lenient base64url agrees with jose on every variant (accepts the same strings, same bytes)', () => {
+    const variants = ['e30', 'e31', 'e32', 'e3', 'e30=', 'e3==', 'e30==', 'e 3 0', 'e30\n', '\te30', 'e3=0', 'e30A', 'e*0',
+      'e+0', 'e/0', 'AB', 'AA', 'ABC', 'ABD', 'ABCD', 'A', '', '====', 'AB==', 'ABC=', 'AB=', 'AB\u000b', 'AB\u00a0'];
+    for (const v of variants) {
+      let theirs: Buffer | null;
+      try {
+        theirs = Buffer.from(base64url.decode(v));
+      } catch {
+        theirs = null;
+      }
+      const ours = decodeBase64urlLenient(v);
+      expect(ours?.bytes ?? null, JSON.stringify(v)).toEqual(theirs);
+    }
   });
 
   it('bad-utf8 for invalid UTF-8 bytes in the header', () => {
@@ -103,9 +123,12 @@ describe('decodeToken reason codes', () => {
   it('too-large still hashes the full string and does not crash on 3 MB', () => {
     const raw = `${HEADER}.${b64('x'.repeat(3 * 1024 * 1024))}.${SIG}`;
     const t = decodeToken(raw);
-    expect(t).toMatchObject({ ok: false, reason: 'too-large', header: null });
+    // the header is still read (a huge payload must not hide alg none); the payload is not
+    expect(t).toMatchObject({ ok: true, payloadReason: 'too-large', claims: null, alg: 'HS256' });
     expect(t.sha256).toBe(sha256Hex(raw));
     expect(t.detail).not.toContain(HEADER);
+    const hugeHeader = decodeToken(`${b64(`{"alg":"none","x":"${'y'.repeat(70_000)}"}`)}.e30.`);
+    expect(hugeHeader).toMatchObject({ ok: false, reason: 'too-large', header: null });
     expect(decodeToken(raw, { maxLength: raw.length }).ok).toBe(true);
     expect(DEFAULT_MAX_TOKEN_LENGTH).toBe(65536);
   });
@@ -131,11 +154,12 @@ describe('decodeToken payload problems keep ok=true', () => {
   });
   it('payload with invalid UTF-8 or bad base64url', () => {
     expect(decodeToken(`${HEADER}.${b64(Buffer.from([0xc3, 0x28]))}.${SIG}`).payloadReason).toBe('bad-utf8');
-    expect(decodeToken(`${HEADER}.AB.${SIG}`).payloadReason).toBe('bad-base64url');
+    expect(decodeToken(`${HEADER}.A.${SIG}`).payloadReason).toBe('bad-base64url');
   });
-  it('empty signature → length 0; non-canonical signature → -1', () => {
+  it('empty signature → length 0; a signature no decoder reads → -1', () => {
     expect(decodeToken(`${HEADER}.${json({})}.`).signatureLength).toBe(0);
-    expect(decodeToken(`${HEADER}.${json({})}.AB`).signatureLength).toBe(-1);
+    expect(decodeToken(`${HEADER}.${json({})}.A`).signatureLength).toBe(-1);
+    expect(decodeToken(`${HEADER}.${json({})}.A*`).signatureLength).toBe(-1);
   });
 });
 

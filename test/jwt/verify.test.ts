@@ -23,9 +23,11 @@ const hmacToken = (header: object, payload: object, secret: string | Buffer) => 
   return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
 };
 
+/** The verdict without the verifying key's thumbprint (asserted on its own below). */
 async function verifyOne(raw: string, keys: KeyRecord[] = registry): Promise<VerifyResult> {
   const t = decodeToken(raw);
-  return (await verifyTokens([t], keys)).get(t.sha256)!;
+  const { jkt: _jkt, ...verdict } = (await verifyTokens([t], keys)).get(t.sha256)!;
+  return verdict;
 }
 
 beforeAll(async () => {
@@ -87,11 +89,23 @@ describe('unsigned and malformed', () => {
     expect(await verifyOne('a.b')).toMatchObject({ status: 'malformed', detail: 'not-three-parts' });
     expect(await verifyOne('')).toMatchObject({ status: 'malformed', detail: 'empty' });
   });
-  it('non-canonical signature or payload base64url → malformed', async () => {
+  it('non-canonical base64url is verified as jose verifies it; what no decoder reads → malformed', async () => {
     const raw = await fx.HS256.sign({});
-    expect(await verifyOne(`${raw}=`)).toMatchObject({ status: 'malformed', detail: 'bad-base64url-signature' });
-    const [h, , s] = raw.split('.');
-    expect(await verifyOne(`${h}.AB.${s}`)).toMatchObject({ status: 'malformed', detail: 'bad-base64url-payload' });
+    // one '=' completing the signature's last group: jose decodes the same MAC, so the verdict is the same
+    expect(await verifyOne(`${raw}=`)).toMatchObject({ status: 'valid' });
+    expect(decodeToken(`${raw}=`).nonCanonical).toEqual(['signature']);
+    const [h, p, s] = raw.split('.') as [string, string, string];
+    expect(await verifyOne(`${h}.${p}.${s}*`)).toMatchObject({ status: 'malformed', detail: 'bad-base64url-signature' });
+    expect(await verifyOne(`${h}.${p}A.${s}`)).toMatchObject({ status: 'malformed', detail: 'bad-base64url-payload' });
+    // the payload's text changed (a flipped unused bit): the MAC over it no longer holds
+    expect(await verifyOne(`${h}.AB.${s}`)).toMatchObject({ status: 'invalid', detail: 'signature-mismatch' });
+  });
+  it('a valid verdict names the verifying key by its RFC 7638 thumbprint', async () => {
+    const t = decodeToken(await fx.RS256.sign({ sub: 'alice' }));
+    const verdict = (await verifyTokens([t], registry)).get(t.sha256)!;
+    const key = registry.find((k) => k.kid === 'kid-RS256')!;
+    expect(verdict).toMatchObject({ status: 'valid', kid: 'kid-RS256', jkt: key.thumbprint });
+    expect(key.thumbprint).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
   it('unsupported or non-string alg → unsupported', async () => {
     const sig = b64('x'.repeat(32));
