@@ -14,11 +14,58 @@ export function stripControlInline(text: string): string {
   return text.replace(CONTROL_ALL, '\uFFFD');
 }
 
-/** A short, printable excerpt of hostile input with anything that looks like a JWT cut out. */
+/**
+ * A short, printable excerpt of hostile input with anything that looks like a JWT (two base64url segments of 8 or
+ * more characters and a third, dot-separated) cut out as `<token>`. One pass that stops once the excerpt is full:
+ * linear in the input however it is made (a regex over the whole string went quadratic on long runs).
+ */
 export function excerpt(text: string, max = 80): string {
-  const cut = text.replace(/[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, '<token>');
-  const clean = stripControlInline(cut);
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+  let out = '';
+  let i = 0;
+  while (i < text.length && out.length <= max) {
+    if (!isB64url(text.charCodeAt(i))) {
+      out += text[i++];
+      continue;
+    }
+    // a run of base64url characters and dots: its segments, as the old pattern read them
+    let end = i;
+    while (end < text.length && (isB64url(text.charCodeAt(end)) || text.charCodeAt(end) === 0x2e)) end++;
+    out += maskRun(text, i, end, max + 1 - out.length);
+    i = end;
+  }
+  return out.length > max ? `${stripControlInline(out.slice(0, max))}…` : stripControlInline(out);
+}
+
+/** The run text[start, end) with every `seg{8,}.seg{8,}.seg*` replaced by `<token>`; at most about `room` chars. */
+function maskRun(text: string, start: number, end: number, room: number): string {
+  // the next dot in [from, end), or end
+  const dot = (from: number): number => {
+    let j = from;
+    while (j < end && text.charCodeAt(j) !== 0x2e) j++;
+    return j;
+  };
+  let out = '';
+  let i = start;
+  while (i < end && out.length < room) {
+    const s1 = dot(i);
+    if (s1 - i >= 8 && s1 < end) {
+      const s2 = dot(s1 + 1);
+      if (s2 - (s1 + 1) >= 8 && s2 < end) {
+        out += '<token>';
+        i = dot(s2 + 1);
+        continue;
+      }
+    }
+    // not a token here: the segment and its dot stay as they are
+    const upto = s1 < end ? s1 + 1 : end;
+    out += text.slice(i, Math.min(upto, i + room - out.length));
+    i = upto;
+  }
+  return out;
+}
+
+function isB64url(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f;
 }
 
 // JSON.stringify escapes C0 controls but not DEL, C1 or bidi controls; inside JSON text those can only sit in
