@@ -33,7 +33,9 @@ export class Store {
     if (opts.readOnly && !isMemory && !existsSync(path)) {
       throw new InputError(`no store at ${path}: run \`jwt-forensics ingest <path…>\` first, or pass --db`);
     }
-    const config: Record<string, string> = {};
+    // Every extension we use is built in: nothing is ever downloaded or loaded on demand (a statement naming an
+    // extension's function must fail, not fetch code).
+    const config: Record<string, string> = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
     if (opts.readOnly) config.access_mode = 'READ_ONLY';
     if (opts.noExternalAccess) config.enable_external_access = 'false';
     const instance = await createInstance(path, config);

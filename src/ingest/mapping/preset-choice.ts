@@ -5,6 +5,7 @@ import { InputError, UsageError } from '../../errors.js';
 import { tryObject, type DetectedKind } from '../detect-kind.js';
 import type { DetectRule } from './mapping-check.js';
 import { compileMapping, type Mapping } from './mapping.js';
+import { requireSafeMapping } from './mapping-sql.js';
 import { PRESET_NAMES, presets } from './presets/index.js';
 
 export type MappingChoice = Mapping | 'auto';
@@ -33,7 +34,9 @@ export async function loadMappingFile(path: string): Promise<Mapping> {
   } catch (e) {
     throw new InputError(`mapping ${path}: not valid JSON (${(e as Error).message})`);
   }
-  return compileMapping(parsed, path);
+  const mapping = compileMapping(parsed, path);
+  await requireSafeMapping(mapping); // refused before any file is read
+  return mapping;
 }
 
 /** The mapping for one file, or null to read it as detected. Only a file that is events or unrecognised is

@@ -4,9 +4,11 @@ import type { Store } from '../../store/db.js';
 import type { FileScan } from '../events/file-scan.js';
 import type { LoadResult } from '../load-result.js';
 import type { Mapping } from './mapping.js';
+import { requireSafeMapping } from './mapping-sql.js';
 import { readEvents } from '../events/read-events.js';
 
 export async function readMappedEvents(store: Store, scan: FileScan, sourceId: number, mapping: Mapping): Promise<LoadResult> {
+  await requireSafeMapping(mapping);
   const loaded = await readEvents(store, scan, sourceId, mapping.spec);
   const where = `${mapping.label} reads the time from ${mapping.timeSource}`;
   const rejects = loaded.rejects.map((r) => {
