@@ -1,7 +1,7 @@
-import type { Check } from './check.js';
-import { severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
+import { defineCheck } from './check.js';
+import { TOKEN_USAGE_COLUMNS, severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
 
-export const algNone: Check = {
+export const algNone = defineCheck({
   id: 'alg-none',
   title: 'Unsigned token (alg none or empty signature)',
   description:
@@ -13,10 +13,11 @@ export const algNone: Check = {
     'session the accepted token touched as compromised: revoke it and review what it accessed.',
   scope: 'detection',
   sql: tokensWithUsage(`t.decode_ok AND (lower(t.alg) = 'none' OR t.sig_len = 0)`),
+  columns: TOKEN_USAGE_COLUMNS,
   toFinding: (row) =>
     tokenDraft(
       row,
       severityByAcceptance(row, { accepted: 'critical', unknown: 'high', unused: 'medium', rejected: 'low' }),
-      { alg: row.alg, empty_signature: row.alg !== null && String(row.alg).toLowerCase() !== 'none' ? true : undefined },
+      { alg: row.alg, empty_signature: row.alg !== null && row.alg.toLowerCase() !== 'none' ? true : undefined },
     ),
-};
+});

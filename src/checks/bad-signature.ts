@@ -1,8 +1,9 @@
 // Tokens whose signature does not verify with the registry key their kid names: a forgery or a tampered token.
 // Only real verification failures count: an alg that cannot fit the key (alg-confusion / alg-not-allowed), an
 // unsupported `crit` (header-injection) and keys that could not be used (check-keys) are reported elsewhere.
-import type { Check, Row } from './check.js';
-import { severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
+import { columns, type RowOf } from '../store/rows.js';
+import { defineCheck } from './check.js';
+import { TOKEN_USAGE_COLUMNS, severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
 
 const SQL = tokensWithUsage(
   `t.decode_ok AND t.sig_status = 'invalid'
@@ -11,24 +12,26 @@ const SQL = tokensWithUsage(
   `(SELECT count(*) FROM keys k WHERE k.kid = t.kid) AS keys_for_kid`,
 );
 
-function toFinding(row: Row) {
+const COLUMNS = columns({ ...TOKEN_USAGE_COLUMNS, keys_for_kid: 'int' });
+
+function toFinding(row: RowOf<typeof COLUMNS>) {
   const psychic = row.sig_detail === 'ecdsa-zero-signature';
   const severity = severityByAcceptance(row, { accepted: 'critical', unknown: 'high', unused: 'medium', rejected: 'low' });
   const title = psychic
-    ? `ECDSA "psychic signature" (CVE-2022-21449): ${String(row.alg)} signature with r or s = 0`
-    : `Signature does not verify with key ${String(row.kid)}`;
+    ? `ECDSA "psychic signature" (CVE-2022-21449): ${row.alg} signature with r or s = 0`
+    : `Signature does not verify with key ${row.kid}`;
   const evidence = {
     alg: row.alg,
     sig_detail: row.sig_detail,
     cve: psychic ? 'CVE-2022-21449' : undefined,
     attack: psychic ? 'psychic signature: an all-zero r or s that vulnerable ECDSA verifiers (Java 15-18) accept' : undefined,
-    registry_keys_tried: Number(row.keys_for_kid),
+    registry_keys_tried: row.keys_for_kid,
     iss: row.iss,
   };
   return tokenDraft(row, severity, evidence, title);
 }
 
-export const badSignature: Check = {
+export const badSignature = defineCheck({
   id: 'bad-signature',
   title: 'Signature does not verify',
   description:
@@ -42,5 +45,6 @@ export const badSignature: Check = {
     'rejected: look at who sent it (failure-burst, the IP and subject in the events).',
   scope: 'detection',
   sql: SQL,
+  columns: COLUMNS,
   toFinding,
-};
+});

@@ -4,8 +4,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import type { EventRef, Finding, Severity } from '../findings/finding.js';
 import type { Policy } from '../policy/policy.js';
 import type { Store } from '../store/db.js';
-
-export type Row = Record<string, unknown>;
+import type { Columns, RowOf } from '../store/rows.js';
 
 /** What a check produces; the engine adds id, check, title (if absent) and remediation. */
 export interface FindingDraft {
@@ -28,7 +27,7 @@ export interface CheckContext {
   policy: Policy;
 }
 
-export interface Check {
+export interface Check<C extends Columns = Columns> {
   /** stable kebab-case id from DESIGN.md's catalogue; equals the file name */
   id: string;
   title: string;
@@ -39,10 +38,15 @@ export interface Check {
   scope: 'detection' | 'keys';
   /** the one query; `$name` parameters come from `params` */
   sql?: string;
+  /** the query's columns and their kinds: rows reach `toFinding` converted and typed (src/store/rows.ts) */
+  columns?: C;
   params?: (policy: Policy) => Record<string, DuckDBValue>;
-  toFinding?: (row: Row, policy: Policy) => FindingDraft | null;
+  toFinding?: (row: RowOf<C>, policy: Policy) => FindingDraft | null;
   /** for checks that need code beyond SQL */
   run?: (ctx: CheckContext) => Promise<FindingDraft[]>;
 }
 
 export type { Finding };
+
+/** A check whose rows have their own type, as the registry holds it (the row type is the check's own business). */
+export const defineCheck = <C extends Columns>(check: Check<C>): Check => check as unknown as Check;

@@ -2,7 +2,8 @@
 import { compareFindings, findingId, type Finding } from '../findings/finding.js';
 import type { Policy } from '../policy/policy.js';
 import type { Store } from '../store/db.js';
-import type { Check, FindingDraft, Row } from './check.js';
+import { typedRows } from '../store/rows.js';
+import type { Check, FindingDraft } from './check.js';
 import { createViews } from './views.js';
 
 export async function runChecks(store: Store, policy: Policy, checks: readonly Check[]): Promise<Finding[]> {
@@ -17,8 +18,8 @@ export async function runChecks(store: Store, policy: Policy, checks: readonly C
 
 async function draftsOf(store: Store, policy: Policy, check: Check): Promise<FindingDraft[]> {
   if (check.run) return check.run({ store, policy });
-  if (!check.sql || !check.toFinding) throw new Error(`check ${check.id} has neither run() nor sql + toFinding`);
-  const rows = await store.json<Row>(check.sql, check.params?.(policy));
+  if (!check.sql || !check.columns || !check.toFinding) throw new Error(`check ${check.id} has neither run() nor sql + columns + toFinding`);
+  const rows = await typedRows(store, check.id, check.columns, check.sql, check.params?.(policy));
   return rows.map((r) => check.toFinding!(r, policy)).filter((d): d is FindingDraft => d !== null);
 }
 

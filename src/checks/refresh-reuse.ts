@@ -1,5 +1,6 @@
 import type { Severity } from '../findings/finding.js';
-import type { Check, FindingDraft, Row } from './check.js';
+import { columns, type RowOf } from '../store/rows.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { PARENT_TOKENS_CTE } from './token-uses.js';
 import { eventRefsSql } from './views.js';
 
@@ -39,39 +40,45 @@ LEFT JOIN parent_tokens p ON p.jti = x.parent_jti
 LEFT JOIN tokens t ON t.sha256 = coalesce(p.sha256, x.presented)
 GROUP BY x.exchanged, x.named_by, t.fingerprint, t.jti, t.sub, t.kid HAVING count(*) > 1 ORDER BY x.named_by, x.exchanged`;
 
-function severity(row: Row, leeway: number): Severity {
+const COLUMNS = columns({
+  exchanged: 'text', named_by: 'text', token: 'text?', jti: 'text?', sub: 'text?', kid: 'text?', exchanges: 'int',
+  granted: 'int', unknown_outcome: 'int', ips: 'int', uas: 'int', span_s: 'num', first_seen: 'text', last_seen: 'text',
+  exchange_list: 'json', events: 'refs',
+});
+type ReuseRow = RowOf<typeof COLUMNS>;
+
+function severity(row: ReuseRow, leeway: number): Severity {
   // One client retrying within seconds (same IP and user agent): a network retry or two tabs racing.
-  if (Number(row.ips) <= 1 && Number(row.uas) <= 1 && Number(row.span_s) <= leeway) return 'low';
-  const granted = Number(row.granted);
-  if (granted >= 2) return 'critical';
-  if (granted + Number(row.unknown_outcome) >= 2) return 'high';
-  return granted === 1 ? 'medium' : 'low';
+  if (row.ips <= 1 && row.uas <= 1 && row.span_s <= leeway) return 'low';
+  if (row.granted >= 2) return 'critical';
+  if (row.granted + row.unknown_outcome >= 2) return 'high';
+  return row.granted === 1 ? 'medium' : 'low';
 }
 
-function toFinding(row: Row, leeway: number): FindingDraft {
+function toFinding(row: ReuseRow, leeway: number): FindingDraft {
   return {
-    key: [row.named_by as string, row.exchanged as string],
+    key: [row.named_by, row.exchanged],
     severity: severity(row, leeway),
-    jti: (row.jti as string | null) ?? null,
-    sub: (row.sub as string | null) ?? null,
-    kid: (row.kid as string | null) ?? null,
-    token: (row.token as string | null) ?? (row.named_by === 'token' ? String(row.exchanged).slice(0, 12) : null),
-    first_seen: row.first_seen as string,
-    last_seen: row.last_seen as string,
-    events: (row.events as { source: string; line: number; ts: string }[]).map((e) => ({ ...e, line: Number(e.line) })),
+    jti: row.jti,
+    sub: row.sub,
+    kid: row.kid,
+    token: row.token ?? (row.named_by === 'token' ? row.exchanged.slice(0, 12) : null),
+    first_seen: row.first_seen,
+    last_seen: row.last_seen,
+    events: row.events,
     evidence: {
-      exchanges: Number(row.exchanges),
-      granted: Number(row.granted),
-      outcome_unknown: Number(row.unknown_outcome),
-      distinct_ips: Number(row.ips),
-      distinct_user_agents: Number(row.uas),
-      seconds_between_first_and_last: Math.round(Number(row.span_s)),
+      exchanges: row.exchanges,
+      granted: row.granted,
+      outcome_unknown: row.unknown_outcome,
+      distinct_ips: row.ips,
+      distinct_user_agents: row.uas,
+      seconds_between_first_and_last: Math.round(row.span_s),
       exchange_list: row.exchange_list,
     },
   };
 }
 
-export const refreshReuse: Check = {
+export const refreshReuse = defineCheck({
   id: 'refresh-reuse',
   title: 'Refresh token exchanged more than once',
   description:
@@ -87,5 +94,6 @@ export const refreshReuse: Check = {
     '(compare the exchanges\' IPs and user agents).',
   scope: 'detection',
   sql: SQL,
+  columns: COLUMNS,
   toFinding: (row, policy) => toFinding(row, policy.clock_skew_seconds),
-};
+});

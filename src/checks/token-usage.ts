@@ -1,9 +1,24 @@
 // The shape most token checks share: the tokens matching a condition, with how they were used and whether the
 // server accepted them. Severity follows acceptance (an accepted forgery is an incident, a rejected one a probe).
 import type { Severity } from '../findings/finding.js';
-import type { EventRef } from '../findings/finding.js';
-import type { FindingDraft, Row } from './check.js';
+import { columns, type RowOf } from '../store/rows.js';
+import type { FindingDraft } from './check.js';
 import { eventRefsSql } from './views.js';
+
+/** The columns `tokensWithUsage` returns; a check that adds columns spreads these into its own declaration. */
+export const TOKEN_USAGE_COLUMNS = columns({
+  sha256: 'text', token: 'text', alg: 'text?', kid: 'text?', jti: 'text?', sub: 'text?', iss: 'text?', typ: 'text?',
+  sig_status: 'text', sig_detail: 'text?', iat: 'int?', nbf: 'int?', exp: 'int?', header: 'text?',
+  uses: 'int', accepted: 'int', unknown_outcome: 'int', first_seen: 'text?', last_seen: 'text?', events: 'refs',
+});
+export type TokenUsageRow = RowOf<typeof TOKEN_USAGE_COLUMNS>;
+
+/** What the acceptance helpers read: any row with these usage counts (token-uses' rows have them too). */
+export type UsageCounts = Pick<TokenUsageRow, 'uses' | 'accepted' | 'unknown_outcome'>;
+
+/** What `tokenDraft` reads: a token's identity, its first and last sighting, its events and usage counts. */
+export type TokenDraftRow = UsageCounts &
+  Pick<TokenUsageRow, 'sha256' | 'token' | 'jti' | 'sub' | 'kid' | 'first_seen' | 'last_seen' | 'events'>;
 
 /** Tokens `t` matching `where` (SQL over tokens t), one row each with usage columns; `select` adds columns. */
 export function tokensWithUsage(where: string, select = ''): string {
@@ -31,36 +46,35 @@ export interface AcceptanceLevels {
 }
 
 /** accepted by the server > outcome not recorded > captured but never seen used > tried and rejected */
-export function severityByAcceptance(row: Row, levels: AcceptanceLevels): Severity {
-  if (Number(row.accepted) > 0) return levels.accepted;
-  if (Number(row.unknown_outcome) > 0) return levels.unknown;
-  if (Number(row.uses) === 0) return levels.unused;
+export function severityByAcceptance(row: UsageCounts, levels: AcceptanceLevels): Severity {
+  if (row.accepted > 0) return levels.accepted;
+  if (row.unknown_outcome > 0) return levels.unknown;
+  if (row.uses === 0) return levels.unused;
   return levels.rejected;
 }
 
-export function usageEvidence(row: Row): Record<string, unknown> {
-  return { uses: Number(row.uses), accepted: Number(row.accepted), outcome_unknown: Number(row.unknown_outcome) };
+export function usageEvidence(row: UsageCounts): Record<string, unknown> {
+  return { uses: row.uses, accepted: row.accepted, outcome_unknown: row.unknown_outcome };
 }
 
 /** The common fields of a token-level finding. */
 export function tokenDraft(
-  row: Row,
+  row: TokenDraftRow,
   severity: Severity,
   evidence: Record<string, unknown>,
   title?: string,
-  events: EventRef[] = row.events as EventRef[],
 ): FindingDraft {
   return {
-    key: [row.sha256 as string],
+    key: [row.sha256],
     severity,
     title,
-    jti: (row.jti as string | null) ?? null,
-    sub: (row.sub as string | null) ?? null,
-    kid: (row.kid as string | null) ?? null,
-    token: row.token as string,
-    first_seen: (row.first_seen as string | null) ?? null,
-    last_seen: (row.last_seen as string | null) ?? null,
-    events: events.map((e) => ({ ...e, line: Number(e.line) })),
+    jti: row.jti,
+    sub: row.sub,
+    kid: row.kid,
+    token: row.token,
+    first_seen: row.first_seen,
+    last_seen: row.last_seen,
+    events: row.events,
     evidence: { ...evidence, ...usageEvidence(row) },
   };
 }

@@ -3,6 +3,8 @@
 // `issue` event is the issuer minting it and a `refresh` event carries the NEW token (DESIGN.md: `parent_jti`
 // names the one exchanged), so counting those as uses would make every freshly issued token "accepted".
 import type { Severity } from '../findings/finding.js';
+import { columns } from '../store/rows.js';
+import type { UsageCounts } from './token-usage.js';
 import { eventRefsSql } from './views.js';
 
 /** CTE `parent_tokens`: jti → the one token it names (the only validly signed one, else the only one; else null). */
@@ -40,16 +42,28 @@ export function useColumns(u = 'u'): string {
 /** Token columns every token-level finding needs (tokens `t`, token_kinds `k`). */
 export const TOKEN_COLUMNS = `t.sha256, t.fingerprint AS token, t.jti, t.sub, t.kid, t.iss, t.sig_status, k.kind`;
 
+/**
+ * The columns `TOKEN_COLUMNS` and `useColumns` return; a check spreads these into its own declaration. A token LEFT
+ * JOINed to no use has no first_seen / last_seen (NULL) and no IPs or events ([]).
+ */
+export const TOKEN_USE_COLUMNS = columns({
+  sha256: 'text', token: 'text', jti: 'text?', sub: 'text?', kid: 'text?', iss: 'text?', sig_status: 'text', kind: 'text',
+  uses: 'int', accepted: 'int', unknown_outcome: 'int', first_seen: 'text?', last_seen: 'text?', ips: 'text[]', events: 'refs',
+});
+
 /** Severity for uses that were accepted / not recorded / all rejected. */
-export function byOutcome(row: Record<string, unknown>, levels: { accepted: Severity; unknown: Severity; rejected: Severity }): Severity {
-  if (Number(row.accepted) > 0) return levels.accepted;
-  if (Number(row.unknown_outcome) > 0) return levels.unknown;
+export function byOutcome(
+  row: Pick<UsageCounts, 'accepted' | 'unknown_outcome'>,
+  levels: { accepted: Severity; unknown: Severity; rejected: Severity },
+): Severity {
+  if (row.accepted > 0) return levels.accepted;
+  if (row.unknown_outcome > 0) return levels.unknown;
   return levels.rejected;
 }
 
 /** Epoch seconds (a claim) as ISO-8601, or null when absent or absurd. */
-export function isoOf(seconds: unknown): string | null {
-  const n = typeof seconds === 'number' ? seconds : Number.NaN;
+export function isoOf(seconds: number | null): string | null {
+  const n = seconds ?? Number.NaN;
   if (!Number.isFinite(n) || Math.abs(n) > 253402300799) return null;
   return new Date(n * 1000).toISOString().replace(/\.000Z$/, 'Z');
 }
