@@ -2,8 +2,9 @@
 // as the HMAC secret (the classic RS256→HS256 confusion). jose refuses public keys as HMAC secrets, so the
 // confirmation is done here with node:crypto: one query for the candidate tokens, then per distinct token × key.
 import { createHmac, createPublicKey, timingSafeEqual } from 'node:crypto';
-import type { Check, CheckContext, FindingDraft, Row } from './check.js';
-import { severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
+import { columns, typedRows, type RowOf } from '../store/rows.js';
+import type { Check, CheckContext, FindingDraft } from './check.js';
+import { TOKEN_USAGE_COLUMNS, severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
 
 const HASH: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
 
@@ -13,6 +14,11 @@ const TOKENS_SQL = tokensWithUsage(
   `t.raw, (SELECT list(DISTINCT k.kty ORDER BY k.kty) FROM keys k WHERE k.kid = t.kid AND k.kty <> 'oct') AS named_asymmetric`,
 );
 const KEYS_SQL = `SELECT kid, thumbprint, jwk::VARCHAR AS jwk FROM keys WHERE kty <> 'oct' ORDER BY kid, thumbprint`;
+
+// The query only returns HMAC tokens: alg is never NULL. named_asymmetric is NULL when the kid names no such key: [].
+const TOKEN_COLS = columns({ ...TOKEN_USAGE_COLUMNS, alg: 'text', raw: 'text', named_asymmetric: 'text[]' });
+type TokenRow = RowOf<typeof TOKEN_COLS>;
+const KEY_COLS = columns({ kid: 'text', thumbprint: 'text', jwk: 'text' });
 
 interface Secret {
   kid: string;
@@ -24,8 +30,8 @@ interface Secret {
 const PUBLIC_MEMBERS = ['crv', 'e', 'kty', 'n', 'x', 'y'];
 
 /** The byte strings a confused verifier could have used as the HMAC secret for one public key. */
-function secretsOf(key: Row): Secret[] {
-  const jwk = JSON.parse(key.jwk as string) as Record<string, unknown>;
+function secretsOf(key: RowOf<typeof KEY_COLS>): Secret[] {
+  const jwk = JSON.parse(key.jwk) as Record<string, unknown>;
   const core = Object.fromEntries(PUBLIC_MEMBERS.filter((m) => typeof jwk[m] === 'string').map((m) => [m, jwk[m]]));
   let pem: string;
   let der: Buffer;
@@ -43,7 +49,7 @@ function secretsOf(key: Row): Secret[] {
     ['jwk-json', JSON.stringify(jwk)],
     ['jwk-json-public-members', JSON.stringify(core)],
   ];
-  const base = { kid: key.kid as string, thumbprint: key.thumbprint as string };
+  const base = { kid: key.kid, thumbprint: key.thumbprint };
   return forms.map(([form, v]) => ({ ...base, form, bytes: Buffer.isBuffer(v) ? v : Buffer.from(v, 'utf8') }));
 }
 
@@ -59,8 +65,8 @@ function confirm(raw: string, alg: string, secrets: readonly Secret[]): Secret |
   return null;
 }
 
-function draft(row: Row, match: Secret | null, formsTried: number): FindingDraft | null {
-  const named = (row.named_asymmetric as string[] | null) ?? [];
+function draft(row: TokenRow, match: Secret | null, formsTried: number): FindingDraft | null {
+  const named = row.named_asymmetric;
   if (!match && named.length === 0) return null;
   const severity = match
     ? severityByAcceptance(row, { accepted: 'critical', unknown: 'high', unused: 'high', rejected: 'high' })
@@ -82,11 +88,11 @@ function draft(row: Row, match: Secret | null, formsTried: number): FindingDraft
 }
 
 async function run({ store }: CheckContext): Promise<FindingDraft[]> {
-  const tokens = await store.json<Row>(TOKENS_SQL);
+  const tokens = await typedRows(store, 'alg-confusion', TOKEN_COLS, TOKENS_SQL);
   if (tokens.length === 0) return [];
-  const secrets = (await store.json<Row>(KEYS_SQL)).flatMap(secretsOf);
+  const secrets = (await typedRows(store, 'alg-confusion', KEY_COLS, KEYS_SQL)).flatMap(secretsOf);
   return tokens
-    .map((row) => draft(row, confirm(row.raw as string, String(row.alg).toUpperCase(), secrets), secrets.length))
+    .map((row) => draft(row, confirm(row.raw, row.alg.toUpperCase(), secrets), secrets.length))
     .filter((d): d is FindingDraft => d !== null);
 }
 

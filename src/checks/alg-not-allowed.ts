@@ -2,8 +2,9 @@
 // an RSA key). HMAC naming an asymmetric key is alg-confusion's and unsigned tokens are alg-none's: not here.
 import { SUPPORTED_ALGS } from '../jwt/verify.js';
 import type { Policy } from '../policy/policy.js';
-import type { Check, Row } from './check.js';
-import { severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
+import { columns, struct, type RowOf } from '../store/rows.js';
+import { defineCheck } from './check.js';
+import { TOKEN_USAGE_COLUMNS, severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
 
 // Which key types an alg can be used with (mirrors keyFitsAlg in src/jwt/verify.ts).
 const FITS = `CASE
@@ -50,30 +51,36 @@ function params(policy: Policy) {
   return { allow: JSON.stringify(allow), default_algs: JSON.stringify([...SUPPORTED_ALGS]) };
 }
 
-function toFinding(row: Row) {
-  const j = row.judged as { reasons: string[]; allowed: string[]; allow_list: string; key_types: string[] | null };
+// key_types is NULL when the kid names no registry key: [] here.
+const COLUMNS = columns({
+  ...TOKEN_USAGE_COLUMNS,
+  judged: struct({ reasons: 'text[]', allowed: 'text[]', allow_list: 'text', key_types: 'text[]' }),
+});
+
+function toFinding(row: RowOf<typeof COLUMNS>) {
+  const j = row.judged;
   // A genuine signature under a disallowed alg is drift; an unverifiable one the server accepted is a forgery that worked.
   const severity =
     row.sig_status === 'valid'
       ? severityByAcceptance(row, { accepted: 'medium', unknown: 'medium', unused: 'low', rejected: 'low' })
       : severityByAcceptance(row, { accepted: 'critical', unknown: 'high', unused: 'medium', rejected: 'low' });
   const title = j.reasons.includes('alg-key-type-mismatch')
-    ? `alg ${String(row.alg)} does not fit the key type its kid names (${(j.key_types ?? []).join(', ')})`
-    : `alg ${row.alg === null ? '(missing or not a string)' : String(row.alg)} is not allowed for this issuer`;
+    ? `alg ${row.alg} does not fit the key type its kid names (${j.key_types.join(', ')})`
+    : `alg ${row.alg === null ? '(missing or not a string)' : row.alg} is not allowed for this issuer`;
   const evidence = {
     alg: row.alg,
     iss: row.iss,
     reasons: j.reasons,
     allow_list: j.allow_list,
     allowed_algorithms: j.allowed,
-    named_key_types: j.key_types ?? [],
+    named_key_types: j.key_types,
     sig_status: row.sig_status,
     sig_detail: row.sig_detail,
   };
   return tokenDraft(row, severity, evidence, title);
 }
 
-export const algNotAllowed: Check = {
+export const algNotAllowed = defineCheck({
   id: 'alg-not-allowed',
   title: 'Algorithm not allowed',
   description:
@@ -87,6 +94,7 @@ export const algNotAllowed: Check = {
     'legitimately moved to a new alg, update the policy; if the signature did not verify and was accepted, revoke the sessions.',
   scope: 'detection',
   sql: SQL,
+  columns: COLUMNS,
   params,
   toFinding,
-};
+});

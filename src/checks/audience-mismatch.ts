@@ -1,6 +1,7 @@
-import type { Check, Row } from './check.js';
+import { columns, type RowOf } from '../store/rows.js';
+import { defineCheck } from './check.js';
 import { severityByAcceptance, tokenDraft } from './token-usage.js';
-import { TOKEN_COLUMNS, USES_CTE, useColumns } from './token-uses.js';
+import { TOKEN_COLUMNS, TOKEN_USE_COLUMNS, USES_CTE, useColumns } from './token-uses.js';
 
 // Identifiers compare exactly except for trailing slashes ("https://api.example/" is "https://api.example"):
 // no prefix or substring matching, which would let "https://api.example.evil" pass for "https://api.example".
@@ -32,21 +33,24 @@ LEFT JOIN relevant u ON u.used_sha = t.sha256
 WHERE t.untrusted_iss OR u.aud_miss
 GROUP BY ALL ORDER BY t.sha256`;
 
-function evidence(row: Row, trusted: string[]): Record<string, unknown> {
-  const audMiss = Number(row.aud_misses) > 0;
+// token_aud and used_against are evidence as stored (NULL stays null).
+const COLUMNS = columns({ ...TOKEN_USE_COLUMNS, token_aud: 'json?', untrusted_iss: 'bool?', aud_misses: 'int', used_against: 'json?' });
+
+function evidence(row: RowOf<typeof COLUMNS>, trusted: string[]): Record<string, unknown> {
+  const audMiss = row.aud_misses > 0;
   return {
     reasons: [...(audMiss ? ['audience'] : []), ...(row.untrusted_iss ? ['issuer'] : [])],
     token_aud: row.token_aud,
     used_against: audMiss ? row.used_against : undefined,
-    uses_outside_audience: audMiss ? Number(row.aud_misses) : undefined,
+    uses_outside_audience: audMiss ? row.aud_misses : undefined,
     iss: row.iss,
     trusted_issuers: row.untrusted_iss ? trusted : undefined,
     sig_status: row.sig_status,
-    ips: row.ips ?? [],
+    ips: row.ips,
   };
 }
 
-export const audienceMismatch: Check = {
+export const audienceMismatch = defineCheck({
   id: 'audience-mismatch',
   title: 'Token used outside its audience, or from an untrusted issuer',
   description:
@@ -60,6 +64,7 @@ export const audienceMismatch: Check = {
     'audience. Review what an accepted token reached at the API it was not meant for.',
   scope: 'detection',
   sql: SQL,
+  columns: COLUMNS,
   params: (policy) => ({
     audiences: JSON.stringify(policy.trusted_audiences),
     issuers: JSON.stringify(policy.trusted_issuers),
@@ -70,4 +75,4 @@ export const audienceMismatch: Check = {
       severityByAcceptance(row, { accepted: 'high', unknown: 'medium', rejected: 'low', unused: 'info' }),
       evidence(row, policy.trusted_issuers),
     ),
-};
+});

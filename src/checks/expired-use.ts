@@ -1,6 +1,7 @@
-import type { Check } from './check.js';
+import { columns } from '../store/rows.js';
+import { defineCheck } from './check.js';
 import { tokenDraft } from './token-usage.js';
-import { byOutcome, isoOf, TOKEN_COLUMNS, USES_CTE, useColumns } from './token-uses.js';
+import { byOutcome, isoOf, TOKEN_COLUMNS, TOKEN_USE_COLUMNS, USES_CTE, useColumns } from './token-uses.js';
 
 // Late = after exp + leeway. Only uses count (not the issue event, not the logout that ends the session).
 // A token whose every late use was rejected is the server working, and routine (a laptop waking from sleep
@@ -17,7 +18,9 @@ FROM late u JOIN tokens t ON t.sha256 = u.used_sha JOIN token_kinds k ON k.sha25
 GROUP BY ALL HAVING count(*) FILTER (WHERE u.outcome IS DISTINCT FROM 'failure') > 0
 ORDER BY t.sha256`;
 
-export const expiredUse: Check = {
+const COLUMNS = columns({ ...TOKEN_USE_COLUMNS, exp: 'num', first_late_s: 'num', last_late_s: 'num', first_accepted: 'text?' });
+
+export const expiredUse = defineCheck({
   id: 'expired-use',
   title: 'Token used after it expired',
   description:
@@ -33,6 +36,7 @@ export const expiredUse: Check = {
     'accepted late use, treat the token as stolen or replayed: find who presented it (IPs, user agents) and what it reached.',
   scope: 'detection',
   sql: SQL,
+  columns: COLUMNS,
   params: (policy) => ({ leeway: policy.clock_skew_seconds }),
   toFinding: (row, policy) =>
     tokenDraft(row, byOutcome(row, { accepted: 'critical', unknown: 'medium', rejected: 'info' /* filtered out in SQL */ }), {
@@ -42,8 +46,8 @@ export const expiredUse: Check = {
       first_late_use: row.first_seen,
       last_late_use: row.last_seen,
       first_accepted_late_use: row.first_accepted ?? undefined,
-      late_by_seconds: { first: Math.round(Number(row.first_late_s)), last: Math.round(Number(row.last_late_s)) },
+      late_by_seconds: { first: Math.round(row.first_late_s), last: Math.round(row.last_late_s) },
       leeway_seconds: policy.clock_skew_seconds,
-      ips: row.ips ?? [],
+      ips: row.ips,
     }),
-};
+});

@@ -1,8 +1,9 @@
 // Header parameters that make a naive verifier fetch or trust attacker-chosen keys (jwk, jku, x5u, x5c), kids that
 // carry path, SQL or shell payloads for a key lookup, and `crit` misuse. Nothing named in a header is ever fetched.
 import { excerpt } from '../util/sanitize.js';
-import type { Check, Row } from './check.js';
-import { severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
+import { columns, struct, type RowOf } from '../store/rows.js';
+import { defineCheck } from './check.js';
+import { TOKEN_USAGE_COLUMNS, severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
 
 // kid rules. A `/` is normal inside an http(s) URL kid (some IdPs use the key URL as kid), so only `..` segments,
 // encoded separators, backslashes, absolute paths and `/` in non-URL kids count as path characters.
@@ -42,6 +43,13 @@ ${tokensWithUsage(
   `(SELECT struct_pack(flags := f.flags, jwk_in_registry := f.jwk_in_registry) FROM flagged f WHERE f.sha256 = t.sha256) AS judged`,
 )}`;
 
+// Only decoded tokens are judged: their header is never NULL.
+const COLUMNS = columns({
+  ...TOKEN_USAGE_COLUMNS,
+  header: 'text',
+  judged: struct({ flags: 'text[]', jwk_in_registry: 'bool' }),
+});
+
 /** JWS extensions we understand in `crit` (RFC 7797 b64, which the verifier supports). */
 const UNDERSTOOD_CRIT = ['b64'];
 
@@ -62,8 +70,8 @@ function headerEvidence(header: Record<string, unknown>, jwkInRegistry: boolean)
   };
 }
 
-function toFinding(row: Row) {
-  const judged = row.judged as { flags: string[]; jwk_in_registry: boolean };
+function toFinding(row: RowOf<typeof COLUMNS>) {
+  const judged = row.judged;
   const flags = [...new Set(judged.flags)];
   const critOnly = flags.every((f) => f.startsWith('crit-'));
   // A signature the registry verified means the header did no harm (yet); an unverified one the server accepted
@@ -74,12 +82,12 @@ function toFinding(row: Row) {
       : critOnly && row.sig_detail === 'crit-unsupported'
         ? severityByAcceptance(row, { accepted: 'high', unknown: 'medium', unused: 'medium', rejected: 'low' })
         : severityByAcceptance(row, { accepted: 'critical', unknown: 'high', unused: 'medium', rejected: 'low' });
-  const header = JSON.parse(row.header as string) as Record<string, unknown>;
+  const header = JSON.parse(row.header) as Record<string, unknown>;
   const evidence = { flags, ...headerEvidence(header, judged.jwk_in_registry), sig_status: row.sig_status, fetched: false };
   return tokenDraft(row, severity, evidence, `Header injection: ${flags.join(', ')}`);
 }
 
-export const headerInjection: Check = {
+export const headerInjection = defineCheck({
   id: 'header-injection',
   title: 'Header injection (embedded key, key URL, hostile kid, crit misuse)',
   description:
@@ -95,6 +103,7 @@ export const headerInjection: Check = {
     'implement. Revoke the sessions of any accepted token whose signature the registry does not verify.',
   scope: 'detection',
   sql: SQL,
+  columns: COLUMNS,
   params: () => ({ understood_crit: JSON.stringify(UNDERSTOOD_CRIT) }),
   toFinding,
-};
+});

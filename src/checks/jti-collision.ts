@@ -1,5 +1,6 @@
 import type { Severity } from '../findings/finding.js';
-import type { Check, FindingDraft, Row } from './check.js';
+import { columns, type RowOf } from '../store/rows.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { USES_CTE } from './token-uses.js';
 
 // A jti is unique within one issuer's id space, so tokens are grouped by (iss, jti): two issuers may both mint
@@ -35,34 +36,41 @@ SELECT coalesce(iss, '') AS iss_key, iss, jti, count(*) AS tokens, count(DISTINC
         'uses': uses::INTEGER, 'accepted': accepted::INTEGER} ORDER BY seen NULLS LAST, fingerprint)[1:10] AS token_list
 FROM toks GROUP BY ALL HAVING count(DISTINCT content) > 1 ORDER BY iss_key, jti`;
 
-function severity(row: Row): Severity {
-  const valid = Number(row.valid);
+// The *_altered sums are NULL when every token of the jti is validly signed (no altered copy: 0 here). first_seen and
+// last_seen are NULL for tokens seen in no event or capture.
+const COLUMNS = columns({
+  iss_key: 'text', iss: 'text?', jti: 'text', tokens: 'int', subjects: 'int', any_sub: 'text?', valid: 'int',
+  accepted_altered: 'int?', unknown_altered: 'int?', first_seen: 'text?', last_seen: 'text?', token_list: 'json',
+});
+type CollisionRow = RowOf<typeof COLUMNS>;
+
+function severity(row: CollisionRow): Severity {
   // The issuer itself minted one id twice: replay caches and jti deny-lists are broken (or its key is abused).
-  if (valid >= 2) return Number(row.subjects) > 1 ? 'high' : 'medium';
+  if (row.valid >= 2) return row.subjects > 1 ? 'high' : 'medium';
   // At most one genuine token: the others are altered copies; judge them by whether the server took them.
-  if (Number(row.accepted_altered) > 0) return 'high';
-  return Number(row.unknown_altered) > 0 ? 'medium' : 'low';
+  if ((row.accepted_altered ?? 0) > 0) return 'high';
+  return (row.unknown_altered ?? 0) > 0 ? 'medium' : 'low';
 }
 
-function toFinding(row: Row): FindingDraft {
+function toFinding(row: CollisionRow): FindingDraft {
   return {
-    key: [row.iss_key as string, row.jti as string],
+    key: [row.iss_key, row.jti],
     severity: severity(row),
-    jti: row.jti as string,
-    sub: Number(row.subjects) === 1 ? (row.any_sub as string | null) : null,
-    first_seen: (row.first_seen as string | null) ?? null,
-    last_seen: (row.last_seen as string | null) ?? null,
+    jti: row.jti,
+    sub: row.subjects === 1 ? row.any_sub : null,
+    first_seen: row.first_seen,
+    last_seen: row.last_seen,
     evidence: {
       iss: row.iss,
-      tokens: Number(row.tokens),
-      subjects: Number(row.subjects),
-      validly_signed: Number(row.valid),
+      tokens: row.tokens,
+      subjects: row.subjects,
+      validly_signed: row.valid,
       token_list: row.token_list,
     },
   };
 }
 
-export const jtiCollision: Check = {
+export const jtiCollision = defineCheck({
   id: 'jti-collision',
   title: 'One jti on different tokens',
   description:
@@ -76,5 +84,6 @@ export const jtiCollision: Check = {
     'mean the issuer\'s jti generator or replay protection is broken. Revoke by session as well as by jti until fixed.',
   scope: 'detection',
   sql: SQL,
+  columns: COLUMNS,
   toFinding,
-};
+});

@@ -1,7 +1,8 @@
 import type { Severity } from '../findings/finding.js';
-import type { Check, Row } from './check.js';
+import { columns, type RowOf } from '../store/rows.js';
+import { defineCheck } from './check.js';
 import { tokenDraft } from './token-usage.js';
-import { isoOf, TOKEN_COLUMNS, USES_CTE, useColumns } from './token-uses.js';
+import { isoOf, TOKEN_COLUMNS, TOKEN_USE_COLUMNS, USES_CTE, useColumns } from './token-uses.js';
 
 // Lifetime runs from iat (else nbf, else the first sighting: a lower bound, so "over" stays over) to exp.
 // Only tokens the issuer really minted (signature valid) or the server honoured (an accepted use): a forged
@@ -27,15 +28,21 @@ GROUP BY ALL
 HAVING t.sig_status = 'valid' OR count(*) FILTER (WHERE u.outcome = 'success') > 0
 ORDER BY t.sha256`;
 
+const COLUMNS = columns({
+  ...TOKEN_USE_COLUMNS, iat: 'num?', exp: 'num?', max_s: 'num', basis: 'text', lifetime_s: 'num?', typ: 'text?', sighted: 'text?',
+  token_use: 'text?', token_type: 'text?',
+});
+type LifetimeRow = RowOf<typeof COLUMNS>;
+
 /** No exp, or ten times the limit: a bearer token that is effectively forever. */
-function severity(row: Row): Severity {
-  const extreme = row.exp === null || Number(row.lifetime_s) > 10 * Number(row.max_s);
-  const accepted = Number(row.accepted) > 0;
+function severity(row: LifetimeRow): Severity {
+  const extreme = row.exp === null || (row.lifetime_s ?? 0) > 10 * row.max_s;
+  const accepted = row.accepted > 0;
   if (extreme) return accepted ? 'high' : 'medium';
   return accepted ? 'medium' : 'low';
 }
 
-export const lifetimeExcessive: Check = {
+export const lifetimeExcessive = defineCheck({
   id: 'lifetime-excessive',
   title: 'Token lifetime beyond policy',
   description:
@@ -49,6 +56,7 @@ export const lifetimeExcessive: Check = {
     'days with rotation), always set `exp`, and revoke the long-lived tokens already issued.',
   scope: 'detection',
   sql: SQL,
+  columns: COLUMNS,
   params: (policy) => ({
     max_access: policy.max_lifetime_seconds.access,
     max_id: policy.max_lifetime_seconds.id,
@@ -62,11 +70,11 @@ export const lifetimeExcessive: Check = {
       iat: isoOf(row.iat),
       exp: isoOf(row.exp),
       no_exp: row.exp === null,
-      lifetime_seconds: row.lifetime_s === null ? null : Math.round(Number(row.lifetime_s)),
+      lifetime_seconds: row.lifetime_s === null ? null : Math.round(row.lifetime_s),
       lifetime_from: row.basis,
-      max_lifetime_seconds: Number(row.max_s),
+      max_lifetime_seconds: row.max_s,
       sig_status: row.sig_status,
     }),
-    first_seen: (row.first_seen ?? row.sighted) as string | null,
+    first_seen: row.first_seen ?? row.sighted,
   }),
-};
+});

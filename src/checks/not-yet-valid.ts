@@ -1,6 +1,7 @@
-import type { Check } from './check.js';
+import { columns } from '../store/rows.js';
+import { defineCheck } from './check.js';
 import { tokenDraft } from './token-usage.js';
-import { byOutcome, isoOf, TOKEN_COLUMNS, USES_CTE, useColumns } from './token-uses.js';
+import { byOutcome, isoOf, TOKEN_COLUMNS, TOKEN_USE_COLUMNS, USES_CTE, useColumns } from './token-uses.js';
 
 // Early = before nbf − leeway, or before iat − leeway (a token cannot be used before it was issued).
 const SQL = `
@@ -15,7 +16,12 @@ SELECT ${TOKEN_COLUMNS}, t.nbf, t.iat, ${useColumns('u')},
 FROM early u JOIN tokens t ON t.sha256 = u.used_sha JOIN token_kinds k ON k.sha256 = t.sha256
 GROUP BY ALL ORDER BY t.sha256`;
 
-export const notYetValid: Check = {
+// greatest() skips NULLs, and every early use is early against nbf or iat: max_early_s is never NULL.
+const COLUMNS = columns({
+  ...TOKEN_USE_COLUMNS, nbf: 'num?', iat: 'num?', any_before_nbf: 'bool?', any_before_iat: 'bool?', max_early_s: 'num',
+});
+
+export const notYetValid = defineCheck({
   id: 'not-yet-valid',
   title: 'Token used before it was valid',
   description:
@@ -29,6 +35,7 @@ export const notYetValid: Check = {
     'if the clocks were right, treat the token as minted by someone holding the signing key.',
   scope: 'detection',
   sql: SQL,
+  columns: COLUMNS,
   params: (policy) => ({ leeway: policy.clock_skew_seconds }),
   toFinding: (row, policy) =>
     tokenDraft(row, byOutcome(row, { accepted: 'high', unknown: 'medium', rejected: 'low' }), {
@@ -38,9 +45,9 @@ export const notYetValid: Check = {
       iat_in_future: row.any_before_iat === true,
       first_early_use: row.first_seen,
       last_early_use: row.last_seen,
-      early_by_seconds: Math.round(Number(row.max_early_s)),
+      early_by_seconds: Math.round(row.max_early_s),
       leeway_seconds: policy.clock_skew_seconds,
       sig_status: row.sig_status,
-      ips: row.ips ?? [],
+      ips: row.ips,
     }),
-};
+});

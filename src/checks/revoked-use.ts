@@ -1,6 +1,7 @@
-import type { Check } from './check.js';
+import { columns } from '../store/rows.js';
+import { defineCheck } from './check.js';
 import { tokenDraft } from './token-usage.js';
-import { byOutcome, TOKEN_COLUMNS, USES_CTE, useColumns } from './token-uses.js';
+import { byOutcome, TOKEN_COLUMNS, TOKEN_USE_COLUMNS, USES_CTE, useColumns } from './token-uses.js';
 
 /** Uses whose `scope` identifier a revocation names (one equi-join per scope, so each stays a hash join). */
 const matchOn = (scope: string): string => `
@@ -51,7 +52,9 @@ FROM hits u JOIN tokens t ON t.sha256 = u.used_sha JOIN token_kinds k ON k.sha25
 GROUP BY ALL HAVING bool_or(u.explicit) OR count(*) FILTER (WHERE u.outcome IS DISTINCT FROM 'failure') > 0
 ORDER BY t.sha256`;
 
-export const revokedUse: Check = {
+const COLUMNS = columns({ ...TOKEN_USE_COLUMNS, revoked_at: 'text', explicit: 'bool', first_after_s: 'num', revocations: 'json' });
+
+export const revokedUse = defineCheck({
   id: 'revoked-use',
   title: 'Token used after it was revoked or logged out',
   description:
@@ -66,16 +69,17 @@ export const revokedUse: Check = {
     'session) and purge gateway caches on revoke. For an accepted use, review what the token reached after the revocation.',
   scope: 'detection',
   sql: SQL,
+  columns: COLUMNS,
   params: (policy) => ({ leeway: policy.clock_skew_seconds }),
   toFinding: (row) =>
     tokenDraft(row, byOutcome(row, { accepted: 'critical', unknown: 'medium', rejected: 'info' }), {
       revoked_at: row.revoked_at,
-      explicit_revocation: row.explicit === true,
+      explicit_revocation: row.explicit,
       revocations: row.revocations,
       first_use_after: row.first_seen,
       last_use_after: row.last_seen,
-      seconds_after_revocation: Math.round(Number(row.first_after_s)),
+      seconds_after_revocation: Math.round(row.first_after_s),
       kind: row.kind,
-      ips: row.ips ?? [],
+      ips: row.ips,
     }),
-};
+});

@@ -1,4 +1,5 @@
-import type { Check, FindingDraft, Row } from './check.js';
+import { columns, type RowOf } from '../store/rows.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { byOutcome } from './token-uses.js';
 import { eventRefsSql } from './views.js';
 
@@ -40,32 +41,38 @@ SELECT client_id, app_version, any_value(rule) AS rule, count(*) AS uses,
   count(DISTINCT ip) AS ips, iso(min(ts)) AS first_seen, iso(max(ts)) AS last_seen, ${eventRefsSql('j')} AS events
 FROM judged j GROUP BY client_id, app_version ORDER BY client_id NULLS FIRST, app_version`;
 
-function toFinding(row: Row): FindingDraft {
-  const one = Number(row.subjects) === 1;
+// sample_subjects is evidence as DuckDB lists it (a NULL sub stays null in it).
+const COLUMNS = columns({
+  client_id: 'text?', app_version: 'text', rule: 'text', uses: 'int', refreshes: 'int', accepted: 'int', unknown_outcome: 'int',
+  subjects: 'int', any_sub: 'text?', sample_subjects: 'json', ips: 'int', first_seen: 'text', last_seen: 'text', events: 'refs',
+});
+
+function toFinding(row: RowOf<typeof COLUMNS>): FindingDraft {
+  const one = row.subjects === 1;
   return {
-    key: [row.client_id as string | null, row.app_version as string],
+    key: [row.client_id, row.app_version],
     severity: byOutcome(row, { accepted: 'medium', unknown: 'low', rejected: 'info' }),
-    title: `Stale client ${String(row.app_version)} (older than ${String(row.rule)})`,
-    sub: one ? (row.any_sub as string) : null,
-    first_seen: row.first_seen as string,
-    last_seen: row.last_seen as string,
-    events: (row.events as { source: string; line: number; ts: string }[]).map((e) => ({ ...e, line: Number(e.line) })),
+    title: `Stale client ${row.app_version} (older than ${row.rule})`,
+    sub: one ? row.any_sub : null,
+    first_seen: row.first_seen,
+    last_seen: row.last_seen,
+    events: row.events,
     evidence: {
       app_version: row.app_version,
       client_id: row.client_id,
       minimum: row.rule,
-      uses: Number(row.uses),
-      refreshes: Number(row.refreshes),
-      accepted: Number(row.accepted),
-      outcome_unknown: Number(row.unknown_outcome),
-      subjects: Number(row.subjects),
+      uses: row.uses,
+      refreshes: row.refreshes,
+      accepted: row.accepted,
+      outcome_unknown: row.unknown_outcome,
+      subjects: row.subjects,
       sample_subjects: row.sample_subjects,
-      distinct_ips: Number(row.ips),
+      distinct_ips: row.ips,
     },
   };
 }
 
-export const staleClient: Check = {
+export const staleClient = defineCheck({
   id: 'stale-client',
   title: 'Refresh or use from an app version older than policy allows',
   description:
@@ -79,6 +86,7 @@ export const staleClient: Check = {
     'the old build is missing (fixed token storage or pinning bugs); revoke the sessions of builds with known flaws.',
   scope: 'detection',
   sql: SQL,
+  columns: COLUMNS,
   params: (policy) => ({ min: policy.min_app_version }),
   toFinding,
-};
+});
