@@ -1,7 +1,6 @@
 // Shared by retired-key and revoked-key: tokens signed by a key (the verifying kid; for tokens whose key material
 // is missing, the kid they name) that has a lifecycle cut-off in its rotation records, with their uses split at it.
-import type { EventRef } from '../findings/finding.js';
-import type { Row } from './check.js';
+import { columns, type RowOf } from '../store/rows.js';
 
 /**
  * One row per token whose key has a non-null `cut` (SQL over key_windows `w`, e.g. `w.retired`).
@@ -44,10 +43,18 @@ LEFT JOIN (SELECT token_sha, min(captured_at) AS captured_at FROM captures GROUP
 ORDER BY l.sha256`;
 }
 
-export const eventsAfter = (row: Row): EventRef[] => (row.events_after as EventRef[]).map((e) => ({ ...e, line: Number(e.line) }));
+/** The columns `lifecycleTokensSql` returns; a check that adds columns spreads these into its own declaration. */
+export const LIFECYCLE_COLUMNS = columns({
+  sha256: 'text', token: 'text', jti: 'text?', sub: 'text?', kid: 'text', alg: 'text?', iss: 'text?', iat: 'num?',
+  sig_status: 'text', cut_at: 'text', issued_at: 'text?', signed_after: 'bool', created: 'text?', activated: 'text?',
+  retired: 'text?', revoked: 'text?', compromised: 'text?', uses: 'int', accepted: 'int', unknown_outcome: 'int',
+  uses_after: 'int', accepted_after: 'int', accepted_after_ips: 'text[]', first_accepted_after: 'text?',
+  last_accepted_after: 'text?', events_after: 'refs', first_seen: 'text?', last_seen: 'text?',
+});
+export type LifecycleRow = RowOf<typeof LIFECYCLE_COLUMNS>;
 
 /** The lifecycle facts every finding of these checks carries. */
-export function lifecycleEvidence(row: Row): Record<string, unknown> {
+export function lifecycleEvidence(row: LifecycleRow): Record<string, unknown> {
   return {
     key_kid: row.kid,
     signature_verified: row.sig_status === 'valid',
@@ -57,10 +64,10 @@ export function lifecycleEvidence(row: Row): Record<string, unknown> {
     key_retired: row.retired,
     key_revoked: row.revoked,
     key_compromised: row.compromised,
-    uses: Number(row.uses),
-    accepted: Number(row.accepted),
-    uses_after_cutoff: Number(row.uses_after),
-    accepted_after_cutoff: Number(row.accepted_after),
-    accepted_after_from_ips: row.accepted_after_ips ?? [],
+    uses: row.uses,
+    accepted: row.accepted,
+    uses_after_cutoff: row.uses_after,
+    accepted_after_cutoff: row.accepted_after,
+    accepted_after_from_ips: row.accepted_after_ips,
   };
 }

@@ -1,5 +1,6 @@
-import type { EventRef, Severity } from '../findings/finding.js';
-import type { Check, FindingDraft, Row } from './check.js';
+import type { Severity } from '../findings/finding.js';
+import { columns, type RowOf } from '../store/rows.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { KEY_TOKENS_SQL, REFERENCE_TIME_SQL, nowParam } from './key-audit.js';
 
 // Lifecycle stage of a record: a record whose stage is lower than one before it (by ts) is out of order.
@@ -67,6 +68,12 @@ SELECT p.kid, p.problem, p.other, iso(p.f) AS first_seen, iso(p.l) AS last_seen,
   coalesce(h.records, []) AS records, coalesce(h.events, []) AS events
 FROM problems p LEFT JOIN hist h USING (kid) ORDER BY p.kid, p.problem, p.other`;
 
+// detail is to_json text (its members depend on the problem); other, first_seen and last_seen are NULL for some problems.
+const COLUMNS = columns({
+  kid: 'text', problem: 'text', other: 'text?', first_seen: 'text?', last_seen: 'text?', detail: 'text', records: 'json',
+  events: 'refs',
+});
+
 const PROBLEMS: Record<string, { severity: Severity; title: string }> = {
   'no-records': { severity: 'medium', title: 'Key has no rotation records' },
   'incomplete-records': { severity: 'medium', title: 'Key records never say when it was created or activated' },
@@ -77,26 +84,25 @@ const PROBLEMS: Record<string, { severity: Severity; title: string }> = {
   'unregistered-kid': { severity: 'low', title: 'Rotation records name a key missing from the registry' },
 };
 
-function toFinding(row: Row): FindingDraft | null {
-  const problem = PROBLEMS[row.problem as string];
+function toFinding(row: RowOf<typeof COLUMNS>): FindingDraft | null {
+  const problem = PROBLEMS[row.problem];
   if (!problem) return null;
-  const detail = JSON.parse(row.detail as string) as Record<string, unknown>;
+  const detail = JSON.parse(row.detail) as Record<string, unknown>;
   // A retired key dropping out of the published JWKS is normal; an active one missing means the registry is incomplete.
   const severity = row.problem === 'unregistered-kid' && detail.active === false ? 'info' : problem.severity;
-  const events = (row.events as EventRef[]).map((e) => ({ ...e, line: Number(e.line) }));
   return {
-    key: [row.kid as string, row.problem as string, (row.other as string | null) ?? null],
+    key: [row.kid, row.problem, row.other],
     severity,
     title: problem.title,
-    kid: row.kid as string,
-    first_seen: (row.first_seen as string | null) ?? null,
-    last_seen: (row.last_seen as string | null) ?? null,
-    events,
+    kid: row.kid,
+    first_seen: row.first_seen,
+    last_seen: row.last_seen,
+    events: row.events,
     evidence: { problem: row.problem, kid: row.kid, ...detail, records: row.records },
   };
 }
 
-export const keyRotationGap: Check = {
+export const keyRotationGap = defineCheck({
   id: 'key-rotation-gap',
   title: 'Key rotation gap',
   description:
@@ -113,6 +119,7 @@ export const keyRotationGap: Check = {
     'and remove it from every JWKS the verifiers trust.',
   scope: 'keys',
   sql: SQL,
+  columns: COLUMNS,
   params: (policy) => ({ ...nowParam(), max_age_days: policy.key_max_age_days, overlap_max_days: policy.key_overlap_max_days }),
   toFinding,
-};
+});

@@ -1,6 +1,7 @@
 import { decodeToken } from '../jwt/decode.js';
 import { verifyTokens } from '../jwt/verify.js';
-import { keyFromRow, type KeyRow } from '../store/key-registry.js';
+import { keyFromRow } from '../store/key-registry.js';
+import { columns, listOf, struct, typedRows, type RowOf } from '../store/rows.js';
 import type { KeyRecord } from '../types.js';
 import type { Check, CheckContext, FindingDraft } from './check.js';
 
@@ -18,14 +19,21 @@ SELECT r.kid,
    WHERE t.sig_status = 'valid' AND t.sig_kid = r.kid) AS seen
 FROM reused r ORDER BY r.kid`;
 
-/** A key row of the reused kid, with the file it came from. */
-interface Material extends Omit<KeyRow, 'kid' | 'x509'> {
-  source: string;
-  source_sha: string;
-}
+/** Each key row of the reused kid, with the file it came from; `seen` is the first and last use of the tokens it verified. */
+const COLUMNS = columns({
+  kid: 'text',
+  materials: listOf({
+    thumbprint: 'text', kid_source: 'text', kty: 'text', alg: 'text?', use: 'text?', crv: 'text?', bits: 'int?', jwk: 'text',
+    is_secret: 'bool', idx: 'int', source: 'text', source_sha: 'text',
+  }),
+  tokens: 'text[]',
+  seen: struct({ first: 'text?', last: 'text?' }),
+});
+type Material = RowOf<typeof COLUMNS>['materials'][number];
 
 function keyRecord(kid: string, m: Material): KeyRecord {
-  return keyFromRow({ ...m, kid, x509: null });
+  // kid_source is one of KeyRecord's kinds: the store only ever holds what ingest wrote there
+  return keyFromRow({ ...m, kid, kid_source: m.kid_source as KeyRecord['kidSource'], x509: null });
 }
 
 async function verifiedBy(kid: string, m: Material, raws: readonly string[]): Promise<number> {
@@ -35,7 +43,7 @@ async function verifiedBy(kid: string, m: Material, raws: readonly string[]): Pr
 }
 
 async function run({ store }: CheckContext): Promise<FindingDraft[]> {
-  const rows = await store.all<{ kid: string; materials: Material[]; tokens: string[]; seen: { first: string | null; last: string | null } }>(SQL);
+  const rows = await typedRows(store, 'kid-reuse', COLUMNS, SQL);
   const drafts: FindingDraft[] = [];
   for (const row of rows) {
     const counts = await Promise.all(row.materials.map((m) => verifiedBy(row.kid, m, row.tokens)));

@@ -1,8 +1,9 @@
 // A key retired in the rotation records that still signs (by the token's iat) or is still honoured (an accepted
 // use after the retirement). These are separate findings: the first is about the issuer, the second the verifier.
 import type { Policy } from '../policy/policy.js';
-import type { Check, FindingDraft, Row } from './check.js';
-import { eventsAfter, lifecycleEvidence, lifecycleTokensSql } from './key-lifecycle.js';
+import { columns, type RowOf } from '../store/rows.js';
+import { defineCheck, type FindingDraft } from './check.js';
+import { LIFECYCLE_COLUMNS, lifecycleEvidence, lifecycleTokensSql } from './key-lifecycle.js';
 import { severityByAcceptance } from './token-usage.js';
 
 // Clock-skew leeway after the retirement time, for both the iat and the event times.
@@ -13,7 +14,9 @@ UNION ALL BY NAME
 SELECT *, 'accepted-after' AS kind FROM base WHERE accepted_after > 0
 ORDER BY sha256, kind`;
 
-function toFinding(row: Row): FindingDraft {
+const COLUMNS = columns({ ...LIFECYCLE_COLUMNS, kind: 'text' });
+
+function toFinding(row: RowOf<typeof COLUMNS>): FindingDraft {
   const signed = row.kind === 'signed-after';
   // Signing after retirement: the issuer (or whoever holds the old private key) still uses it.
   // Accepting after retirement: the verifier never dropped the key; worse when the token was also signed after.
@@ -22,23 +25,23 @@ function toFinding(row: Row): FindingDraft {
     : row.signed_after
       ? 'high'
       : 'medium';
-  const kid = row.kid as string;
+  const kid = row.kid;
   return {
-    key: [row.kind as string, row.sha256 as string],
+    key: [row.kind, row.sha256],
     severity,
     title: signed ? `Token signed by key ${kid} after its retirement` : `Token accepted after its key ${kid} was retired`,
-    jti: (row.jti as string | null) ?? null,
-    sub: (row.sub as string | null) ?? null,
+    jti: row.jti,
+    sub: row.sub,
     kid,
-    token: row.token as string,
-    first_seen: signed ? (row.first_seen as string | null) : (row.first_accepted_after as string),
-    last_seen: signed ? (row.last_seen as string | null) : (row.last_accepted_after as string),
-    events: eventsAfter(row),
-    evidence: { ...lifecycleEvidence(row), signed_after_retirement: Boolean(row.signed_after), retired_cutoff_with_leeway: row.cut_at },
+    token: row.token,
+    first_seen: signed ? row.first_seen : row.first_accepted_after,
+    last_seen: signed ? row.last_seen : row.last_accepted_after,
+    events: row.events_after,
+    evidence: { ...lifecycleEvidence(row), signed_after_retirement: row.signed_after, retired_cutoff_with_leeway: row.cut_at },
   };
 }
 
-export const retiredKey: Check = {
+export const retiredKey = defineCheck({
   id: 'retired-key',
   title: 'Retired key still in use',
   description:
@@ -52,6 +55,7 @@ export const retiredKey: Check = {
     'after retirement, find out who still holds the private key and consider it compromised.',
   scope: 'detection',
   sql: SQL,
+  columns: COLUMNS,
   params: (policy: Policy) => ({ skew: policy.clock_skew_seconds }),
   toFinding,
-};
+});

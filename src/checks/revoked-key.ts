@@ -1,26 +1,27 @@
 // A key with a `revoked` or `compromised` rotation record that signed a token after that time (by iat) or with which
 // a token was accepted after it. Whoever holds a compromised key can mint any token, so acceptance is critical.
-import type { Check, FindingDraft, Row } from './check.js';
-import { eventsAfter, lifecycleEvidence, lifecycleTokensSql } from './key-lifecycle.js';
+import { defineCheck, type FindingDraft } from './check.js';
+import { LIFECYCLE_COLUMNS, lifecycleEvidence, lifecycleTokensSql, type LifecycleRow } from './key-lifecycle.js';
 import { severityByAcceptance, tokenDraft } from './token-usage.js';
 
 // No clock-skew leeway: a revocation is a security event, a token minted seconds after it is still suspect.
 const SQL = `WITH base AS (${lifecycleTokensSql('least(w.revoked, w.compromised)')})
 SELECT * FROM base WHERE signed_after OR accepted_after > 0`;
 
-function toFinding(row: Row): FindingDraft {
+function toFinding(row: LifecycleRow): FindingDraft {
   const severity =
-    Number(row.accepted_after) > 0
+    row.accepted_after > 0
       ? 'critical'
       : severityByAcceptance(row, { accepted: 'critical', unknown: 'high', unused: 'medium', rejected: 'low' });
-  const kid = row.kid as string;
+  const kid = row.kid;
   const what = row.compromised !== null && row.compromised === row.cut_at ? 'compromised' : 'revoked';
   const title = row.signed_after ? `Token signed by key ${kid} after it was ${what}` : `Token accepted with ${what} key ${kid}`;
-  const evidence = { ...lifecycleEvidence(row), key_state: what, key_unusable_since: row.cut_at, signed_after_revocation: Boolean(row.signed_after) };
-  return { ...tokenDraft(row, severity, evidence, title, eventsAfter(row)), kid };
+  const evidence = { ...lifecycleEvidence(row), key_state: what, key_unusable_since: row.cut_at, signed_after_revocation: row.signed_after };
+  // the events after the cut-off, not every use
+  return { ...tokenDraft({ ...row, events: row.events_after }, severity, evidence, title), kid };
 }
 
-export const revokedKey: Check = {
+export const revokedKey = defineCheck({
   id: 'revoked-key',
   title: 'Revoked or compromised key used',
   description:
@@ -33,5 +34,6 @@ export const revokedKey: Check = {
     'revocation, and review what those sessions accessed; a compromised key means every such token may be forged.',
   scope: 'detection',
   sql: SQL,
+  columns: LIFECYCLE_COLUMNS,
   toFinding,
-};
+});

@@ -1,8 +1,8 @@
 // Tokens whose kid names no key in the registry, one finding per kid: how many tokens, who, and whether the
 // server accepted them. Verdicts are re-settled when a later JWKS brings the key (reverifyForKeys), so a kid
 // whose key arrived after its tokens is not reported.
-import type { EventRef } from '../findings/finding.js';
-import type { Check, Row } from './check.js';
+import { columns, type RowOf } from '../store/rows.js';
+import { defineCheck } from './check.js';
 import { severityByAcceptance } from './token-usage.js';
 import { eventRefsSql } from './views.js';
 
@@ -31,17 +31,24 @@ LEFT JOIN token_events e ON e.sha256 = u.sha256
 LEFT JOIN (SELECT token_sha, min(captured_at) AS captured_at FROM captures GROUP BY token_sha) c ON c.token_sha = u.sha256
 GROUP BY u.kid ORDER BY u.kid NULLS LAST`;
 
-/** The one value when the group has exactly one, else null (the finding is about a kid, not one token). */
-const only = (list: unknown): string | null => (Array.isArray(list) && list.length === 1 ? (list[0] as string) : null);
+// kid is NULL for the group of tokens that carry none; the lists are never NULL (coalesce, or at least one token).
+const COLUMNS = columns({
+  kid: 'text?', tokens: 'int', accepted_tokens: 'int', fingerprints: 'text[]', subs: 'text[]', jtis: 'text[]', issuers: 'text[]',
+  algs: 'text[]', accepted_ips: 'text[]', uses: 'int', accepted: 'int', unknown_outcome: 'int', first_seen: 'text?',
+  last_seen: 'text?', rotation_records: 'int', events: 'refs',
+});
 
-function toFinding(row: Row) {
-  const kid = row.kid as string | null;
+/** The one value when the group has exactly one, else null (the finding is about a kid, not one token). */
+const only = (list: string[]): string | null => (list.length === 1 ? list[0]! : null);
+
+function toFinding(row: RowOf<typeof COLUMNS>) {
+  const kid = row.kid;
   // Not critical even when accepted often: without the key we cannot tell a forgery from evidence we were not given.
   const severity = severityByAcceptance(row, { accepted: 'high', unknown: 'medium', unused: 'low', rejected: 'low' });
   const title =
     kid === null
-      ? `Tokens without a kid match no registry key for their algorithm (${(row.algs as string[]).join(', ')})`
-      : `kid ${JSON.stringify(kid).slice(0, 80)} is not in the key registry (${Number(row.tokens)} token(s), ${Number(row.accepted)} accepted use(s))`;
+      ? `Tokens without a kid match no registry key for their algorithm (${row.algs.join(', ')})`
+      : `kid ${JSON.stringify(kid).slice(0, 80)} is not in the key registry (${row.tokens} token(s), ${row.accepted} accepted use(s))`;
   return {
     key: ['kid', kid],
     severity,
@@ -50,26 +57,26 @@ function toFinding(row: Row) {
     jti: only(row.jtis),
     sub: only(row.subs),
     token: only(row.fingerprints),
-    first_seen: (row.first_seen as string | null) ?? null,
-    last_seen: (row.last_seen as string | null) ?? null,
-    events: (row.events as EventRef[]).map((e) => ({ ...e, line: Number(e.line) })),
+    first_seen: row.first_seen,
+    last_seen: row.last_seen,
+    events: row.events,
     evidence: {
-      tokens: Number(row.tokens),
-      accepted_tokens: Number(row.accepted_tokens),
-      uses: Number(row.uses),
-      accepted: Number(row.accepted),
-      outcome_unknown: Number(row.unknown_outcome),
+      tokens: row.tokens,
+      accepted_tokens: row.accepted_tokens,
+      uses: row.uses,
+      accepted: row.accepted,
+      outcome_unknown: row.unknown_outcome,
       token_fingerprints: row.fingerprints,
       subjects: row.subs,
       issuers: row.issuers,
       algs: row.algs,
       accepted_from_ips: row.accepted_ips,
-      rotation_records_for_kid: Number(row.rotation_records),
+      rotation_records_for_kid: row.rotation_records,
     },
   };
 }
 
-export const unknownKey: Check = {
+export const unknownKey = defineCheck({
   id: 'unknown-key',
   title: 'Key not in the registry',
   description:
@@ -82,5 +89,6 @@ export const unknownKey: Check = {
     'If no legitimate issuer owns the kid, treat the accepted tokens as forged and find the verifier that accepted them.',
   scope: 'detection',
   sql: SQL,
+  columns: COLUMNS,
   toFinding,
-};
+});

@@ -1,4 +1,5 @@
-import type { Check, FindingDraft, Row } from './check.js';
+import { columns, type RowOf } from '../store/rows.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { KEY_TOKENS_SQL, REFERENCE_TIME_SQL, nowParam } from './key-audit.js';
 
 // Only meaningful when the store holds traffic: with keys alone every key "signed nothing".
@@ -18,24 +19,26 @@ FROM keys k LEFT JOIN used u ON u.kid = k.kid LEFT JOIN named n ON n.kid = k.kid
 WHERE coalesce(u.signed, 0) = 0 AND (EXISTS (SELECT 1 FROM events) OR EXISTS (SELECT 1 FROM captures))
 GROUP BY k.kid ORDER BY k.kid`;
 
-function toFinding(row: Row): FindingDraft {
+const COLUMNS = columns({ kid: 'text', kty: 'text', materials: 'int', tokens_naming_kid: 'int', state: 'text' });
+
+function toFinding(row: RowOf<typeof COLUMNS>): FindingDraft {
   return {
-    key: [row.kid as string],
+    key: [row.kid],
     severity: 'info',
-    kid: row.kid as string,
+    kid: row.kid,
     evidence: {
       kid: row.kid,
       kty: row.kty,
-      materials: Number(row.materials),
+      materials: row.materials,
       lifecycle: row.state,
       tokens_verified: 0,
       // tokens that name the kid but did not verify with it: forgery attempts, not use (see bad-signature)
-      tokens_naming_kid_unverified: Number(row.tokens_naming_kid) || undefined,
+      tokens_naming_kid_unverified: row.tokens_naming_kid || undefined,
     },
   };
 }
 
-export const unusedKey: Check = {
+export const unusedKey = defineCheck({
   id: 'unused-key',
   title: 'Key signed no token in the evidence',
   description:
@@ -46,6 +49,7 @@ export const unusedKey: Check = {
     'Confirm the key is still needed; retire and remove unused keys from the JWKS verifiers trust, and record the retirement.',
   scope: 'keys',
   sql: SQL,
+  columns: COLUMNS,
   params: () => nowParam(),
   toFinding,
-};
+});

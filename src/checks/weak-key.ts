@@ -1,4 +1,5 @@
-import type { Check, FindingDraft, Row } from './check.js';
+import { columns, type RowOf } from '../store/rows.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { KEY_TOKENS_SQL } from './key-audit.js';
 
 /**
@@ -28,27 +29,34 @@ WHERE (k.kty = 'RSA' AND k.bits < $min_rsa_bits)
    OR (k.kty IN ('EC', 'OKP') AND NOT list_contains($curves::VARCHAR[], k.crv) AND coalesce(k.use, 'sig') <> 'enc')
 ORDER BY k.kid, k.thumbprint`;
 
-function toFinding(row: Row): FindingDraft {
-  const verified = Number(row.tokens_verified);
-  const byKid = Number(row.tokens_by_kid_unverifiable);
+// thumbprint is NULL for secrets; min_bits for curve weaknesses; first_seen / last_seen when the key verified nothing.
+const COLUMNS = columns({
+  kid: 'text', thumbprint: 'text?', material: 'text', kty: 'text', alg: 'text?', use: 'text?', crv: 'text?', bits: 'int?',
+  source: 'text', weakness: 'text', min_bits: 'int?', tokens_verified: 'int', tokens_by_kid_unverifiable: 'int',
+  accepted_uses: 'int', first_seen: 'text?', last_seen: 'text?',
+});
+
+function toFinding(row: RowOf<typeof COLUMNS>): FindingDraft {
+  const verified = row.tokens_verified;
+  const byKid = row.tokens_by_kid_unverifiable;
   return {
-    key: [row.kid as string, row.material as string],
+    key: [row.kid, row.material],
     severity: verified + byKid > 0 ? 'high' : 'medium',
-    kid: row.kid as string,
-    first_seen: (row.first_seen as string | null) ?? null,
-    last_seen: (row.last_seen as string | null) ?? null,
+    kid: row.kid,
+    first_seen: row.first_seen,
+    last_seen: row.last_seen,
     evidence: {
       kid: row.kid,
       weakness: row.weakness,
       kty: row.kty,
       alg: row.alg ?? undefined,
       crv: row.crv ?? undefined,
-      bits: row.bits === null ? null : Number(row.bits),
-      min_bits: row.min_bits === null ? undefined : Number(row.min_bits),
+      bits: row.bits,
+      min_bits: row.min_bits ?? undefined,
       thumbprint: row.thumbprint ?? undefined,
       source: row.source,
       tokens_verified: verified,
-      accepted_uses: Number(row.accepted_uses),
+      accepted_uses: row.accepted_uses,
       // jose will not verify with RSA < 2048: such tokens are attributed to the key because they name its kid
       tokens_by_kid_unverifiable: byKid || undefined,
       attribution: byKid ? 'tokens naming this kid could not be verified (RSA key too short for jose); counted by kid' : undefined,
@@ -56,7 +64,7 @@ function toFinding(row: Row): FindingDraft {
   };
 }
 
-export const weakKey: Check = {
+export const weakKey = defineCheck({
   id: 'weak-key',
   title: 'Weak key in the registry',
   description:
@@ -70,10 +78,11 @@ export const weakKey: Check = {
     'secret, so revoke the sessions they carry.',
   scope: 'keys',
   sql: SQL,
+  columns: COLUMNS,
   params: (policy) => ({
     min_rsa_bits: policy.min_rsa_bits,
     min_hmac_bits: policy.min_hmac_bits,
     curves: JSON.stringify(SIGNATURE_CURVES),
   }),
   toFinding,
-};
+});
