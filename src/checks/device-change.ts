@@ -1,8 +1,9 @@
 // One bearer token presented by more than one device: the signature of a replayed (stolen) token. A device is a
 // user-agent family (browser + OS, no versions) and a client_id, so browser and app updates are not devices.
 import type { EventRef, Severity } from '../findings/finding.js';
+import { columns, listOf, type RowOf } from '../store/rows.js';
 import { uaFamilySql } from '../util/ua-family.js';
-import type { Check, FindingDraft, Row } from './check.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { PRESENTATIONS_SQL, TOKEN_IDS_SQL } from './presentations.js';
 
 // Every token an event presents (a refresh also presents its parent), by jti, else fingerprint. Revocations are
@@ -43,33 +44,44 @@ SELECT p.token_key, t.jti, t.sub, i.kid, coalesce(i.fingerprints, []) AS tokens,
 FROM per_device p JOIN tok t USING (token_key) LEFT JOIN (${TOKEN_IDS_SQL}) i USING (token_key)
 GROUP BY ALL ORDER BY p.token_key`;
 
-function severity(row: Row): Severity {
+// A device's ips / user_agents are NULL when none was logged: evidence as DuckDB gives it.
+const COLUMNS = columns({
+  token_key: 'text', jti: 'text?', sub: 'text?', kid: 'text?', tokens: 'text[]', first_seen: 'text', last_seen: 'text',
+  both_accepted: 'bool', both_live: 'bool',
+  devices: listOf({
+    device: 'text', client_id: 'text?', first_use: 'text', last_use: 'text', uses: 'int', accepted: 'int', rejected: 'int',
+    ips: 'json?', user_agents: 'json?',
+  }),
+  events: 'refs',
+});
+type DeviceRow = RowOf<typeof COLUMNS>;
+
+function severity(row: DeviceRow): Severity {
   if (row.both_accepted) return 'high';
   if (row.both_live) return 'medium';
   return 'low';
 }
 
-function toFinding(row: Row): FindingDraft {
-  const tokens = row.tokens as string[];
-  const devices = (row.devices as Row[]).map((d) => ({ ...d, uses: Number(d.uses), accepted: Number(d.accepted), rejected: Number(d.rejected) }));
+function toFinding(row: DeviceRow): FindingDraft {
+  const { tokens, devices } = row;
   return {
-    key: [row.token_key as string],
+    key: [row.token_key],
     severity: severity(row),
-    jti: (row.jti as string | null) ?? null,
-    sub: (row.sub as string | null) ?? null,
-    kid: (row.kid as string | null) ?? null,
+    jti: row.jti,
+    sub: row.sub,
+    kid: row.kid,
     token: tokens[0] ?? null,
-    first_seen: row.first_seen as string,
-    last_seen: row.last_seen as string,
+    first_seen: row.first_seen,
+    last_seen: row.last_seen,
     // first and last use on each device: a handful of refs, put in time order here
-    events: (row.events as EventRef[]).map((e) => ({ ...e, line: Number(e.line) })).sort(byTime).slice(0, 20),
+    events: row.events.sort(byTime).slice(0, 20),
     evidence: { device_count: devices.length, devices, tokens },
   };
 }
 
 const byTime = (a: EventRef, b: EventRef): number => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.line - b.line);
 
-export const deviceChange: Check = {
+export const deviceChange = defineCheck({
   id: 'device-change',
   title: 'One token used from more than one device',
   description:
@@ -83,5 +95,6 @@ export const deviceChange: Check = {
     'so a copied bearer token is useless elsewhere.',
   scope: 'detection',
   sql: SQL,
+  columns: COLUMNS,
   toFinding,
-};
+});

@@ -1,9 +1,10 @@
 // Failed verifications bunched on one IP, subject or token: probing, forged-token fuzzing, credential stuffing.
 // A sliding window count finds every moment with enough failures; overlapping windows merge into one burst, so a
 // five-minute attack is one finding, not one per failure.
-import type { EventRef, Severity } from '../findings/finding.js';
+import type { Severity } from '../findings/finding.js';
 import type { Policy } from '../policy/policy.js';
-import type { Check, FindingDraft, Row } from './check.js';
+import { columns, listOf, structOrNull, type RowOf } from '../store/rows.js';
+import { defineCheck, type FindingDraft } from './check.js';
 import { PRESENTATIONS_SQL } from './presentations.js';
 
 // Failures per IP and subject count each event once; per token they count every token presented (a failed
@@ -65,40 +66,42 @@ ORDER BY b.kind, b.key, b.first_ts`;
 
 const NOUN: Record<string, string> = { ip: 'IP', subject: 'subject', token: 'token' };
 
-function toFinding(row: Row, policy: Policy): FindingDraft {
-  const kind = row.kind as string;
-  const success = (row.success as (EventRef & Record<string, unknown>) | null) ?? null;
+// jti / sub are NULL when no failure of the burst names one; success is NULL when none followed. The histogram of
+// reasons (a MAP) arrives as [{key, value}].
+const COLUMNS = columns({
+  kind: 'text', key: 'text', failures: 'int', ip_count: 'int', ips: 'text[]', subject_count: 'int', subjects: 'text[]',
+  token_count: 'int', tokens: 'text[]', jti: 'text?', jti_count: 'int', sub: 'text?',
+  reasons: listOf({ key: 'text', value: 'int' }), events: 'refs', first_seen: 'text', last_seen: 'text', duration_seconds: 'num',
+  success: structOrNull({ source: 'text', line: 'int', ts: 'text', event: 'text?', ip: 'text?', sub: 'text?', token: 'text?' }),
+});
+
+function toFinding(row: RowOf<typeof COLUMNS>, policy: Policy): FindingDraft {
+  const { kind, success, tokens, events } = row;
   const severity: Severity = success ? 'high' : 'medium';
-  const tokens = row.tokens as string[];
-  const events = (row.events as EventRef[]).map((e) => ({ ...e, line: Number(e.line) }));
-  if (success) events.push({ source: success.source, line: Number(success.line), ts: success.ts });
+  if (success) events.push({ source: success.source, line: success.line, ts: success.ts });
   return {
-    key: [kind, row.key as string, row.first_seen as string],
+    key: [kind, row.key, row.first_seen],
     severity,
-    title: `Burst of ${Number(row.failures)} failures on ${NOUN[kind]} ${String(row.key)}${success ? ', then a success' : ''}`,
+    title: `Burst of ${row.failures} failures on ${NOUN[kind]} ${row.key}${success ? ', then a success' : ''}`,
     // name the subject / token only when the whole burst is about one
-    sub: Number(row.subject_count) === 1 ? (row.sub as string) : null,
-    jti: Number(row.jti_count) === 1 && Number(row.token_count) === 1 ? (row.jti as string) : null,
-    token: Number(row.token_count) === 1 && tokens.length === 1 ? tokens[0]! : null,
-    first_seen: row.first_seen as string,
-    last_seen: row.last_seen as string,
+    sub: row.subject_count === 1 ? row.sub : null,
+    jti: row.jti_count === 1 && row.token_count === 1 ? row.jti : null,
+    token: row.token_count === 1 && tokens.length === 1 ? tokens[0]! : null,
+    first_seen: row.first_seen,
+    last_seen: row.last_seen,
     events,
     evidence: {
       key_kind: kind, key: row.key,
-      failures: Number(row.failures), duration_seconds: Number(row.duration_seconds),
+      failures: row.failures, duration_seconds: row.duration_seconds,
       window_seconds: policy.failure_burst.window_seconds, min_failures: policy.failure_burst.min_failures,
-      ips: row.ips, ip_count: Number(row.ip_count), subjects: row.subjects, subject_count: Number(row.subject_count),
-      tokens, token_count: Number(row.token_count), reasons: counts(row.reasons as { key: string; value: string }[]),
-      success_after: success ? { ...success, line: Number(success.line) } : null,
+      ips: row.ips, ip_count: row.ip_count, subjects: row.subjects, subject_count: row.subject_count,
+      tokens, token_count: row.token_count, reasons: Object.fromEntries(row.reasons.map(({ key, value }) => [key, value])),
+      success_after: success,
     },
   };
 }
 
-/** DuckDB's histogram map arrives as [{key, value}] with BIGINT strings. */
-const counts = (m: { key: string; value: string }[]): Record<string, number> =>
-  Object.fromEntries(m.map(({ key, value }) => [key, Number(value)]));
-
-export const failureBurst: Check = {
+export const failureBurst = defineCheck({
   id: 'failure-burst',
   title: 'Burst of failed verifications',
   description:
@@ -112,6 +115,7 @@ export const failureBurst: Check = {
     'token and session. For a subject, check its credentials and MFA; for a token, find who holds it.',
   scope: 'detection',
   sql: SQL,
+  columns: COLUMNS,
   params: (p) => ({ window: p.failure_burst.window_seconds, min_failures: p.failure_burst.min_failures }),
   toFinding,
-};
+});

@@ -2,38 +2,55 @@
 // great-circle distance less both places' accuracy radii, over elapsed time. Token level is token theft;
 // subject level (different tokens) is an account used from two places at once. Distances and speeds are
 // computed in DuckDB (./travel-sql.ts), not per event in JS.
-import { SEVERITIES, type EventRef, type Severity } from '../findings/finding.js';
+import { SEVERITIES, type EventRef } from '../findings/finding.js';
 import { EVENT_OR_IP, type LocationSource } from '../geo/locations.js';
 import { ipsInNetworks, splitTrusted } from '../geo/networks.js';
 import type { Policy } from '../policy/policy.js';
-import type { Check, CheckContext, FindingDraft, Row } from './check.js';
+import { columns, listOf, struct, typedRows, type RowOf } from '../store/rows.js';
+import type { Check, CheckContext, FindingDraft } from './check.js';
 import { travelSql } from './travel-sql.js';
 
-function toFinding(row: Row, policy: Policy, locations: LocationSource): FindingDraft {
+/** One end of a hop (travel-sql's `places`); asn and as_org come from --asn and are NULL without it. */
+const PLACE = struct({
+  source: 'text', line: 'int', ts: 'text', event: 'text?', outcome: 'text?', ip: 'text?', country: 'text?', city: 'text?',
+  lat: 'num', lon: 'num', geo_source: 'text', accuracy_radius_km: 'num', asn: 'int?', as_org: 'text?', ua: 'text?',
+  token: 'text?', parent_jti: 'text?',
+});
+
+// sub is NULL for a token nobody named; kid and token_jti for a token the store does not hold (or at subject level).
+const COLUMNS = columns({
+  level: 'text', key: 'text', rank: 'int', hop_count: 'int', sub: 'text?', kid: 'text?', token_jti: 'text?', unstored: 'bool',
+  tokens: 'text[]', first_seen: 'text', last_seen: 'text', country_change_minutes: 'num?',
+  hops: listOf({
+    from: PLACE, to: PLACE, distance_km: 'num', accuracy_radii_km: 'json', distance_less_radii_km: 'num', elapsed_minutes: 'num',
+    speed_kmh: 'num?', simultaneous: 'bool', country_change: 'bool',
+  }),
+  events: 'refs',
+});
+type TravelRow = RowOf<typeof COLUMNS>;
+type Place = TravelRow['hops'][number]['from'];
+
+function toFinding(row: TravelRow, policy: Policy, locations: LocationSource): FindingDraft {
   const token = row.level === 'token';
-  const tokens = row.tokens as string[];
-  const hops: Row[] = (row.hops as Row[]).map((h) => ({ ...h, from: place(h.from as Row), to: place(h.to as Row) }));
+  const { tokens, hops } = row;
   const first = hops[0]!;
-  const where = (p: unknown): string => {
-    const { city, country, lat, lon } = p as Row;
-    return String(city ?? country ?? `${String(lat)},${String(lon)}`);
-  };
-  const countryMinutes = row.country_change_minutes as number | null;
+  const where = ({ city, country, lat, lon }: Place): string => city ?? country ?? `${lat},${lon}`;
+  const countryMinutes = row.country_change_minutes;
   return {
-    key: [row.level as string, row.key as string],
-    severity: SEVERITIES[Number(row.rank)] as Severity,
-    title: `Impossible travel: ${token ? 'one token' : `subject ${String(row.key)}`} in ${where(first.from)} and ${where(first.to)} ${String(first.elapsed_minutes)} min apart`,
+    key: [row.level, row.key],
+    severity: SEVERITIES[row.rank]!,
+    title: `Impossible travel: ${token ? 'one token' : `subject ${row.key}`} in ${where(first.from)} and ${where(first.to)} ${first.elapsed_minutes} min apart`,
     // a token known only from logs (jti, parent_jti) has no stored row: its key is its jti
-    jti: token ? ((row.unstored ? row.key : row.token_jti) as string | null) : null,
-    sub: (row.sub as string | null) ?? null,
-    kid: token ? ((row.kid as string | null) ?? null) : null,
+    jti: token ? (row.unstored ? row.key : row.token_jti) : null,
+    sub: row.sub,
+    kid: token ? row.kid : null,
     token: token ? (tokens[0] ?? null) : null,
-    first_seen: row.first_seen as string,
-    last_seen: row.last_seen as string,
+    first_seen: row.first_seen,
+    last_seen: row.last_seen,
     // both ends of every impossible hop, in time order (a handful per finding)
-    events: (row.events as EventRef[]).map((e) => ({ ...e, line: Number(e.line) })).sort(byTime).slice(0, 20),
+    events: row.events.sort(byTime).slice(0, 20),
     evidence: {
-      level: row.level, key: row.key, impossible_hops: Number(row.hop_count), hops, tokens,
+      level: row.level, key: row.key, impossible_hops: row.hop_count, hops, tokens,
       // back-to-back events in two countries (on any hop of this token / subject, not only the impossible ones)
       country_change: countryMinutes !== null, ...(countryMinutes !== null ? { country_change_minutes: countryMinutes } : {}),
       max_speed_kmh: policy.impossible_travel.max_speed_kmh, min_distance_km: policy.impossible_travel.min_distance_km,
@@ -42,8 +59,6 @@ function toFinding(row: Row, policy: Policy, locations: LocationSource): Finding
   };
 }
 
-// DuckDB hands BIGINTs (line, asn) over as strings in JSON rows; evidence carries them as numbers.
-const place = (p: Row): Row => ({ ...p, line: Number(p.line), asn: p.asn === null || p.asn === undefined ? null : Number(p.asn) });
 const byTime = (a: EventRef, b: EventRef): number => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.line - b.line);
 
 /** The check over a given location source (tests use EVENT_GEO alone; the registry the GeoIP-aware one). */
@@ -70,7 +85,7 @@ export function impossibleTravelCheck(locations: LocationSource): Check {
 // `run` rather than `sql` only because trusted networks are CIDRs (IPv4 and IPv6), matched in JS once per
 // distinct located IP, and ASNs, resolved to IPs through ip_locations; everything else is the one query.
 async function run({ store, policy }: CheckContext, locations: LocationSource): Promise<FindingDraft[]> {
-  const rows = await store.json<Row>(travelSql(locations), {
+  const rows = await typedRows(store, 'impossible-travel', COLUMNS, travelSql(locations), {
     max_kmh: policy.impossible_travel.max_speed_kmh,
     min_km: policy.impossible_travel.min_distance_km,
     trusted: JSON.stringify(await trustedIps(store, locations, policy.impossible_travel.trusted_networks)),
@@ -78,10 +93,13 @@ async function run({ store, policy }: CheckContext, locations: LocationSource): 
   return rows.map((r) => toFinding(r, policy, locations));
 }
 
+const IP_COLUMNS = columns({ ip: 'text' });
+
 /** The located IPs inside a trusted CIDR, plus the IPs the --asn lookup put in a trusted autonomous system. */
 async function trustedIps(store: CheckContext['store'], locations: LocationSource, networks: readonly string[]): Promise<string[]> {
   const { cidrs, asns } = splitTrusted(networks);
-  const ips = async (sql: string, params = {}): Promise<string[]> => (await store.json<{ ip: string }>(sql, params)).map((r) => r.ip);
+  const ips = async (sql: string, params = {}): Promise<string[]> =>
+    (await typedRows(store, 'impossible-travel', IP_COLUMNS, sql, params)).map((r) => r.ip);
   const located = cidrs.length
     ? await ips(`SELECT DISTINCT e.ip FROM events e JOIN (${locations.sql}) g USING (source_id, line) WHERE e.ip IS NOT NULL`)
     : [];
