@@ -18,8 +18,9 @@ export function globals(cmd: Command): Globals {
   return cmd.optsWithGlobals() as Globals;
 }
 
-export function outFor(g: Globals): Out {
-  return makeOut({ color: g.color, quiet: g.quiet });
+/** `includeRaw`: the command's `--include-raw` (report, query); every other output never carries raw tokens. */
+export function outFor(g: Globals, opts: { includeRaw?: boolean } = {}): Out {
+  return makeOut({ color: g.color, quiet: g.quiet, includeRaw: opts.includeRaw });
 }
 
 export function formatOf<T extends string>(g: Globals, allowed: readonly T[], fallback: T): T {

@@ -2,6 +2,7 @@
 // (so `--help` and `inspect` never start DuckDB).
 import { Command, Option } from 'commander';
 import { TOOL_VERSION } from '../version.js';
+import { guardOutput } from './output.js';
 import { checkCommand, checkKeysCommand } from './commands/check.js';
 import { ingestCommand } from './commands/ingest.js';
 import { inspectCommand } from './commands/inspect.js';
@@ -23,9 +24,21 @@ export function buildProgram(): Command {
     .addOption(new Option('--geoip <file>', 'MaxMind City database (.mmdb) to place event IPs').env('JWT_FORENSICS_GEOIP'))
     .addOption(new Option('--asn <file>', 'MaxMind ASN database (.mmdb) for network owners').env('JWT_FORENSICS_ASN'))
     .showHelpAfterError()
+    .configureOutput(GUARDED)
     .exitOverride();
   for (const make of [investigateCommand, ingestCommand, checkCommand, checkKeysCommand, reportCommand, inspectCommand, queryCommand, timelineCommand]) {
-    program.addCommand(make().exitOverride());
+    // addCommand does not pass the output settings on: each command gets them itself
+    program.addCommand(make().configureOutput(GUARDED).exitOverride());
   }
   return program;
 }
+
+/**
+ * Commander's own messages echo argv (`unknown option '…'`), which may hold control sequences or a token: they go
+ * through the output guard like every other message.
+ */
+const GUARDED = {
+  writeOut: (text: string) => void process.stdout.write(guardOutput(text)),
+  writeErr: (text: string) => void process.stderr.write(guardOutput(text)),
+  outputError: (text: string, write: (text: string) => void) => write(text),
+};

@@ -1,21 +1,34 @@
-// `query`: the analyst's read-only SQL. The store opens READ_ONLY with external access off, so a statement can
-// neither change the evidence nor read or write other files.
+// `query`: the analyst's read-only SQL. The store opens READ_ONLY with external access off, no temp directory and
+// its configuration locked, and the statement must be one that only reads (src/store/query-guard.ts), so it can
+// neither change the evidence nor read or write other files. Raw tokens and key secrets in the result are shown as
+// fingerprints / `[redacted]` unless --include-raw.
 import { InputError } from '../errors.js';
 import { Store } from '../store/db.js';
+import { checkReadOnlyQuery, keySecrets } from '../store/query-guard.js';
+import { redactQueryCell } from '../util/redact.js';
 import { formatOf, type Globals } from './context.js';
 import { type Out } from './output.js';
 import { toCsv, toJson, toNdjson } from '../format/serialize.js';
 import { renderTable } from '../format/table.js';
 
-export async function runQuery(sql: string, g: Globals, out: Out): Promise<void> {
+export interface QueryOptions {
+  includeRaw?: boolean;
+}
+
+export async function runQuery(sql: string, opts: QueryOptions, g: Globals, out: Out): Promise<void> {
   const format = formatOf(g, ['table', 'json', 'ndjson', 'csv'], 'table');
   const store = await Store.open(g.db, { readOnly: true, noExternalAccess: true });
   try {
     let rows: Record<string, unknown>[];
     try {
+      await checkReadOnlyQuery(store, sql);
       rows = await store.json(sql);
     } catch (err) {
-      throw explain(err);
+      throw err instanceof InputError ? err : explain(err);
+    }
+    if (opts.includeRaw !== true) {
+      const secrets = await keySecrets(store);
+      rows = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, redactQueryCell(k, v, secrets)])));
     }
     const head = rows.length ? Object.keys(rows[0]!) : [];
     const matrix = rows.map((r) => head.map((h) => r[h]));
@@ -31,8 +44,8 @@ export async function runQuery(sql: string, g: Globals, out: Out): Promise<void>
 function explain(err: unknown): InputError {
   const msg = err instanceof Error ? err.message.split('\n')[0]! : String(err);
   if (/read-only|read only/i.test(msg)) return new InputError(`query is read-only: the statement would change the store (${msg})`);
-  if (/external access|disabled by configuration|Permission Error/i.test(msg)) {
-    return new InputError(`query reads only the store: files, extensions and other databases are off (${msg})`);
+  if (/external access|disabled by configuration|Permission Error|configuration has been locked/i.test(msg)) {
+    return new InputError(`query reads only the store: files, extensions, settings and other databases are off (${msg})`);
   }
   return new InputError(`query failed: ${msg}`);
 }

@@ -1,5 +1,6 @@
 // Terminal tables and cells: colour is ours only, every value from the input stripped of control characters first.
 import Table from 'cli-table3';
+import { redactString } from '../util/redact.js';
 import { stripControlInline } from '../util/sanitize.js';
 
 export type Cell = string | number | bigint | boolean | null | undefined | Date | Styled;
@@ -25,14 +26,18 @@ export function cellText(v: Cell | unknown): string {
   return String(v);
 }
 
-/** A cli-table3 table; every cell stripped of control characters. */
+/**
+ * A cli-table3 table; every cell stripped of control characters. A cell cut to `maxCell` has its tokens replaced
+ * by their fingerprints first: a token cut in half would slip past the output guard (src/cli/output.ts).
+ */
 export function renderTable(head: string[], rows: unknown[][], opts: { maxCell?: number } = {}): string {
   const max = opts.maxCell ?? 80;
   const table = new Table({ head, style: { head: [], border: [] }, wordWrap: false });
   for (const row of rows) {
     table.push(row.map((v) => {
       if (v instanceof Styled) return v.text;
-      const text = stripControlInline(cellText(v));
+      let text = stripControlInline(cellText(v));
+      if (text.length > max) text = redactString(text);
       return text.length > max ? `${text.slice(0, max - 1)}…` : text;
     }));
   }

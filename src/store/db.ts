@@ -10,7 +10,10 @@ export type Row = Record<string, unknown>;
 
 export interface OpenOptions {
   readOnly?: boolean;
-  /** refuse SQL that touches files other than the store (for `query`) */
+  /**
+   * refuse SQL that touches files other than the store (for `query`): external access off, no temp directory (so
+   * not even `<db>.tmp/` is writable), and the configuration locked so no statement can turn any of it back
+   */
   noExternalAccess?: boolean;
 }
 
@@ -37,12 +40,18 @@ export class Store {
     // extension's function must fail, not fetch code).
     const config: Record<string, string> = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
     if (opts.readOnly) config.access_mode = 'READ_ONLY';
-    if (opts.noExternalAccess) config.enable_external_access = 'false';
     const instance = await createInstance(path, config);
     if (!isMemory) chmodSync(path, 0o600);
     const conn = await instance.connect();
     const store = new Store(path, instance, conn);
     await conn.run(`SET TimeZone = 'UTC'`);
+    if (opts.noExternalAccess) {
+      // in this order: the temp directory cannot be changed once external access is off (and '' cannot be a
+      // start-up setting); nothing has run on this connection before these
+      await conn.run(`SET temp_directory = ''`);
+      await conn.run(`SET enable_external_access = false`);
+      await conn.run(`SET lock_configuration = true`);
+    }
     if (!opts.readOnly) await store.migrate();
     else await store.requireSchema();
     return store;

@@ -13,6 +13,6 @@ export function reportCommand(): Command {
     .action(async (opts: { out?: string; failOn?: string; includeRaw?: boolean }, cmd: Command) => {
       const { runReport } = await import('../run-report.js');
       const g = globals(cmd);
-      await runReport(opts, g, outFor(g));
+      await runReport(opts, g, outFor(g, { includeRaw: opts.includeRaw }));
     });
 }
