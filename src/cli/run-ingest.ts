@@ -10,6 +10,7 @@ import { type Out } from './output.js';
 import { toJson } from '../format/serialize.js';
 import { paint, renderTable } from '../format/table.js';
 import { startProgress } from './progress.js';
+import { stripControlInline } from '../util/sanitize.js';
 
 const SHOWN_REJECTS = 5;
 
@@ -59,7 +60,8 @@ export function renderIngest(run: IngestRun, out: Out): string {
   ]);
   let text = renderTable(['kind', 'source', 'rows', 'rejected', 'new tokens', 'elapsed'], rows);
   for (const s of run.sources) text += rejectLines(s) + warningLines(s);
-  for (const s of run.skipped) text += `skipped ${s.path}: ${s.why}\n`;
+  // a file name may hold a newline: one line per skipped entry, whatever it is called
+  for (const s of run.skipped) text += `skipped ${stripControlInline(s.path)}: ${s.why}\n`;
   return text;
 }
 

@@ -1,11 +1,11 @@
 // `ingest <path...>`: files, folders (walked in name order) and `-` for stdin, keys first so tokens verify once.
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { InputError } from '../errors.js';
 import type { Store } from '../store/db.js';
+import { makePidDir, removeNow } from '../util/pid-dir.js';
 import { detectKind, type DetectedKind, type Kind } from './detect-kind.js';
 import { peekHead } from './events/file-scan.js';
 import { ingestFile, type SourceSummary } from './ingest-source.js';
@@ -34,8 +34,29 @@ export async function ingestPaths(
   paths: readonly string[],
   opts: { kind?: Kind; mapping?: MappingChoice; onSource?: (s: SourceSummary) => void } = {},
 ): Promise<IngestRun> {
-  const files = await expand(paths);
+  const spool: Spool = { dir: null };
+  // a run that ends without unwinding (process.exit) still removes it: async work never runs in an exit handler
+  const onExit = (): void => {
+    if (spool.dir) removeNow(spool.dir);
+  };
+  process.once('exit', onExit);
+  try {
+    return await ingestExpanded(store, paths, spool, opts);
+  } finally {
+    // the copy of standard input holds raw tokens: gone before the command returns, whatever happened
+    onExit();
+    process.removeListener('exit', onExit);
+  }
+}
+
+async function ingestExpanded(
+  store: Store,
+  paths: readonly string[],
+  spool: Spool,
+  opts: { kind?: Kind; mapping?: MappingChoice; onSource?: (s: SourceSummary) => void },
+): Promise<IngestRun> {
   const skipped: IngestRun['skipped'] = [];
+  const files = await expand(paths, spool, skipped);
   const ordered: { file: InputFile; rank: number }[] = [];
   for (const file of files) {
     const head = await peekHead(file.path);
@@ -72,41 +93,56 @@ export function unusableError(run: IngestRun): InputError | null {
   return null;
 }
 
-async function expand(paths: readonly string[]): Promise<InputFile[]> {
+/** Where standard input was copied, if it was: removed when the ingest ends. */
+interface Spool {
+  dir: string | null;
+}
+
+async function expand(paths: readonly string[], spool: Spool, skipped: IngestRun['skipped']): Promise<InputFile[]> {
   const out: InputFile[] = [];
   for (const p of paths) {
     if (p === '-') {
-      out.push({ path: await spoolStdin(), label: '-', fromFolder: false });
+      out.push({ path: await spoolStdin(spool), label: '-', fromFolder: false });
       continue;
     }
     const info = await stat(p).catch(() => null);
     if (!info) throw new InputError(`${p}: no such file or folder`);
-    if (info.isDirectory()) out.push(...(await walk(p)));
+    if (info.isDirectory()) out.push(...(await walk(p, skipped)));
     else out.push({ path: p, label: p, fromFolder: false });
   }
   return out;
 }
 
-async function walk(dir: string): Promise<InputFile[]> {
+/** The files of a folder, in name order; what is passed over is listed in `skipped` with the reason, never silently. */
+async function walk(dir: string, skipped: IngestRun['skipped']): Promise<InputFile[]> {
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
   const out: InputFile[] = [];
   for (const e of entries) {
     const path = join(dir, e.name);
-    if (e.name.startsWith('.')) continue;
-    if (e.isDirectory()) out.push(...(await walk(path)));
-    else if (e.isFile() && !NOT_DATA.test(path)) out.push({ path, label: path, fromFolder: true });
+    const why = skipReason(e, path);
+    if (why) skipped.push({ path, why });
+    else if (e.isDirectory()) out.push(...(await walk(path, skipped)));
+    else out.push({ path, label: path, fromFolder: true });
   }
   return out;
 }
 
-let spooled: string | null = null;
+function skipReason(e: { name: string; isDirectory(): boolean; isFile(): boolean; isSymbolicLink(): boolean }, path: string): string | null {
+  // a link in an evidence folder may point anywhere (outside the bundle, at a device): name it, never follow it
+  if (e.isSymbolicLink()) return 'symbolic link (not followed; name its target to load it)';
+  if (e.name.startsWith('.')) return e.isDirectory() ? 'hidden folder (not walked)' : 'hidden file';
+  if (e.isDirectory()) return null;
+  if (!e.isFile()) return 'not a regular file';
+  if (NOT_DATA.test(path)) return 'documentation or script, not evidence (name the file to load it)';
+  return null;
+}
 
 /** Standard input is written to a private temp file, so it is read, hashed and line-numbered like any file. */
-async function spoolStdin(): Promise<string> {
-  if (spooled) throw new InputError('`-` (standard input) can be given only once');
-  const dir = await mkdtemp(join(tmpdir(), 'jwt-forensics-'));
-  spooled = join(dir, 'stdin.ndjson');
-  await pipeline(process.stdin, createWriteStream(spooled, { mode: 0o600 }));
-  process.once('exit', () => void rm(dir, { recursive: true, force: true }));
-  return spooled;
+async function spoolStdin(spool: Spool): Promise<string> {
+  if (spool.dir) throw new InputError('`-` (standard input) can be given only once');
+  // named with our PID: a folder left by a killed run is removed by the next run that reads standard input
+  spool.dir = await makePidDir('jwt-forensics-stdin-');
+  const file = join(spool.dir, 'stdin.ndjson');
+  await pipeline(process.stdin, createWriteStream(file, { mode: 0o600 }));
+  return file;
 }
