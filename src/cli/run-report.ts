@@ -1,6 +1,6 @@
 // `report`: the stored findings (or, when none are stored, a fresh run of every check) as one report file in one
 // of five formats; then the --fail-on gate, after the file is written so CI keeps the report of a failed job.
-import { chmodSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { findingsToReport } from '../app/check-store.js';
 import { InputError } from '../errors.js';
 import { loadPolicy } from '../policy/policy.js';
@@ -9,6 +9,8 @@ import { REPORT_FORMATS, renderReport, showsTimelines } from '../report/render-r
 import { buildReport, type Report } from '../report/report.js';
 import { withRawTokens } from '../report/raw-tokens.js';
 import { Store } from '../store/db.js';
+import { writeOutFile } from '../util/out-file.js';
+import { redactOutput } from '../util/redact.js';
 import { formatOf, type Globals } from './context.js';
 import type { Out } from './output.js';
 import { gate, severityOption } from './run-check.js';
@@ -46,8 +48,7 @@ function emit(text: string, path: string | undefined, includeRaw: boolean, out: 
     out.write(text);
     return;
   }
-  // A report with raw tokens is as sensitive as the store itself (which is 0600).
-  writeFileSync(path, text, { mode: includeRaw ? 0o600 : 0o644 });
-  if (includeRaw) chmodSync(path, 0o600);
+  // A report with raw tokens is as sensitive as the store itself (which is 0600). Never written through a link.
+  writeOutFile(path, includeRaw ? text : redactOutput(text), includeRaw ? 0o600 : 0o644);
   out.status(`report written to ${path}${includeRaw ? ' (with raw tokens: keep it private)' : ''}\n`);
 }

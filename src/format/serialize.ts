@@ -25,10 +25,20 @@ export async function toNdjson(rows: readonly unknown[]): Promise<string> {
 
 /** CSV with formula-looking cells neutralised (a log value opened in a spreadsheet must not run). */
 export function toCsv(head: string[], rows: unknown[][]): string {
-  const cell = (v: unknown): string => {
-    let text = stripControlInline(cellText(v));
-    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return [head, ...rows].map((r) => r.map(cell).join(',')).join('\n') + '\n';
+  return [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+}
+
+// What a spreadsheet reads as the start of a formula (tab and CR too: some strip them and read what follows).
+const FORMULA_START = /^[=+\-@\t\r]/;
+// The same after a `,` or `;`: a spreadsheet in a locale that separates with `;` (or one told to) splits there.
+const FORMULA_AFTER_SEPARATOR = /([,;][\s]*)(?=[=+\-@])/g;
+
+/**
+ * One CSV cell: a formula start is neutralised with a leading `'`, at the start and after any `,` or `;` (in case
+ * the cell is split there), and a cell holding a separator, quote or newline is quoted.
+ */
+export function csvCell(v: unknown): string {
+  let text = stripControlInline(cellText(v)).replace(FORMULA_AFTER_SEPARATOR, "$1'");
+  if (FORMULA_START.test(text)) text = `'${text}`;
+  return /[",;\n\r\t]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -4,7 +4,7 @@
 import { CHECKS } from '../checks/registry.js';
 import { severityRank, type Finding, type Severity } from '../findings/finding.js';
 import type { Report } from './report.js';
-import { xmlAttr, xmlText } from './xml.js';
+import { oneLine, xmlAttr, xmlText } from './xml.js';
 
 export interface JunitOptions {
   /** the lowest severity that fails (default: high, like a CI gate) */
@@ -53,20 +53,21 @@ function testCase(id: string, findings: Finding[], failing: (f: Finding) => bool
 }
 
 function failure(f: Finding): string {
+  // one value, one line: every value from the input goes through oneLine (a file name may hold a newline)
   const body = [
     summaryLine(f),
-    `id: ${f.id}`,
-    `seen: ${f.first_seen ?? '-'} to ${f.last_seen ?? '-'}`,
-    ...f.events.slice(0, 5).map((e) => `event: ${e.source}:${e.line} (${e.ts})`),
-    `evidence: ${JSON.stringify(f.evidence)}`,
-    `remediation: ${f.remediation}`,
+    `id: ${oneLine(f.id)}`,
+    `seen: ${oneLine(f.first_seen ?? '-')} to ${oneLine(f.last_seen ?? '-')}`,
+    ...f.events.slice(0, 5).map((e) => `event: ${oneLine(e.source)}:${oneLine(e.line)} (${oneLine(e.ts)})`),
+    `evidence: ${oneLine(JSON.stringify(f.evidence))}`,
+    `remediation: ${oneLine(f.remediation)}`,
   ].join('\n');
   return `      <failure ${attrs({ message: `${f.severity}: ${f.title}`, type: f.severity })}>${xmlText(body)}</failure>\n`;
 }
 
 function summaryLine(f: Finding): string {
-  const about = [['token', f.token], ['jti', f.jti], ['sub', f.sub], ['kid', f.kid]].filter(([, v]) => v).map(([k, v]) => `${k} ${v}`);
-  return `${f.severity}: ${f.title}${about.length ? ` (${about.join(', ')})` : ''}`;
+  const about = [['token', f.token], ['jti', f.jti], ['sub', f.sub], ['kid', f.kid]].filter(([, v]) => v).map(([k, v]) => `${k} ${oneLine(v)}`);
+  return `${f.severity}: ${oneLine(f.title)}${about.length ? ` (${about.join(', ')})` : ''}`;
 }
 
 function properties(report: Report, failOn: Severity): string {

@@ -1,8 +1,10 @@
 // `investigate --out DIR`: every format of one report into one folder, for the responder and the CI job.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Severity } from '../findings/finding.js';
 import type { Store } from '../store/db.js';
+import { writeOutFile } from '../util/out-file.js';
+import { redactOutput } from '../util/redact.js';
 import { criticalTimelines } from './critical-timelines.js';
 import { REPORT_FILES, REPORT_FORMATS, renderReport } from './render-report.js';
 import type { Report } from './report.js';
@@ -14,7 +16,8 @@ export async function writeReportFolder(store: Store, report: Report, dir: strin
   const written: string[] = [];
   for (const format of REPORT_FORMATS) {
     const path = join(dir, REPORT_FILES[format]);
-    writeFileSync(path, await renderReport(format, report, { timelines, failOn, includeRaw: false }));
+    // never through a link planted in the folder; the output guard is the last thing every text passes
+    writeOutFile(path, redactOutput(await renderReport(format, report, { timelines, failOn, includeRaw: false })));
     written.push(path);
   }
   return written;

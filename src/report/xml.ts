@@ -21,3 +21,17 @@ export function xmlAttr(value: unknown): string {
     .replace(/\n/g, '&#10;')
     .replace(/\r/g, '&#13;');
 }
+
+const LINE_BREAK = /\r\n|[\n\r\u000b\u000c\u0085\u2028\u2029]/g;
+const LINE_BREAK_SHOWN: Record<string, string> = {
+  '\r\n': '\\r\\n', '\n': '\\n', '\r': '\\r', '\u000b': '\\v', '\u000c': '\\f', '\u0085': '\\u0085', '\u2028': '\\u2028', '\u2029': '\\u2029',
+};
+
+/**
+ * A value for one line of a multi-line text node (a failure's body, <system-out>), before xmlText: a line break
+ * inside it (a file named `a\nevent: forged`, a title from a log) is shown as `\n`, so no value starts a line of its
+ * own. `&#10;` would not do in a text node: a parser reads it back as a line break.
+ */
+export function oneLine(value: unknown): string {
+  return String(value ?? '').replace(LINE_BREAK, (c) => LINE_BREAK_SHOWN[c] ?? ' ');
+}
