@@ -44,8 +44,10 @@ export interface DecodedToken {
 /** A key from the registry (JWKS, PEM public key or X.509 certificate). */
 export interface KeyRecord {
   kid: string;
-  /** where the kid came from: the JWK itself, or derived because the input had none */
-  kidSource: 'jwk' | 'thumbprint' | 'x5t#S256';
+  /** where the kid came from: the JWK itself, or derived because the input had none (from the RFC 7638 thumbprint,
+   *  a certificate's x5t#S256, or — for an `oct` secret, whose thumbprint would be an oracle for it — its file and
+   *  place: `oct#<file>#<n>`) */
+  kidSource: 'jwk' | 'thumbprint' | 'x5t#S256' | 'position';
   kty: string;
   alg: string | null;
   use: string | null;

@@ -26,7 +26,8 @@ const OPTIONAL_STRINGS = ['kid', 'alg', 'use'];
 const MAX_RSA_BITS = 16384;
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-export async function parseJwks(text: string): Promise<ParsedKeys> {
+/** `source` names the file (its base name) in the kid of an `oct` key that has none (record.ts). */
+export async function parseJwks(text: string, source?: string): Promise<ParsedKeys> {
   const doc = readJson(text);
   if ('reject' in doc) return unusable(doc.reject);
   const entries = jwkEntries(doc.value);
@@ -34,7 +35,7 @@ export async function parseJwks(text: string): Promise<ParsedKeys> {
   const keys: KeyRecord[] = [];
   const rejects: KeyReject[] = [];
   for (const [index, entry] of entries.entries()) {
-    const out = await parseEntry(entry, index);
+    const out = await parseEntry(entry, index, source);
     if (out.key) keys.push(out.key);
     rejects.push(...out.rejects);
   }
@@ -76,17 +77,19 @@ function jwkEntries(value: unknown): unknown[] | string {
   return Array.isArray(value.keys) ? value.keys : '"keys" is not an array';
 }
 
-async function parseEntry(entry: unknown, index: number): Promise<Outcome> {
+async function parseEntry(entry: unknown, index: number, source: string | undefined): Promise<Outcome> {
   try {
-    return await parseJwk(entry, index);
+    return await parseJwk(entry, index, source);
   } catch (err) {
     // Last resort: an input nobody thought of must cost one key, not the whole file.
     return fail(index, { reason: 'bad-jwk', detail: `unexpected error (${errorCode(err)})` });
   }
 }
 
-async function parseJwk(entry: unknown, index: number): Promise<Outcome> {
+async function parseJwk(entry: unknown, index: number, source: string | undefined): Promise<Outcome> {
   if (!isObject(entry)) return fail(index, { reason: 'bad-jwk', detail: 'entry is not a JSON object' });
+  // JSON.parse reads any depth, but storing the JWK (JSON.stringify) overflows the stack near 4,000 levels
+  if (deeperThan(entry, MAX_JWK_DEPTH)) return fail(index, { reason: 'bad-jwk', detail: `a member nests more than ${MAX_JWK_DEPTH} levels deep` });
   const shape = shapeProblem(entry);
   if (shape) return fail(index, shape);
   const jwk = publicHalf(entry);
@@ -101,7 +104,7 @@ async function parseJwk(entry: unknown, index: number): Promise<Outcome> {
   const cert = certInfo(entry.x5c, imported, index);
   if (cert.warning) rejects.push(cert.warning);
   const kid = typeof entry.kid === 'string' && entry.kid !== '' ? entry.kid : null;
-  const key = await buildRecord({ jwk, kid, kidSource: 'jwk', x509: cert.x509, index });
+  const key = await buildRecord({ jwk, kid, kidSource: 'jwk', x509: cert.x509, index, source });
   return { key, rejects };
 }
 
@@ -167,6 +170,21 @@ function certInfo(x5c: unknown, key: KeyObject | null, index: number): { x509: X
   const x509 = x509Info(cert);
   if (key === null || !cert.publicKey.equals(key)) return warn('x5c-mismatch', "x5c[0] certificate holds a different key than the JWK", x509);
   return { x509, warning: null };
+}
+
+/** Deeper than this, a JWK is rejected (the same limit as a token's JSON, src/jwt/decode.ts). */
+const MAX_JWK_DEPTH = 256;
+
+/** Does the value nest deeper than `limit` (objects and arrays)? Iterative: no stack to overflow. */
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(v as object)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function fail(index: number, p: Problem): Outcome {

@@ -12,19 +12,24 @@ export interface ParsedKeys {
 
 export interface RecordInput {
   jwk: JWK;
-  /** null: the input named no kid, so the thumbprint stands in */
+  /** null: the input named no kid, so the thumbprint stands in (for an `oct` secret: its file and place) */
   kid: string | null;
   kidSource: KeyRecord['kidSource'];
   x509: X509Info | null;
   index: number;
+  /** base name of the file the key came from: names a kid-less `oct` secret */
+  source?: string;
 }
 
 export async function buildRecord(input: RecordInput): Promise<KeyRecord> {
   const { jwk } = input;
   const tp = await thumbprint(jwk);
+  const secret = jwk.kty === 'oct';
   return {
-    kid: input.kid ?? tp,
-    kidSource: input.kid === null ? 'thumbprint' : input.kidSource,
+    // An oct thumbprint is a hash of the secret, an offline oracle for it: never a printed name (the store keeps it
+    // in keys.thumbprint, beside the secret itself).
+    kid: input.kid ?? (secret ? positionKid(input.source, input.index) : tp),
+    kidSource: input.kid !== null ? input.kidSource : secret ? 'position' : 'thumbprint',
     kty: jwk.kty ?? '',
     alg: text(jwk.alg),
     use: text(jwk.use),
@@ -36,6 +41,11 @@ export async function buildRecord(input: RecordInput): Promise<KeyRecord> {
     x509: input.x509,
     index: input.index,
   };
+}
+
+/** The kid of an `oct` secret without one: `oct#<file>#<n>`, n counting from 1 as the rejects do (`key #n`). */
+export function positionKid(source: string | undefined, index: number): string {
+  return `oct#${source ? `${source}#` : ''}${index + 1}`;
 }
 
 // A member the key type does not use (crv on an RSA key) is kept in the JWK but may be any JSON value.
@@ -51,7 +61,11 @@ export function reject(index: number, line: number | null, reason: string, detai
  *  (key confusion, sloppy rotation), and which one a verifier picks is for the audit to judge. */
 export function duplicateKids(keys: readonly KeyRecord[]): KeyReject[] {
   const byKid = new Map<string, KeyRecord[]>();
-  for (const k of keys) byKid.set(k.kid, [...(byKid.get(k.kid) ?? []), k]);
+  for (const k of keys) {
+    const group = byKid.get(k.kid);
+    if (group) group.push(k);
+    else byKid.set(k.kid, [k]);
+  }
   const out: KeyReject[] = [];
   for (const [kid, group] of byKid) {
     const [first, second] = group;
