@@ -6,7 +6,7 @@ import { locateIps, type GeoIpFiles, type LookupStats } from '../geo/ip-location
 import { ingestPaths, type IngestRun } from '../ingest/ingest-paths.js';
 import type { SourceSummary } from '../ingest/ingest-source.js';
 import type { MappingChoice } from '../ingest/mapping/preset-choice.js';
-import type { Policy } from '../policy/policy.js';
+import { verifyOptions, type Policy } from '../policy/policy.js';
 import { writeReportFolder } from '../report/report-folder.js';
 import { buildReport, type Report } from '../report/report.js';
 import type { Store } from '../store/db.js';
@@ -36,7 +36,7 @@ export type Investigation =
 
 export async function investigate(store: Store, paths: readonly string[], opts: InvestigateOptions, hooks: InvestigateHooks = {}): Promise<Investigation> {
   hooks.onStep?.('ingesting…');
-  const ingest = await ingestPaths(store, paths, { mapping: opts.mapping, onSource: hooks.onSource });
+  const ingest = await ingestPaths(store, paths, { mapping: opts.mapping, verify: verifyOptions(opts.policy), onSource: hooks.onSource });
   if (ingest.sources.some((s) => s.unusable)) return { ingest, unusable: true };
   hooks.onStep?.('looking up IPs…');
   const geo = await locateIps(store, opts.geo);

@@ -3,6 +3,7 @@ import { parseKind } from '../ingest/detect-kind.js';
 import { failOnUnusable, ingestPaths, type IngestRun } from '../ingest/ingest-paths.js';
 import type { SourceSummary } from '../ingest/ingest-source.js';
 import { mappingChoice } from '../ingest/mapping/preset-choice.js';
+import { loadPolicy, verifyOptions } from '../policy/policy.js';
 import { Store } from '../store/db.js';
 import { formatOf, type Globals } from './context.js';
 import { lookupGeoIp } from './geoip.js';
@@ -26,6 +27,7 @@ export async function runIngest(paths: string[], opts: Globals & { kind?: string
     const run = await ingestPaths(store, paths, {
       kind,
       mapping,
+      verify: verifyOptions(loadPolicy(opts.config)),
       onSource: (s) => {
         loaded.push(s);
         if (mapping === 'auto') out.status(autoLine(s));

@@ -4,6 +4,8 @@ import { existsSync } from 'node:fs';
 import { text } from 'node:stream/consumers';
 import { UsageError } from '../errors.js';
 import { decodeToken } from '../jwt/decode.js';
+import type { VerifyOptions } from '../jwt/verify.js';
+import { loadPolicy, verifyOptions } from '../policy/policy.js';
 import type { DecodedToken, VerifyResult } from '../types.js';
 import { formatOf, type Globals } from './context.js';
 import { type Out } from './output.js';
@@ -26,12 +28,12 @@ export async function runInspect(arg: string, g: Globals, out: Out): Promise<Ins
   const raw = (arg === '-' ? await text(process.stdin) : arg).trim().replace(/^bearer\s+/i, '');
   if (!raw) throw new UsageError('inspect needs a token (or `-` with the token on standard input)');
   const d = decodeToken(raw);
-  const result = describe(d, await verifyIfStore(d, g.db), Date.now());
+  const result = describe(d, await verifyIfStore(d, g.db, verifyOptions(loadPolicy(g.config))), Date.now());
   out.write(format === 'json' ? toJson(result) : renderInspection(result, out));
   return result;
 }
 
-async function verifyIfStore(d: DecodedToken, db: string): Promise<Inspection['verification']> {
+async function verifyIfStore(d: DecodedToken, db: string, opts: VerifyOptions): Promise<Inspection['verification']> {
   if (db !== ':memory:' && !existsSync(db)) return { status: 'not-checked', why: `no store at ${db}` };
   const [{ Store }, { loadKeys }, { verifyTokens }] = await Promise.all([
     import('../store/db.js'),
@@ -41,8 +43,11 @@ async function verifyIfStore(d: DecodedToken, db: string): Promise<Inspection['v
   const store = await Store.open(db, { readOnly: true });
   try {
     const keys = await loadKeys(store);
-    const v = (await verifyTokens([d], keys)).get(d.sha256);
-    return v ? { ...v, store: db } : { status: 'not-checked', why: 'verifier returned nothing' };
+    const v = (await verifyTokens([d], keys, opts)).get(d.sha256);
+    if (!v) return { status: 'not-checked', why: 'verifier returned nothing' };
+    // an oct key's thumbprint is a hash of the secret (an offline oracle for it): named by its kid only
+    const secret = v.jkt ? keys.some((k) => k.isSecret && k.thumbprint === v.jkt) : false;
+    return { ...v, ...(secret ? { jkt: null } : {}), store: db };
   } finally {
     store.close();
   }

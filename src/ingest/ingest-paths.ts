@@ -4,6 +4,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { InputError } from '../errors.js';
+import type { VerifyOptions } from '../jwt/verify.js';
 import type { Store } from '../store/db.js';
 import { makePidDir, removeNow } from '../util/pid-dir.js';
 import { detectKind, type DetectedKind, type Kind } from './detect-kind.js';
@@ -32,7 +33,7 @@ const NOT_DATA = /(^|\/)(README|SOURCE|LICENSE|NOTICE|CHANGELOG)[^/]*$|\.(md|txt
 export async function ingestPaths(
   store: Store,
   paths: readonly string[],
-  opts: { kind?: Kind; mapping?: MappingChoice; onSource?: (s: SourceSummary) => void } = {},
+  opts: { kind?: Kind; mapping?: MappingChoice; verify?: VerifyOptions; onSource?: (s: SourceSummary) => void } = {},
 ): Promise<IngestRun> {
   const spool: Spool = { dir: null };
   // a run that ends without unwinding (process.exit) still removes it: async work never runs in an exit handler
@@ -53,7 +54,7 @@ async function ingestExpanded(
   store: Store,
   paths: readonly string[],
   spool: Spool,
-  opts: { kind?: Kind; mapping?: MappingChoice; onSource?: (s: SourceSummary) => void },
+  opts: { kind?: Kind; mapping?: MappingChoice; verify?: VerifyOptions; onSource?: (s: SourceSummary) => void },
 ): Promise<IngestRun> {
   const skipped: IngestRun['skipped'] = [];
   const files = await expand(paths, spool, skipped);
@@ -72,7 +73,7 @@ async function ingestExpanded(
   ordered.sort((a, b) => a.rank - b.rank);
   const sources: SourceSummary[] = [];
   for (const { file } of ordered) {
-    const summary = await ingestFile(store, file.path, { kind: opts.kind, label: file.label, mapping: opts.mapping });
+    const summary = await ingestFile(store, file.path, { kind: opts.kind, label: file.label, mapping: opts.mapping, verify: opts.verify });
     opts.onSource?.(summary);
     sources.push(summary);
   }

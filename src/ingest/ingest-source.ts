@@ -1,12 +1,14 @@
 // One source, one transaction: it loads whole or not at all, and the same bytes never load twice.
 import { InputError } from '../errors.js';
+import type { VerifyOptions } from '../jwt/verify.js';
 import { appendRows } from '../store/append.js';
 import type { Store } from '../store/db.js';
 import { StoreWriteError } from '../store/write-error.js';
 import { lap } from '../util/profile.js';
 import { TOOL_VERSION } from '../version.js';
 import { detectKind, type DetectedKind, type Kind } from './detect-kind.js';
-import { scanFile, type FileScan } from './events/file-scan.js';
+import { peekHead, scanFile, sha256OfFile, type FileScan } from './events/file-scan.js';
+import { GunzipLimitError } from './gunzip-limit.js';
 import { plainPath } from './plain-path.js';
 import type { LoadResult } from './load-result.js';
 import { readCaptureLines, readCaptureRecords } from './captures/read-captures.js';
@@ -42,6 +44,8 @@ export interface IngestOptions {
   label?: string;
   /** `--preset` / `--mapping`: applies to files that are events or unrecognised */
   mapping?: MappingChoice;
+  /** how new tokens are verified (the policy's max_verify_candidates) */
+  verify?: VerifyOptions;
 }
 
 const READERS: Record<DetectedKind, (s: Store, scan: FileScan, id: number) => Promise<LoadResult>> = {
@@ -56,8 +60,16 @@ const READERS: Record<DetectedKind, (s: Store, scan: FileScan, id: number) => Pr
 
 export async function ingestFile(store: Store, path: string, opts: IngestOptions = {}): Promise<SourceSummary> {
   const plain = await plainPath(path);
+  const started = Date.now();
   try {
     return await ingestScanned(store, path, plain.path, opts);
+  } catch (err) {
+    // A .gz that expands past the limits is refused whole (its transaction rolled back); the other files load and
+    // the command exits 2 at the end, naming it.
+    if (!(err instanceof GunzipLimitError)) throw err;
+    const label = opts.label ?? path;
+    const kind: DetectedKind = opts.kind ?? detectKind(await peekHead(path)) ?? 'events';
+    return { ...empty(label, await sha256OfFile(path), kind, null), elapsedMs: Date.now() - started, unusable: err.message };
   } finally {
     await plain.release();
   }
@@ -67,7 +79,7 @@ export async function ingestFile(store: Store, path: string, opts: IngestOptions
 async function ingestScanned(store: Store, path: string, readPath: string, opts: IngestOptions): Promise<SourceSummary> {
   const started = Date.now();
   const label = opts.label ?? path;
-  const scan: FileScan = { ...(await scanFile(path)), path: readPath, label };
+  const scan: FileScan = { ...(await scanFile(path, label)), path: readPath, label, verify: opts.verify };
   const mapping = mappingFor(scan.head, opts.kind ?? detectKind(scan.head), opts.mapping);
   const kind = mapping ? 'events' : resolveKind(scan, label, opts.kind);
   // Same bytes, same sha256: only a file of a size already ingested can be a repeat, so only then is the
@@ -84,7 +96,7 @@ async function ingestScanned(store: Store, path: string, readPath: string, opts:
   const { loaded, reverified, sha256 } = await store.transaction(async () => {
     const id = Number((await store.one<{ id: bigint }>(`SELECT nextval('source_ids') AS id`))!.id);
     const loaded = mapping ? await readMappedEvents(store, scan, id, mapping) : await READERS[kind](store, scan, id);
-    const reverified = await reverifyForKeys(store, loaded.kids ?? []);
+    const reverified = await reverifyForKeys(store, loaded.kids ?? [], opts.verify);
     await appendRows(
       store,
       'rejects',

@@ -1,6 +1,6 @@
 // Each distinct token is decoded and verified once, whichever source brought it (DESIGN.md: never per event).
 import { decodeToken } from '../jwt/decode.js';
-import { verifyTokens } from '../jwt/verify.js';
+import { verifyTokens, type VerifyOptions } from '../jwt/verify.js';
 import { appendRows, type Cell, type ColumnKind } from '../store/append.js';
 import type { Store } from '../store/db.js';
 import { loadKeys } from '../store/key-registry.js';
@@ -25,10 +25,10 @@ export interface TokenBatch {
 
 /** Decode the tokens and start verifying them against these keys (no SQL: it can run while a statement does);
  *  finish with `storeTokens`. */
-export function startVerifying(keys: KeyRecord[], tokens: readonly RawToken[]): TokenBatch {
+export function startVerifying(keys: KeyRecord[], tokens: readonly RawToken[], opts: VerifyOptions = {}): TokenBatch {
   const decoded = tokens.map((t) => decodeToken(t.raw));
   lap(`tokens: decoded ${decoded.length}`);
-  const verdicts = verifyTokens(decoded, keys);
+  const verdicts = verifyTokens(decoded, keys, opts);
   verdicts.catch(() => undefined); // awaited by storeTokens; never an unhandled rejection meanwhile
   return { decoded, verdicts };
 }
@@ -45,9 +45,57 @@ export async function storeTokens(store: Store, sourceId: number, batch: TokenBa
 }
 
 /** Decode, verify and store tokens not yet in the store. Returns how many were new. */
-export async function registerTokens(store: Store, sourceId: number, tokens: readonly RawToken[]): Promise<number> {
+export async function registerTokens(store: Store, sourceId: number, tokens: readonly RawToken[], opts: VerifyOptions = {}): Promise<number> {
   if (tokens.length === 0) return 0;
-  return storeTokens(store, sourceId, startVerifying(await loadKeys(store), tokens));
+  return storeTokens(store, sourceId, startVerifying(await loadKeys(store), tokens, opts));
+}
+
+/** New tokens per chunk, and how many may wait decoded for their verdicts before the oldest chunk is stored. */
+export const TOKEN_CHUNK = 10_000;
+export const MAX_PENDING = 20_000;
+
+/** New tokens of a source, a chunk at a time: each chunk is decoded and verified while the reader goes on, and
+ *  stored once more than MAX_PENDING tokens wait, so memory holds a few chunks of tokens, never every token of a
+ *  file. `has` tells whether a token waits here (not in the store yet): with the store, that is every token seen. */
+export class TokenChunks {
+  private readonly batches: { batch: TokenBatch; shas: Set<string> }[] = [];
+  private waiting = 0;
+  private stored = 0;
+  /** chunks started (for tests: a file of N new tokens goes through in about N / TOKEN_CHUNK) */
+  chunks = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly sourceId: number,
+    private readonly keys: KeyRecord[],
+    private readonly opts: VerifyOptions = {},
+  ) {}
+
+  has(sha: string): boolean {
+    return this.batches.some((b) => b.shas.has(sha));
+  }
+
+  /** Start on these tokens (new to the store and to this object); stores the oldest chunks past MAX_PENDING. */
+  async add(tokens: readonly RawToken[]): Promise<void> {
+    if (tokens.length === 0) return;
+    this.chunks++;
+    this.batches.push({ batch: startVerifying(this.keys, tokens, this.opts), shas: new Set(tokens.map((t) => t.sha256)) });
+    this.waiting += tokens.length;
+    while (this.batches.length > 1 && this.waiting > MAX_PENDING) await this.storeOldest();
+  }
+
+  /** Store what waits; returns how many tokens were stored in all. */
+  async finish(): Promise<number> {
+    while (this.batches.length) await this.storeOldest();
+    return this.stored;
+  }
+
+  private async storeOldest(): Promise<void> {
+    const { batch, shas } = this.batches[0]!;
+    this.stored += await storeTokens(this.store, this.sourceId, batch);
+    this.batches.shift();
+    this.waiting -= shas.size;
+  }
 }
 
 /** Tokens that staged in a temp table (columns token_sha, token) and are not in the store yet. */
@@ -61,7 +109,7 @@ export async function newTokensFrom(store: Store, table: string): Promise<RawTok
 }
 
 /** New keys can settle tokens seen before them: re-verify the ones whose verdict could change. */
-export async function reverifyForKeys(store: Store, kids: readonly string[]): Promise<number> {
+export async function reverifyForKeys(store: Store, kids: readonly string[], opts: VerifyOptions = {}): Promise<number> {
   if (kids.length === 0) return 0;
   const rows = await store.all<{ raw: string }>(
     `SELECT raw FROM tokens
@@ -70,7 +118,7 @@ export async function reverifyForKeys(store: Store, kids: readonly string[]): Pr
   );
   if (rows.length === 0) return 0;
   const decoded = rows.map((r) => decodeToken(r.raw));
-  const results = await verifyTokens(decoded, await loadKeys(store));
+  const results = await verifyTokens(decoded, await loadKeys(store), opts);
   // One UPDATE for all of them, not one per token.
   await store.run(`CREATE OR REPLACE TEMP TABLE reverified (sha256 VARCHAR, s VARCHAR, k VARCHAR, d VARCHAR, j VARCHAR)`);
   const verdicts = decoded.flatMap((d) => {

@@ -1,13 +1,22 @@
 // Verify decoded tokens against the key registry with jose. Only registry keys are ever used: embedded
 // `jwk`, `jku`, `x5u` and `x5c` headers are attacker-controlled and are never fetched or trusted.
 import { compactVerify, errors, importJWK, type JWK } from 'jose';
+import { DEFAULT_POLICY } from '../policy/policy.js';
 import type { DecodedToken, KeyRecord, SigStatus, VerifyResult } from '../types.js';
 import { decodeBase64urlLenient, decodeBase64urlStrict } from './base64url.js';
 
 export interface VerifyOptions {
   /** Tokens verified in parallel (default 64). */
   concurrency?: number;
+  /** Distinct keys tried for one token before giving up with 'unknown-key' / 'too-many-candidates' (policy
+   *  `max_verify_candidates`, default 32): verification costs tokens × candidates, and a registry of 2,000 keys under
+   *  one kid would otherwise make every token try all of them. */
+  maxCandidates?: number;
 }
+
+/** The detail of a token whose candidate keys were more than `maxCandidates` and none of those tried verified it:
+ *  status 'unknown-key' (no key was found to explain it), not 'invalid' (not every key was tried). */
+export const TOO_MANY_CANDIDATES = 'too-many-candidates';
 
 /** JWS algorithms we hand to jose; anything else is reported 'unsupported'. */
 export const SUPPORTED_ALGS: ReadonlySet<string> = new Set([
@@ -102,17 +111,54 @@ function critUnsupported(h: Record<string, unknown>): boolean {
 const unencodedPayload = (h: Record<string, unknown>) =>
   h.b64 === false && Array.isArray(h.crit) && h.crit.includes('b64');
 
-type Plan = VerifyResult | { alg: string; candidates: KeyRecord[] };
+type Plan = VerifyResult | { alg: string; candidates: readonly KeyRecord[] };
 
-interface Registry {
-  keys: KeyRecord[];
-  byKid: Map<string, KeyRecord[]>;
+/** The registry as candidates: per kid, and per alg for tokens without one; each list holds one key per material
+ *  (the same key loaded twice, from a JWKS and a PEM, or under two kids, is tried once), in registry order. */
+class Registry {
+  private readonly byKid = new Map<string, KeyRecord[]>();
+  private readonly byAlg = new Map<string, KeyRecord[]>();
+
+  constructor(private readonly keys: readonly KeyRecord[]) {
+    const seen = new Map<string, Set<string>>();
+    for (const k of keys) {
+      let list = this.byKid.get(k.kid);
+      if (!list) this.byKid.set(k.kid, (list = []));
+      let materials = seen.get(k.kid);
+      if (!materials) seen.set(k.kid, (materials = new Set()));
+      const m = material(k);
+      if (!materials.has(m)) {
+        materials.add(m);
+        list.push(k);
+      }
+    }
+  }
+
+  forKid(kid: string): readonly KeyRecord[] {
+    return this.byKid.get(kid) ?? [];
+  }
+
+  /** Keys that fit the algorithm, for a token that names no kid; computed once per alg, not per token. */
+  forAlg(alg: string): readonly KeyRecord[] {
+    let list = this.byAlg.get(alg);
+    if (!list) {
+      const materials = new Set<string>();
+      list = this.keys.filter((k) => {
+        if (!keyFitsAlg(k, alg)) return false;
+        const m = material(k);
+        if (materials.has(m)) return false;
+        materials.add(m);
+        return true;
+      });
+      this.byAlg.set(alg, list);
+    }
+    return list;
+  }
 }
 
-function indexKeys(keys: KeyRecord[]): Registry {
-  const byKid = new Map<string, KeyRecord[]>();
-  for (const k of keys) byKid.set(k.kid, [...(byKid.get(k.kid) ?? []), k]);
-  return { keys, byKid };
+/** What makes a key's verdict on a token: its material (RFC 7638 thumbprint) and whether it may verify at all. */
+function material(k: KeyRecord): string {
+  return `${k.thumbprint || `#${k.kid}#${k.index}`}\u0000${keyIsForSignatures(k)}`;
 }
 
 /** Everything decidable without cryptography, in order of precedence. */
@@ -130,10 +176,10 @@ function plan(t: DecodedToken, reg: Registry): Plan {
   const alg = h.alg;
   if ('kid' in h) {
     // A non-string kid matches no registry key; it is not a licence to try every key.
-    const candidates = typeof h.kid === 'string' ? (reg.byKid.get(h.kid) ?? []) : [];
+    const candidates = typeof h.kid === 'string' ? reg.forKid(h.kid) : [];
     return candidates.length ? { alg, candidates } : result('unknown-key', 'no-key-for-kid');
   }
-  const candidates = reg.keys.filter((k) => keyFitsAlg(k, alg));
+  const candidates = reg.forAlg(alg);
   return candidates.length ? { alg, candidates } : result('unknown-key', 'no-candidate-key');
 }
 
@@ -169,18 +215,22 @@ function keyAlgDiffers(k: KeyRecord, alg: string): boolean {
   return label !== null && label !== alg;
 }
 
-async function verifyOne(t: DecodedToken, reg: Registry, cache: KeyCache): Promise<VerifyResult> {
+async function verifyOne(t: DecodedToken, reg: Registry, cache: KeyCache, maxCandidates: number): Promise<VerifyResult> {
   const p = plan(t, reg);
   if ('status' in p) return p;
   const sig = decodeBase64urlLenient(t.raw.slice(t.raw.lastIndexOf('.') + 1))?.bytes ?? Buffer.alloc(0);
   if (isZeroEcdsa(p.alg, sig)) return result('invalid', 'ecdsa-zero-signature');
   if (critUnsupported(t.header ?? {})) return result('invalid', 'crit-unsupported');
   const failures: string[] = [];
-  for (const k of p.candidates) {
+  const tried = Math.min(p.candidates.length, maxCandidates);
+  for (let i = 0; i < tried; i++) {
+    const k = p.candidates[i]!;
     const failure = await tryKey(t.raw, p.alg, k, cache);
     if (failure === null) return { ...result('valid', keyAlgDiffers(k, p.alg) ? 'key-alg-differs' : null, k.kid), jkt: k.thumbprint || null };
     failures.push(failure);
   }
+  // Not every candidate was tried: the token is not shown invalid, only that no key tried explains it.
+  if (tried < p.candidates.length) return result('unknown-key', TOO_MANY_CANDIDATES);
   return result('invalid', worst(failures));
 }
 
@@ -196,14 +246,15 @@ export async function verifyTokens(
   const unique = [...new Map(tokens.map((t) => [t.sha256, t])).values()];
   const results: VerifyResult[] = new Array(unique.length);
   const cache = new KeyCache();
-  const reg = indexKeys(keys);
+  const reg = new Registry(keys);
+  const maxCandidates = Math.max(1, Math.floor(opts.maxCandidates ?? DEFAULT_POLICY.max_verify_candidates) || 1);
   const limit = Math.max(1, Math.floor(opts.concurrency ?? 64) || 1);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < unique.length) {
       const i = next++;
       try {
-        results[i] = await verifyOne(unique[i]!, reg, cache);
+        results[i] = await verifyOne(unique[i]!, reg, cache, maxCandidates);
       } catch {
         results[i] = result('invalid', 'verify-error');
       }

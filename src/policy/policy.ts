@@ -27,6 +27,10 @@ export interface Policy {
   min_rsa_bits: number;
   /** oct (HMAC) secrets below this many bits are weak */
   min_hmac_bits: number;
+  /** distinct keys (by material) tried for one token: its kid's keys, or every key fitting its alg when it names no
+   *  kid; past this many without a match, the token is left sig_status 'unknown-key', sig_detail
+   *  'too-many-candidates' (verification costs tokens × candidates) */
+  max_verify_candidates: number;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -42,7 +46,13 @@ export const DEFAULT_POLICY: Policy = {
   failure_burst: { window_seconds: 120, min_failures: 10 },
   min_rsa_bits: 2048,
   min_hmac_bits: 256,
+  max_verify_candidates: 32,
 };
+
+/** What verification takes from the policy (src/jwt/verify.ts). */
+export function verifyOptions(policy: Policy): { maxCandidates: number } {
+  return { maxCandidates: policy.max_verify_candidates };
+}
 
 export function loadPolicy(path: string | undefined): Policy {
   if (!path) return DEFAULT_POLICY;

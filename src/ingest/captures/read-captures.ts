@@ -1,41 +1,71 @@
 // Token captures: one compact JWT a line, or NDJSON {captured_at, token, source, note}. Malformed tokens are
 // kept (decoded with a reason code): a broken token in a capture is still evidence.
 import { sha256Hex } from '../../jwt/fingerprint.js';
-import { appendRows } from '../../store/append.js';
+import { appendRows, type Cell } from '../../store/append.js';
 import type { Store } from '../../store/db.js';
 import type { FileScan } from '../events/file-scan.js';
-import { forEachLine, isBlank } from '../events/line-scan.js';
+import { isBlank, readLines } from '../events/line-scan.js';
+import { MAX_LINE_BYTES, tooLong } from '../events/line-limits.js';
+import { gunzipGuard } from '../gunzip-limit.js';
+import { loadKeys } from '../../store/key-registry.js';
 import type { LoadResult } from '../load-result.js';
 import { tsReject, type RejectRow } from '../line-reasons.js';
 import { stageNdjson, type StageSpec } from '../events/ndjson-stage.js';
-import { newTokensFrom, registerTokens, type RawToken } from '../register-tokens.js';
+import { TOKEN_CHUNK, TokenChunks, type RawToken } from '../register-tokens.js';
 import { textSql, timestampSql } from '../sql-time.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Text form: a line is a token, optionally behind `Bearer `. */
+/** Capture rows appended at a time. */
+const ROW_CHUNK = 50_000;
+
+/** Text form: a line is a token, optionally behind `Bearer `. Read in chunks, like events: the rows are appended
+ *  every ROW_CHUNK lines and the new tokens go through TOKEN_CHUNK at a time (register-tokens.ts), so memory holds a
+ *  few chunks, not every token of the file (1M distinct tokens took 2.4 GB when they were kept). */
 export async function readCaptureLines(store: Store, scan: FileScan, sourceId: number): Promise<LoadResult> {
-  const rows: [number, number, null, string, null, null, null][] = [];
-  const tokens = new Map<string, RawToken>();
+  const label = scan.label ?? scan.path;
+  const chunks = new TokenChunks(store, sourceId, await loadKeys(store), scan.verify);
   const rejects: RejectRow[] = [];
-  await forEachLine(scan.path, scan.gzip, (line, bytes) => {
-    if (isBlank(bytes)) return;
-    let text: string;
-    try {
-      text = utf8.decode(bytes);
-    } catch {
-      rejects.push({ line, reason: 'bad-utf8', detail: 'the line is not valid UTF-8' });
-      return;
+  let rows: Cell[][] = [];
+  let total = 0;
+  let fresh = new Map<string, RawToken>(); // tokens of this chunk not met before in the file
+  const startTokens = async (): Promise<void> => {
+    const known = await knownShas(store, [...fresh.keys()]);
+    await chunks.add([...fresh.values()].filter((t) => !known.has(t.sha256)));
+    fresh = new Map();
+  };
+  const appendCaptures = async (): Promise<void> => {
+    await appendRows(store, 'captures', ['int', 'bigint', 'text', 'text', 'text', 'text', 'json'], rows);
+    total += rows.length;
+    rows = [];
+  };
+  const lines = readLines(scan.path, scan.gzip, { maxLineBytes: MAX_LINE_BYTES, guard: gunzipGuard(label, scan.bytes) });
+  for await (const batch of lines) {
+    for (const { line, bytes, tooLong: length } of batch) {
+      if (length !== undefined) {
+        rejects.push(tooLong({ line, bytes: length }));
+        continue;
+      }
+      if (isBlank(bytes)) continue;
+      let text: string;
+      try {
+        text = utf8.decode(bytes);
+      } catch {
+        rejects.push({ line, reason: 'bad-utf8', detail: 'the line is not valid UTF-8' });
+        continue;
+      }
+      const raw = text.replace(/^\uFEFF/, '').trim().replace(/^bearer\s+/i, '');
+      const sha = sha256Hex(raw);
+      rows.push([sourceId, line, null, sha, null, null, null]);
+      if (fresh.has(sha) || chunks.has(sha)) continue;
+      fresh.set(sha, { sha256: sha, raw });
+      if (fresh.size >= TOKEN_CHUNK) await startTokens();
     }
-    const raw = text.replace(/^\uFEFF/, '').trim().replace(/^bearer\s+/i, '');
-    const sha = sha256Hex(raw);
-    tokens.set(sha, { sha256: sha, raw });
-    rows.push([sourceId, line, null, sha, null, null, null]);
-  });
-  await appendRows(store, 'captures', ['int', 'bigint', 'text', 'text', 'text', 'text', 'json'], rows);
-  const known = await knownShas(store, [...tokens.keys()]);
-  const fresh = [...tokens.values()].filter((t) => !known.has(t.sha256));
-  return { rows: rows.length, rejects, newTokens: await registerTokens(store, sourceId, fresh) };
+    if (rows.length >= ROW_CHUNK) await appendCaptures();
+  }
+  await startTokens();
+  await appendCaptures();
+  return { rows: total, rejects, newTokens: await chunks.finish() };
 }
 
 const CAPTURE_STAGE: StageSpec = {
@@ -69,9 +99,25 @@ export async function readCaptureRecords(store: Store, scan: FileScan, sourceId:
   await store.run(`DELETE FROM ${t} WHERE ${invalid}`);
   await store.run(`INSERT INTO captures SELECT $sid, line, ts, token_sha, origin, note, extra FROM ${t}`, { sid: sourceId });
   const rows = Number((await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${t}`))!.n);
-  const newTokens = await registerTokens(store, sourceId, await newTokensFrom(store, t));
+  // the new tokens in chunks, as the text form: sorted once by sha256 in DuckDB, then read a chunk at a time
+  const chunks = new TokenChunks(store, sourceId, await loadKeys(store), scan.verify);
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE new_capture_tokens AS SELECT token_sha AS sha, any_value(token) AS raw FROM ${t} s
+     WHERE token IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tokens k WHERE k.sha256 = s.token_sha)
+     GROUP BY token_sha ORDER BY token_sha`,
+  );
   await store.run(`DROP TABLE ${t}`);
-  return { rows, rejects, newTokens };
+  for (let after = '';;) {
+    const page = await store.all<{ sha: string; raw: string }>(
+      `SELECT sha, raw FROM new_capture_tokens WHERE sha > $after ORDER BY sha LIMIT ${TOKEN_CHUNK}`,
+      { after },
+    );
+    if (page.length === 0) break;
+    await chunks.add(page.map((r) => ({ sha256: r.sha, raw: r.raw })));
+    after = page[page.length - 1]!.sha;
+  }
+  await store.run(`DROP TABLE new_capture_tokens`);
+  return { rows, rejects, newTokens: await chunks.finish() };
 }
 
 async function knownShas(store: Store, shas: string[]): Promise<Set<string>> {

@@ -6,6 +6,8 @@ import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../../errors.js';
+import type { VerifyOptions } from '../../jwt/verify.js';
+import { gunzipGuard } from '../gunzip-limit.js';
 import { LayoutCounter, type LineLayout } from './line-scan.js';
 
 export interface FileScan {
@@ -24,17 +26,22 @@ export interface FileScan {
   lines: Promise<number>;
   /** where a plain file's lines are (blank ones, the longest, an offset index); null for .gz; same pass */
   layout: Promise<LineLayout | null>;
+  /** how the tokens the file brings are verified (the policy's max_verify_candidates); set by ingestFile */
+  verify?: VerifyOptions;
 }
 
 
 /** Peek at the file now (gzip? what kind?) and start the full pass — sha256 and line count — in the background:
  *  it runs on this thread while DuckDB's reader runs on its own. */
-export async function scanFile(path: string): Promise<FileScan> {
-  const bytes = (await stat(path)).size;
+export async function scanFile(path: string, label = path): Promise<FileScan> {
+  const info = await stat(path);
+  // A device or FIFO never ends (/dev/zero) or blocks until a writer comes: only regular files are read.
+  if (!info.isFile()) throw new InputError(notRegular(label));
+  const bytes = info.size;
   const peek = await firstChunk(path);
   const gzip = peek.length >= 2 && peek[0] === 0x1f && peek[1] === 0x8b;
   const head = await peekHead(path);
-  const full = hashAndCount(path, gzip);
+  const full = hashAndCount(path, gzip, label, bytes);
   // Awaited by whoever needs them; never an unhandled rejection (a corrupt .gz would crash the process with a
   // stack trace when DuckDB's read fails first and nobody awaits these).
   const sha256 = full.then((r) => r.sha256);
@@ -55,7 +62,12 @@ export async function scanFile(path: string): Promise<FileScan> {
   };
 }
 
-async function hashAndCount(path: string, gzip: boolean): Promise<{ sha256: string; lines: number; layout: LineLayout | null }> {
+/** Why a path that is not a regular file is not read. */
+export function notRegular(label: string): string {
+  return `${label}: not a regular file (a device, FIFO or socket), so it is not read; to ingest what it gives, pipe it to \`ingest -\``;
+}
+
+async function hashAndCount(path: string, gzip: boolean, label: string, bytes: number): Promise<{ sha256: string; lines: number; layout: LineLayout | null }> {
   const hash = createHash('sha256');
   const raw = createReadStream(path, { highWaterMark: 4 * 1024 * 1024 });
   if (!gzip) {
@@ -82,8 +94,20 @@ async function hashAndCount(path: string, gzip: boolean): Promise<{ sha256: stri
   raw.on('error', (err) => tap.destroy(err));
   const gunzip = createGunzip();
   tap.on('error', (err) => gunzip.destroy(err));
-  const lines = await countLines(raw.pipe(tap).pipe(gunzip), path);
+  let lines: number;
+  try {
+    lines = await countLines(raw.pipe(tap).pipe(gunzip), label, gunzipGuard(label, bytes));
+  } finally {
+    raw.destroy();
+  }
   return { sha256: hash.digest('hex'), lines, layout: null };
+}
+
+/** sha256 of the bytes as stored, alone (for a file refused before its scan finished). */
+export async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 async function firstChunk(path: string): Promise<Buffer> {
@@ -93,16 +117,20 @@ async function firstChunk(path: string): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-async function countLines(stream: NodeJS.ReadableStream, path: string): Promise<number> {
+async function countLines(stream: NodeJS.ReadableStream, path: string, guard: (outBytes: number) => void): Promise<number> {
   let newlines = 0;
   let last = -1;
+  let out = 0;
   try {
     for await (const chunk of stream) {
       const buf = chunk as Buffer;
+      out += buf.length;
+      guard(out);
       for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) newlines++;
       if (buf.length) last = buf[buf.length - 1]!;
     }
   } catch (err) {
+    if (err instanceof InputError) throw err;
     const why = err instanceof Error ? err.message : String(err);
     throw new InputError(`${path}: cannot read (${why}); a .gz file may be truncated or corrupt`);
   }
@@ -111,6 +139,8 @@ async function countLines(stream: NodeJS.ReadableStream, path: string): Promise<
 
 /** The first bytes of the (decompressed) content, for kind detection before the full scan. */
 export async function peekHead(path: string, max = 256 * 1024): Promise<Buffer> {
+  // the first read of every input: a FIFO would block it, a device never end the reads after it
+  if (!(await stat(path)).isFile()) throw new InputError(notRegular(path));
   const peek = await firstChunk(path);
   const gzip = peek.length >= 2 && peek[0] === 0x1f && peek[1] === 0x8b;
   const raw = createReadStream(path, gzip ? {} : { start: 0, end: max - 1 });

@@ -9,10 +9,14 @@ import type { Store } from '../../store/db.js';
 import { lap } from '../../util/profile.js';
 import {
   explainLines,
-  nonObjectReject, projectionParams, projectionSql, READER, readerParams, withoutBlanks, type StageSpec,
+  nonObjectReject, projectionParams, projectionSql, READER, readerParams, type StageSpec,
 } from './ndjson-stage.js';
 import { tsReject, type RejectRow } from '../line-reasons.js';
+import { blankCount, cumulative, lineAtPlace, runBounds } from './line-runs.js';
+import { numberRows } from './number-rows.js';
 import type { LinePart } from './split-lines.js';
+
+export { MAX_BOUNDS } from './number-rows.js';
 
 export interface InsertedPart {
   rows: number;
@@ -49,14 +53,15 @@ export async function insertPart(store: Store, part: LinePart, spec: StageSpec, 
   const span = await store.one<{ base: bigint | null; n: bigint }>(`SELECT min(rowid) AS base, count(*) AS n FROM events WHERE ${mine}`, { sid });
   const emitted = Number(span!.n);
   const base = span!.base ?? 0n;
-  // Row place → line: DuckDB emits no row for a whitespace-only line (nor for an oversized one, left empty).
-  const blanks = part.blankLines;
-  if (emitted !== part.lines - blanks.length) {
-    throw new PlacementError(`DuckDB read ${emitted} records where ${part.lines - blanks.length} non-blank lines were counted`);
+  // Row place → line: DuckDB emits no row for a whitespace-only line (nor for an oversized or too deep one, left empty).
+  const nonBlank = part.lines - blankCount(part.blankRuns);
+  if (emitted !== nonBlank) {
+    throw new PlacementError(`DuckDB read ${emitted} records where ${nonBlank} non-blank lines were counted`);
   }
-  // the place of the first row after each blank line: a row's line is its place + first + the bounds at or before it
-  const bounds = blanks.map((b, j) => b - part.firstLine - j);
-  const lineAt = (place: number): number => part.firstLine + place + countAtOrBelow(bounds, place);
+  // the place of the first row after each run of blank lines: a row's line is its place + first + the runs before it
+  const bounds = runBounds(part.blankRuns, part.firstLine);
+  const skips = cumulative(bounds);
+  const lineAt = (place: number): number => lineAtPlace(bounds, skips, part.firstLine, place);
 
   const rejects: RejectRow[] = [];
   const recovered = new Map<number, string>();
@@ -79,7 +84,7 @@ export async function insertPart(store: Store, part: LinePart, spec: StageSpec, 
       else recovered.set(line, verdict.recovered);
     }
   }
-  await numberRows(store, mine, { sid, base, first: part.firstLine }, bounds, () => withoutBlanks(part.firstLine, part.lines, blanks));
+  await numberRows(store, 'events', mine, { sid, base }, part);
   let rows = emitted - odd.length;
   for (const [line, json] of recovered) {
     const reject = await insertRecovered(store, spec, sid, line, json);
@@ -90,40 +95,6 @@ export async function insertPart(store: Store, part: LinePart, spec: StageSpec, 
   }
   lap('events: part numbered');
   return { rows, rejects, recovered };
-}
-
-/** Few blank lines: one pass, each row's line = place + first + how many bounds are at or before it. Many (only
- *  in a part, whose size bounds the list): the list of every row's line, looked up by place. */
-async function numberRows(
-  store: Store,
-  mine: string,
-  params: { sid: number; base: bigint; first: number },
-  bounds: number[],
-  allLines: () => number[],
-): Promise<void> {
-  const place = `(rowid - $base::BIGINT)`;
-  if (bounds.length > MAX_BOUNDS) {
-    const { sid, base } = params;
-    await store.run(`UPDATE events SET line = ($lines::BIGINT[])[${place} + 1] WHERE ${mine}`, { sid, base, lines: JSON.stringify(allLines()) });
-    return;
-  }
-  const skips = bounds.map((_, j) => ` + (${place} >= $b${j})::BIGINT`).join('');
-  const named = Object.fromEntries(bounds.map((b, j) => [`b${j}`, b]));
-  await store.run(`UPDATE events SET line = ${place} + $first${skips} WHERE ${mine}`, { ...params, ...named });
-}
-
-/** Blank lines a file may have and still be read whole (its rows are numbered in one pass with one term each). */
-export const MAX_BOUNDS = 64;
-
-function countAtOrBelow(sorted: number[], x: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Load a recovered line the same way as the others; a reject when it is no event after all. */

@@ -2,41 +2,74 @@
 // to learn which lines those were and why. Byte-level (no string decoding) so it stays cheap on big files.
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import { addBlank, type BlankRun } from './line-runs.js';
+import { DepthGauge } from './nesting.js';
 
 export interface LineVisitor {
-  /** called for every line (1-based number, bytes without the newline); return false to stop early */
-  (line: number, bytes: Buffer): boolean | void;
+  /** called for every line (1-based number, bytes without the newline; `tooLong` as in Line); return false to stop early */
+  (line: number, bytes: Buffer, tooLong?: number): boolean | void;
 }
 
-export async function forEachLine(path: string, gzip: boolean, visit: LineVisitor): Promise<void> {
+export interface LineOptions {
+  /** a line longer than this is not kept: it comes with empty bytes and its length in `tooLong` */
+  maxLineBytes?: number;
+  /** for a .gz: the checked expansion (src/ingest/gunzip-limit.ts); how messages name the file */
+  guard?: (outBytes: number) => void;
+  label?: string;
+}
+
+/** A line and its bytes (newline excluded); `tooLong` is its length when it was over `maxLineBytes` (bytes empty). */
+export interface Line {
+  line: number;
+  bytes: Buffer;
+  tooLong?: number;
+}
+
+/** The lines of a file, a batch per chunk read. A line that spans chunks is put together once, at its end (never
+ *  chunk by chunk: joining a 32 MB line's 16 KB gzip chunks one at a time is quadratic). */
+export async function* readLines(path: string, gzip: boolean, opts: LineOptions = {}): AsyncGenerator<Line[]> {
   const raw = createReadStream(path, { highWaterMark: 4 * 1024 * 1024 }); // big reads: fewer carries across chunks
   const stream: NodeJS.ReadableStream = gzip ? raw.pipe(createGunzip()) : raw;
   if (gzip) raw.on('error', (err) => (stream as NodeJS.ReadWriteStream & { destroy(e: Error): void }).destroy(err));
-  let carry: Buffer | null = null;
+  const max = opts.maxLineBytes ?? Infinity;
+  let pieces: Buffer[] = []; // the current line's bytes from earlier chunks
+  let held = 0; // its length so far
   let line = 0;
-  for await (const chunk of stream) {
-    let buf = chunk as Buffer;
-    if (carry) {
-      buf = Buffer.concat([carry, buf]);
-      carry = null;
+  let out = 0;
+  try {
+    for await (const chunk of stream) {
+      const buf = chunk as Buffer;
+      out += buf.length;
+      if (gzip) opts.guard?.(out);
+      const batch: Line[] = [];
+      let start = 0;
+      for (let nl = buf.indexOf(10); nl !== -1; nl = buf.indexOf(10, start)) {
+        const length = held + nl - start;
+        if (length > max) batch.push({ line: ++line, bytes: EMPTY, tooLong: length });
+        else batch.push({ line: ++line, bytes: held ? Buffer.concat([...pieces, buf.subarray(start, nl)], length) : buf.subarray(start, nl) });
+        pieces = [];
+        held = 0;
+        start = nl + 1;
+      }
+      if (start < buf.length) {
+        if (held + buf.length - start <= max) pieces.push(buf.subarray(start));
+        else pieces = [];
+        held += buf.length - start;
+      }
+      if (batch.length) yield batch;
     }
-    let start = 0;
-    for (let nl = buf.indexOf(10); nl !== -1; nl = buf.indexOf(10, start)) {
-      if (visit(++line, buf.subarray(start, nl)) === false) return;
-      start = nl + 1;
-    }
-    if (start < buf.length) carry = Buffer.from(buf.subarray(start));
+    if (held > 0) yield [held > max ? { line: ++line, bytes: EMPTY, tooLong: held } : { line: ++line, bytes: Buffer.concat(pieces, held) }];
+  } finally {
+    raw.destroy();
   }
-  if (carry && carry.length) visit(++line, carry);
 }
 
-/** DuckDB's NDJSON reader skips lines of only whitespace; these are the numbers of the lines it does not skip. */
-export async function nonBlankLines(path: string, gzip: boolean): Promise<number[]> {
-  const out: number[] = [];
-  await forEachLine(path, gzip, (line, bytes) => {
-    if (!isBlank(bytes)) out.push(line);
-  });
-  return out;
+const EMPTY = Buffer.alloc(0);
+
+export async function forEachLine(path: string, gzip: boolean, visit: LineVisitor, opts: LineOptions = {}): Promise<void> {
+  for await (const batch of readLines(path, gzip, opts)) {
+    for (const l of batch) if (visit(l.line, l.bytes, l.tooLong) === false) return;
+  }
 }
 
 /** The bytes of the wanted lines (for explaining rejects). */
@@ -55,29 +88,37 @@ export async function pickLines(path: string, gzip: boolean, wanted: ReadonlySet
 export interface LineLayout {
   /** lines, a last line without newline included */
   lines: number;
-  /** numbers of the whitespace-only lines (DuckDB emits no row for them) */
-  blankLines: number[];
+  /** the whitespace-only lines (DuckDB emits no row for them), as runs: a file of newlines is one entry */
+  blankRuns: BlankRun[];
   /** bytes of the longest line, newline excluded */
   longest: number;
-  /** byte offset of lines 1, 1 + STRIDE, 1 + 2·STRIDE, …: a line is found again by reading from the one before it */
-  starts: number[];
+  /** lines nesting deeper than MAX_LINE_DEPTH (not to be handed to DuckDB: the splitter leaves them out) */
+  deepLines: number;
+  /** where lines start: line startLines[i] at byte startOffsets[i]; one every STRIDE lines and MIN_GAP bytes at
+   *  most, so a line is found again by reading from the one before it, and the index follows the bytes */
+  startLines: number[];
+  startOffsets: number[];
 }
 
-/** Every how many lines an offset is kept: finding a line reads a few KB, and the index stays small (5 MB for
- *  ten million lines). */
+/** An offset is kept at most every STRIDE lines and every MIN_GAP bytes: finding a line reads a few KB, and the index
+ *  stays small (5 MB for ten million lines; 4 KB lines apart in a run of blank lines, so not one a line). */
 export const STRIDE = 16;
+export const MIN_GAP = 4096;
 
 /** Learns a plain file's line layout from its bytes in order, without copying them: how many lines, which are
- *  blank, how long the longest is, where every STRIDE-th begins. A line that starts with `{` (nearly all of them)
- *  is known not blank from its first byte. */
+ *  blank, how long the longest is, which nest too deep, where lines begin. A line that starts with `{` (nearly all
+ *  of them) is known not blank from its first byte. */
 export class LayoutCounter {
   private lines = 0;
   private longest = 0;
-  private readonly blankLines: number[] = [];
+  private deepLines = 0;
+  private readonly blankRuns: BlankRun[] = [];
   private length = 0; // of the line being read, so far
   private blank = true; // the line being read is whitespace so far
-  private readonly starts: number[] = [0];
+  private readonly startLines: number[] = [1];
+  private readonly startOffsets: number[] = [0];
   private offset = 0; // of the chunk being read
+  private readonly gauge = new DepthGauge();
 
   push(buf: Buffer): void {
     let start = 0;
@@ -86,22 +127,34 @@ export class LayoutCounter {
       const end = nl === -1 ? buf.length : nl;
       if (this.blank && end > start) this.blank = buf[start] !== 0x7b && isBlank(buf.subarray(start, end));
       this.length += end - start;
-      if (nl === -1) break;
+      if (nl === -1) {
+        this.gauge.partial(buf, start, end);
+        break;
+      }
+      if (this.gauge.end(buf, start, end)) this.deepLines++;
       this.endLine();
-      if (this.lines % STRIDE === 0) this.starts.push(this.offset + nl + 1);
+      const at = this.offset + nl + 1;
+      if (this.lines + 1 - this.startLines[this.startLines.length - 1]! >= STRIDE && at - this.startOffsets[this.startOffsets.length - 1]! >= MIN_GAP) {
+        this.startLines.push(this.lines + 1);
+        this.startOffsets.push(at);
+      }
       start = nl + 1;
     }
     this.offset += buf.length;
   }
 
   finish(): LineLayout {
-    if (this.length > 0) this.endLine();
-    return { lines: this.lines, blankLines: this.blankLines, longest: this.longest, starts: this.starts };
+    if (this.length > 0) {
+      if (this.gauge.end(EMPTY, 0, 0)) this.deepLines++;
+      this.endLine();
+    }
+    const { lines, blankRuns, longest, deepLines, startLines, startOffsets } = this;
+    return { lines, blankRuns, longest, deepLines, startLines, startOffsets };
   }
 
   private endLine(): void {
     this.lines++;
-    if (this.blank) this.blankLines.push(this.lines);
+    if (this.blank) addBlank(this.blankRuns, this.lines);
     if (this.length > this.longest) this.longest = this.length;
     this.length = 0;
     this.blank = true;
@@ -112,9 +165,10 @@ export class LayoutCounter {
  *  before the wanted ones and stops about at the end of the last of them (a few KB per line, not the file). */
 export function pickLinesAt(path: string, layout: LineLayout, wanted: Iterable<number>): Map<number, Buffer> {
   const out = new Map<number, Buffer>();
+  const { startLines, startOffsets } = layout;
   const byBlock = new Map<number, Set<number>>();
   for (const n of wanted) {
-    const block = Math.floor((n - 1) / STRIDE);
+    const block = blockOf(startLines, n);
     const set = byBlock.get(block);
     if (set) set.add(n);
     else byBlock.set(block, new Set([n]));
@@ -123,13 +177,14 @@ export function pickLinesAt(path: string, layout: LineLayout, wanted: Iterable<n
   const fd = openSync(path, 'r');
   try {
     for (const [block, lines] of [...byBlock].sort((a, b) => a[0] - b[0])) {
-      const first = block * STRIDE + 1;
+      const first = startLines[block]!;
       let last = 0;
       for (const n of lines) if (n > last) last = n;
       // the block's size is known when the next one is indexed: read about as far as the last wanted line
-      const blockBytes = (layout.starts[block + 1] ?? Infinity) - layout.starts[block]!;
-      let size = Number.isFinite(blockBytes) ? Math.ceil((blockBytes * (last - first + 1.5)) / STRIDE) + 256 : 64 * 1024;
-      let pos = layout.starts[block]!;
+      const blockBytes = (startOffsets[block + 1] ?? Infinity) - startOffsets[block]!;
+      const blockLines = (startLines[block + 1] ?? Infinity) - first;
+      let size = Number.isFinite(blockBytes) ? Math.ceil((blockBytes * (last - first + 1.5)) / blockLines) + 256 : 64 * 1024;
+      let pos = startOffsets[block]!;
       let buf = Buffer.alloc(0);
       let line = first; // number of the line that begins at buf[lineStart]
       let lineStart = 0;
@@ -145,7 +200,7 @@ export function pickLinesAt(path: string, layout: LineLayout, wanted: Iterable<n
           pos += bytesRead;
           buf = lineStart < buf.length ? Buffer.concat([buf.subarray(lineStart), more.subarray(0, bytesRead)]) : more.subarray(0, bytesRead);
           lineStart = 0;
-          size = 64 * 1024;
+          size = Math.max(64 * 1024, buf.length); // a long line: read more each time (doubling), not 64 KB more
           continue;
         }
         if (lines.has(line)) out.set(line, Buffer.from(buf.subarray(lineStart, nl)));
@@ -157,6 +212,18 @@ export function pickLinesAt(path: string, layout: LineLayout, wanted: Iterable<n
     closeSync(fd);
   }
   return out;
+}
+
+/** Index of the last indexed line at or before n. */
+function blockOf(startLines: readonly number[], n: number): number {
+  let lo = 0;
+  let hi = startLines.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (startLines[mid]! <= n) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.max(0, lo - 1);
 }
 
 /** The bytes of these lines (numbered in the source file) of a file or part that starts at `firstLine`: by offset

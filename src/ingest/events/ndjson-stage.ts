@@ -1,9 +1,17 @@
 // The NDJSON speed path: DuckDB's own reader parses every line and projects the fields a kind needs into a
 // staging table, keyed by line number. Lines it could not read come back as NULL rows; a second, rarer pass
 // explains them (bad JSON, bad UTF-8, a byte-order mark) so each lands in `rejects` with its reason.
+import { rm } from 'node:fs/promises';
+import { InputError } from '../../errors.js';
 import type { Store } from '../../store/db.js';
-import { linesOf, nonBlankLines, type LineLayout } from './line-scan.js';
+import type { FileScan } from './file-scan.js';
+import { tooDeep, tooLong } from './line-limits.js';
+import { blankCount } from './line-runs.js';
+import { linesOf, type LineLayout } from './line-scan.js';
 import { explainLine, type LineVerdict, type RejectRow } from '../line-reasons.js';
+import { splitParts, wholeFile } from './ndjson-parts.js';
+import { numberRows } from './number-rows.js';
+import { makePartDir } from './part-dir.js';
 import { lap } from '../../util/profile.js';
 
 export interface StageSpec {
@@ -38,32 +46,63 @@ export function readerParams(src: { path: string; gzip: boolean; longest?: numbe
   return { path: src.path, compression: src.gzip ? 'gzip' : 'uncompressed', max };
 }
 
-/** What to stage: a whole file (a FileScan fits) or one part of a split file (events/split-lines.ts). */
-export interface NdjsonSource {
-  path: string;
-  gzip: boolean;
-  /** source line number of this file's first line (a part of a bigger file starts later); 1 when absent */
-  firstLine?: number;
-  /** lines in this file, blank ones included */
-  lines: number | Promise<number>;
-  /** source numbers of its whitespace-only lines, when already known */
-  blankLines?: number[];
+export async function stageNdjson(store: Store, scan: FileScan, spec: StageSpec): Promise<StageResult> {
+  const t = spec.table;
+  await store.run(`DROP TABLE IF EXISTS ${t}`);
+  // No WITH ORDINALITY: it is a streaming window, which runs the whole projection on one thread (2× slower here).
+  // The CTAS / INSERT keeps the reader's order (preserve_insertion_order, DuckDB's default), so a row's place among
+  // its part's rows gives its line, set from it afterwards.
+  await store.run(`SET preserve_insertion_order = true`);
+  const dir = await makePartDir();
+  const label = scan.label ?? scan.path;
+  try {
+    const rejects: RejectRow[] = [];
+    const recovered: [number, string][] = [];
+    let rows = 0;
+    let lines = 0;
+    await store.run(`CREATE TEMP TABLE ${t} AS ${projectionSql(spec, NOTHING)}`, projectionParams(spec));
+    const whole = await wholeFile(scan);
+    for await (const part of whole ? only(whole) : splitParts(scan, dir)) {
+      await store.run(`INSERT INTO ${t} ${projectionSql(spec, READER)}`, { ...projectionParams(spec), ...readerParams(part) });
+      lap('stage: read_json_objects + projection');
+      const span = await store.one<{ base: bigint | null; n: bigint }>(`SELECT min(rowid) AS base, count(*) AS n FROM ${t} WHERE line IS NULL`);
+      const emitted = Number(span!.n);
+      const nonBlank = part.lines - blankCount(part.blankRuns);
+      if (emitted !== nonBlank) {
+        throw new InputError(`${label}: the file changed while it was being read (DuckDB read ${emitted} records where ${nonBlank} non-blank lines were counted); copy it and ingest the copy`);
+      }
+      await numberRows(store, t, 'line IS NULL', { base: span!.base ?? 0n }, part);
+      lap('stage: lines numbered');
+      const unread = await store.all<{ line: bigint }>(`SELECT line FROM ${t} WHERE jt IS NULL AND line BETWEEN $first AND $last ORDER BY line`, {
+        first: part.firstLine,
+        last: part.firstLine + part.lines - 1,
+      });
+      for (const [line, why] of await explainLines(part, unread.map((r) => Number(r.line)))) {
+        if (why.recovered !== null) recovered.push([line, why.recovered]);
+        else rejects.push({ line, reason: why.reason, detail: why.detail });
+      }
+      rejects.push(...part.oversized.map(tooLong), ...part.tooDeep.map(tooDeep));
+      rows += emitted;
+      lines += part.lines;
+      if (!whole) await rm(part.path, { force: true });
+    }
+    if (lines !== (await scan.lines)) {
+      throw new InputError(`${label}: the file changed while it was being read (${await scan.lines} lines, then ${lines}); copy it and ingest the copy`);
+    }
+    await store.run(`DELETE FROM ${t} WHERE jt IS NULL`);
+    for (const [line, json] of recovered) await restage(store, spec, line, json);
+    rejects.push(...(await collectNonObjects(store, t)));
+    return { rows, rejects };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
-export async function stageNdjson(store: Store, src: NdjsonSource, spec: StageSpec): Promise<StageResult> {
-  await store.run(`DROP TABLE IF EXISTS ${spec.table}`);
-  // No WITH ORDINALITY: it is a streaming window, which runs the whole projection on one thread (2× slower here).
-  // The CTAS keeps the reader's order (preserve_insertion_order, DuckDB's default), so a row's position in the
-  // table is its ordinal, and the line number is set from it afterwards.
-  await store.run(`SET preserve_insertion_order = true`);
-  await store.run(`CREATE TEMP TABLE ${spec.table} AS ${projectionSql(spec, READER)}`, { ...projectionParams(spec), ...readerParams(src) });
-  lap('stage: read_json_objects + projection');
-  const rows = Number((await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${spec.table}`))!.n);
-  await numberLines(store, src, spec.table, rows);
-  lap('stage: lines numbered');
-  const rejects = await explainUnreadLines(store, src, spec);
-  rejects.push(...(await collectNonObjects(store, spec.table)));
-  return { rows, rejects };
+/** No lines: the staging table is made from it, so it exists with its columns whatever the file holds. */
+const NOTHING = `(SELECT NULL::BIGINT AS line, NULL::JSON AS j WHERE false)`;
+
+async function* only<T>(item: T): AsyncGenerator<T> {
+  yield item;
 }
 
 // The reader only yields valid JSON (or NULL), so a first byte '{' means an object: no parse and no copy of the
@@ -131,46 +170,6 @@ function shapeOf(fields: Record<string, string>): { shape: Shape; accessors: Map
     accessors.set(name, expr);
   }
   return { shape, accessors };
-}
-
-/** Row position → source line number. DuckDB emits no row for whitespace-only lines, so when there are any,
- *  the numbers of the lines it did emit are listed and the position looks its line up. */
-async function numberLines(store: Store, src: NdjsonSource, table: string, rows: number): Promise<void> {
-  const first = src.firstLine ?? 1;
-  const position = `(rowid - (SELECT min(rowid) FROM ${table}))`;
-  const lines = await src.lines;
-  if (rows === lines) {
-    await store.run(`UPDATE ${table} SET line = ${position} + $first`, { first });
-    return;
-  }
-  const emitted = src.blankLines ? withoutBlanks(first, lines, src.blankLines) : await nonBlankLines(src.path, src.gzip);
-  if (emitted.length !== rows) {
-    throw new Error(`${src.path}: DuckDB read ${rows} records from ${emitted.length} non-blank lines; cannot place them`);
-  }
-  if (!src.blankLines && first !== 1) emitted.forEach((n, i) => (emitted[i] = n + first - 1));
-  await store.run(`UPDATE ${table} SET line = ($lines::BIGINT[])[${position} + 1]`, { lines: JSON.stringify(emitted) });
-}
-
-export function withoutBlanks(first: number, lines: number, blanks: number[]): number[] {
-  const skip = new Set(blanks);
-  const out: number[] = [];
-  for (let n = first; n < first + lines; n++) if (!skip.has(n)) out.push(n);
-  return out;
-}
-
-async function explainUnreadLines(store: Store, src: NdjsonSource, spec: StageSpec): Promise<RejectRow[]> {
-  const unread = await store.all<{ line: bigint }>(`SELECT line FROM ${spec.table} WHERE jt IS NULL ORDER BY line`);
-  if (unread.length === 0) return [];
-  const rejects: RejectRow[] = [];
-  for (const [line, why] of await explainLines(src, unread.map((r) => Number(r.line)))) {
-    if (why.recovered !== null) {
-      await restage(store, spec, line, why.recovered);
-      continue;
-    }
-    rejects.push({ line, reason: why.reason, detail: why.detail });
-  }
-  await store.run(`DELETE FROM ${spec.table} WHERE jt IS NULL`);
-  return rejects;
 }
 
 /** Why DuckDB could not read these lines (numbered in the source file), from their bytes. */

@@ -13,25 +13,14 @@ import type { FileScan } from './file-scan.js';
 import { reportProgress } from '../ingest-progress.js';
 import type { LoadResult } from '../load-result.js';
 import { makePartDir } from './part-dir.js';
-import { insertPart, MAX_BOUNDS, PlacementError } from './insert-part.js';
+import { insertPart, PlacementError } from './insert-part.js';
 import type { RejectRow } from '../line-reasons.js';
 import type { StageSpec } from './ndjson-stage.js';
-import { startVerifying, storeTokens, type TokenBatch } from '../register-tokens.js';
+import { MAX_PENDING, startVerifying, storeTokens, TOKEN_CHUNK, type TokenBatch } from '../register-tokens.js';
 import { newTokenLines, tokenTexts } from './token-lines.js';
-import { MAX_LINE_BYTES, readAhead, splitLines, type LinePart } from './split-lines.js';
-
-/** Bytes of NDJSON per part: big enough that DuckDB's parallel read pays off, small enough to keep memory flat. */
-export function partBytes(): number {
-  const env = Number(process.env.JWT_FORENSICS_PART_BYTES);
-  return Number.isFinite(env) && env > 0 ? env : 256 * 1024 * 1024;
-}
-
-/** New tokens per chunk, and how many may wait decoded for their verdicts before the oldest chunk is stored. */
-const TOKEN_CHUNK = 10_000;
-const MAX_PENDING = 20_000;
-
-/** The first part is small so that DuckDB starts reading while the bigger ones are still being cut. */
-const FIRST_PART_BYTES = 32 * 1024 * 1024;
+import { tooDeep, tooLong } from './line-limits.js';
+import { splitParts, wholeFile } from './ndjson-parts.js';
+import type { LinePart } from './split-lines.js';
 
 /** DuckDB's memory while events load (it would otherwise keep up to 80% of RAM of written blocks cached): what is
  *  over it is evicted or spilled, so memory stays flat however big the file. */
@@ -65,14 +54,14 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
       const wanted = await newTokenLines(store, part, sourceId, seen);
       for (let i = 0; i < wanted.length; i += TOKEN_CHUNK) {
         const fresh = await tokenTexts(store, part, spec, wanted.slice(i, i + TOKEN_CHUNK), seen, loaded.recovered, dir);
-        batches.push(startVerifying(keys, fresh));
+        batches.push(startVerifying(keys, fresh, scan.verify));
         while (batches.length > 1 && batches.reduce((n, b) => n + b.decoded.length, 0) > MAX_PENDING) {
           newTokens += await storeTokens(store, sourceId, batches.shift()!);
         }
       }
       rows += loaded.rows;
       lines += part.lines;
-      rejects.push(...loaded.rejects, ...part.oversized.map(tooLong));
+      rejects.push(...loaded.rejects, ...part.oversized.map(tooLong), ...part.tooDeep.map(tooDeep));
       reportProgress({ path: label, bytesRead: part.sourceBytesRead, bytesTotal: scan.bytes, events: rows });
     };
     const whole = await wholeFile(scan);
@@ -80,8 +69,7 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
       const progress = (pct: number): void => reportProgress({ path: label, bytesRead: (scan.bytes * pct) / 100, bytesTotal: scan.bytes, events: Math.round((whole.lines * pct) / 100) });
       await withProgress(store, progress, () => load(whole));
     } else {
-      const size = partBytes();
-      for await (const part of readAhead(splitLines(scan.path, scan.gzip, dir, size, Math.min(size, FIRST_PART_BYTES), MAX_LINE_BYTES, label))) {
+      for await (const part of splitParts(scan, dir)) {
         await load(part);
         await rm(part.path, { force: true });
       }
@@ -102,20 +90,6 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
   }
 }
 
-/** A plain file whose lines all fit is read by DuckDB in one piece, as it is: no copy into parts (which costs a
- *  read and a write of every byte). DuckDB streams it, so memory stays flat all the same. A .gz file (DuckDB would
- *  decompress it on one thread), one with an oversized line or many blank lines, or a run with a part size set
- *  goes through the splitter. */
-async function wholeFile(scan: FileScan): Promise<LinePart | null> {
-  if (scan.gzip || process.env.JWT_FORENSICS_PART_BYTES) return null;
-  const layout = await scan.layout; // the background pass: sha256 and layout in one read
-  lap('events: layout known');
-  // many blank lines would make the numbering a list as long as the file: parts bound it
-  if (!layout || layout.longest > MAX_LINE_BYTES || layout.blankLines.length > MAX_BOUNDS) return null;
-  const { lines, blankLines, longest } = layout;
-  return { path: scan.path, gzip: false, firstLine: 1, lines, blankLines, oversized: [], longest, sourceBytesRead: scan.bytes, index: layout };
-}
-
 /** Run `work` while reporting how far DuckDB's running statement is, a few times a second (only forward: the
  *  small statements after the big read must not move the bar back). */
 async function withProgress<T>(store: Store, report: (pct: number) => void, work: () => Promise<T>): Promise<T> {
@@ -134,8 +108,4 @@ async function withProgress<T>(store: Store, report: (pct: number) => void, work
     await store.run(`RESET enable_progress_bar`).catch(() => undefined);
     await store.run(`RESET enable_progress_bar_print`).catch(() => undefined);
   }
-}
-
-function tooLong(o: { line: number; bytes: number }): RejectRow {
-  return { line: o.line, reason: 'line-too-long', detail: `the line is ${o.bytes.toLocaleString('en')} bytes, over the ${MAX_LINE_BYTES / 1024 / 1024} MiB a line may have` };
 }

@@ -6,7 +6,12 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../../errors.js';
+import { MAX_LINE_BYTES, MAX_LINE_DEPTH } from './line-limits.js';
+import { addBlank, type BlankRun } from './line-runs.js';
 import { isBlankByte, type LineLayout } from './line-scan.js';
+import { DepthGauge } from './nesting.js';
+
+export { MAX_LINE_BYTES } from './line-limits.js';
 
 export interface LinePart {
   path: string;
@@ -15,10 +20,12 @@ export interface LinePart {
   firstLine: number;
   /** lines in the part, blank ones included */
   lines: number;
-  /** source line numbers of the lines DuckDB emits no row for: whitespace-only ones, and oversized ones (left empty) */
-  blankLines: number[];
+  /** the lines DuckDB emits no row for, as runs: whitespace-only ones, and oversized or too deep ones (left empty) */
+  blankRuns: BlankRun[];
   /** lines over the size limit: left out of the part (an empty line keeps the numbering), to be rejected */
   oversized: { line: number; bytes: number }[];
+  /** lines nesting deeper than MAX_LINE_DEPTH: left out the same way, to be rejected */
+  tooDeep: number[];
   /** bytes of the longest line in the part (DuckDB's read buffer is sized from it) */
   longest: number;
   /** a whole file read as one part carries its layout (named apart from FileScan's promise of it): its lines are
@@ -27,9 +34,6 @@ export interface LinePart {
   /** bytes of the source file (as stored, so compressed for .gz) consumed so far: for progress */
   sourceBytesRead: number;
 }
-
-/** Far above any real log line (a 3 MB token fits); a bigger one would take DuckDB's memory for a single value. */
-export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 /** `firstPartBytes` is smaller so that DuckDB starts reading early, while the bigger parts are still being cut. */
 export async function* splitLines(
@@ -40,13 +44,17 @@ export async function* splitLines(
   firstPartBytes = partBytes,
   maxLineBytes = MAX_LINE_BYTES,
   label = path,
+  opts: { guard?: (outBytes: number) => void; maxDepth?: number } = {},
 ): AsyncGenerator<LinePart> {
   const raw = createReadStream(path, { highWaterMark: 4 * 1024 * 1024 });
   const content: NodeJS.ReadableStream = gzip ? raw.pipe(createGunzip()) : raw;
   if (gzip) raw.on('error', (err) => (content as NodeJS.ReadWriteStream & { destroy(e: Error): void }).destroy(err));
   let index = 0;
   let out: FileHandle | null = null;
-  let part = { path: '', firstLine: 1, lines: 0, bytes: 0, blankLines: [] as number[], oversized: [] as LinePart['oversized'], longest: 0 };
+  const fresh = (path: string, firstLine: number) => ({ path, firstLine, lines: 0, bytes: 0, blankRuns: [] as BlankRun[], oversized: [] as LinePart['oversized'], tooDeep: [] as number[], longest: 0 });
+  let part = fresh('', 1);
+  const gauge = new DepthGauge(opts.maxDepth ?? MAX_LINE_DEPTH, maxLineBytes);
+  let produced = 0; // bytes of content (decompressed) so far
   let line = 1; // source number of the line being read
   let inLine = false; // some bytes of the current line were seen
   let blank = true; // the current line is whitespace so far
@@ -68,19 +76,29 @@ export async function* splitLines(
     part.bytes += length;
   };
   const startPart = async (): Promise<void> => {
-    part = { path: join(dir, `part-${String(index++).padStart(5, '0')}.ndjson`), firstLine: line, lines: 0, bytes: 0, blankLines: [], oversized: [], longest: 0 };
+    part = fresh(join(dir, `part-${String(index++).padStart(5, '0')}.ndjson`), line);
     out = await onDisk(() => open(part.path, 'wx', 0o600));
   };
   const endPart = async (): Promise<LinePart> => {
     const done = out!;
     out = null;
     await onDisk(() => done.close());
-    const { path: p, firstLine, lines, blankLines, oversized, longest } = part;
-    return { path: p, gzip: false, firstLine, lines, blankLines, oversized, longest, sourceBytesRead: raw.bytesRead };
+    const { path: p, firstLine, lines, blankRuns, oversized, tooDeep, longest } = part;
+    return { path: p, gzip: false, firstLine, lines, blankRuns, oversized, tooDeep, longest, sourceBytesRead: raw.bytesRead };
   };
-  const lineEnded = (): void => {
+  // Leave the current line out of the part: keep the lines before it, drop what of it was written or is pending in
+  // buf from `from` (its newline, if any, stays: an empty line keeps the part's numbering).
+  const dropLine = async (buf: Buffer, from: number): Promise<void> => {
+    if (lineStart >= part.bytes) await write(buf, from, lineStart - part.bytes);
+    else {
+      await onDisk(() => out!.truncate(lineStart));
+      part.bytes = lineStart;
+    }
+  };
+  const lineEnded = (deep: boolean): void => {
     if (dropping) part.oversized.push({ line, bytes: lineBytes });
-    if (dropping || blank) part.blankLines.push(line);
+    else if (deep) part.tooDeep.push(line);
+    if (dropping || deep || blank) addBlank(part.blankRuns, line);
     else if (lineBytes > part.longest) part.longest = lineBytes;
     part.lines++;
     line++;
@@ -90,6 +108,8 @@ export async function* splitLines(
   try {
     for await (const chunk of content) {
       const buf = chunk as Buffer;
+      produced += buf.length;
+      if (gzip) opts.guard?.(produced);
       let from = 0; // first byte of buf not yet written (or dropped)
       let pos = 0;
       while (pos < buf.length) {
@@ -107,20 +127,23 @@ export async function* splitLines(
           for (let i = pos; blank && i < end; i++) if (!isBlankByte(buf[i]!)) blank = false;
           if (lineBytes > maxLineBytes) {
             dropping = true;
+            gauge.reset();
             // keep the lines before it; of this one, drop what was written and what is pending
-            if (lineStart >= part.bytes) await write(buf, from, lineStart - part.bytes);
-            else {
-              await onDisk(() => out!.truncate(lineStart));
-              part.bytes = lineStart;
-            }
+            await dropLine(buf, from);
           }
         }
         if (dropping) from = end; // its newline stays: an empty line keeps the part's numbering
         if (nl === -1) {
+          if (!dropping) gauge.partial(buf, pos, end);
           pos = buf.length;
           break;
         }
-        lineEnded();
+        const deep = !dropping && gauge.end(buf, pos, end);
+        if (deep) {
+          await dropLine(buf, from);
+          from = end;
+        }
+        lineEnded(deep);
         pos = nl + 1;
         if (part.bytes + (pos - from) >= (index === 1 ? firstPartBytes : partBytes)) {
           await write(buf, from, pos - from);
@@ -130,7 +153,11 @@ export async function* splitLines(
       }
       await write(buf, from, buf.length - from);
     }
-    if (inLine) lineEnded();
+    if (inLine) {
+      const deep = !dropping && gauge.end(EMPTY, 0, 0);
+      if (deep) await dropLine(EMPTY, 0);
+      lineEnded(deep);
+    }
     if (out) yield await endPart();
   } catch (err) {
     if (err instanceof InputError) throw err;
@@ -140,6 +167,8 @@ export async function* splitLines(
     raw.destroy();
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

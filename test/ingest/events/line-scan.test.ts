@@ -42,9 +42,12 @@ describe('a plain file\'s layout, and lines found again through it', () => {
       for (let at = 0; at < bytes.length; at += size) counter.push(bytes.subarray(at, at + size));
       const layout = counter.finish();
       expect(layout.lines).toBe(300);
-      expect(layout.blankLines).toEqual(lines.flatMap((l, i) => (l.trim() === '' ? [i + 1] : [])));
+      expect(layout.blankRuns.flatMap((r) => Array.from({ length: r.count }, (_, j) => r.line + j))).toEqual(lines.flatMap((l, i) => (l.trim() === '' ? [i + 1] : [])));
       expect(layout.longest).toBe(Math.max(...lines.map((l) => Buffer.byteLength(l))));
-      expect(layout.starts).toHaveLength(Math.ceil(300 / STRIDE));
+      // an offset every STRIDE lines (these lines are short: MIN_GAP bytes apart, unless a long line is between)
+      expect(layout.startLines.length).toBeGreaterThan(1);
+      expect(layout.startLines.length).toBeLessThanOrEqual(Math.ceil(300 / STRIDE));
+      expect(layout.startLines.length).toBe(layout.startOffsets.length);
     }
   });
 
