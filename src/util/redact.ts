@@ -4,8 +4,73 @@
 // fields an attacker wrote (a JWT pasted into a user agent is still a JWT).
 import { createHash } from 'node:crypto';
 
-/** A compact JWS/JWT: a base64url JSON header (starts with `{"` → `eyJ`), payload and signature (maybe empty). */
-const COMPACT_JWT = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
+/**
+ * A compact JWS/JWT is `eyJ` (a base64url JSON header starts with `{"`) and at least 4 more base64url characters,
+ * `.`, the payload, `.`, the signature (maybe empty): the shape `eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*`.
+ * That pattern as a regular expression backtracks over every `eyJ` of a long run without dots (a logged 1 MB
+ * `eyJeyJ…` took minutes), so tokens are found in one pass instead: text is cut into maximal runs of base64url
+ * characters and dots, and a run into its dot-separated segments; the leftmost `eyJ` of a segment with two
+ * more segments after it starts a token, as the pattern would.
+ */
+const RUN = /[A-Za-z0-9_.-]+/g;
+/** Runs in rendered text, where Markdown escaping may have put a backslash before `-`, `_` and `.`; a backslash
+ * before anything else ends a run (BREAK). */
+const RUN_ESCAPED = /[A-Za-z0-9_.\\-]+/g;
+const BREAK = /\\(?![_.-])/;
+
+function replaceTokens(text: string, escaped: boolean): string {
+  if (!text.includes('eyJ')) return text;
+  if (!escaped) return text.replace(RUN, (run) => (run.includes('eyJ') ? replaceInRun(run) : run));
+  return text.replace(RUN_ESCAPED, (run) => {
+    if (!run.includes('eyJ')) return run;
+    return BREAK.test(run) ? run.split(BREAK).map(replaceInRun).join('\\') : replaceInRun(run);
+  });
+}
+
+/** The tokens in one run of base64url characters and dots (a backslash escapes the character after it). */
+function replaceInRun(run: string): string {
+  // segment k is [starts[k], ends[k]) in the run; a separator is `.` or `\.`
+  const starts: number[] = [0];
+  const ends: number[] = [];
+  for (let i = 0; i < run.length; i++) {
+    const c = run.charCodeAt(i);
+    if (c === 92 && run.charCodeAt(i + 1) === 46) {
+      ends.push(i);
+      starts.push(i + 2);
+      i++;
+    } else if (c === 92) {
+      i++; // an escaped `-` or `_`: part of the segment
+    } else if (c === 46) {
+      ends.push(i);
+      starts.push(i + 1);
+    }
+  }
+  ends.push(run.length);
+  const unescape = run.includes('\\') ? (t: string): string => t.replace(/\\/g, '') : (t: string): string => t;
+  const named = new Map<string, string>(); // a token repeated in one run is hashed once
+  const out: string[] = [];
+  let emitted = 0;
+  let at = run.indexOf('eyJ'); // the next `eyJ`: searched forward only, so the whole run is read once
+  for (let k = 0; k + 2 < ends.length && at >= 0; ) {
+    const from = starts[k]!;
+    const to = ends[k]!;
+    if (at < from) at = run.indexOf('eyJ', from);
+    // at least 4 characters (escapes not counted) after `eyJ` in the same segment
+    if (at >= 0 && at + 3 < to && unescape(run.slice(at + 3, to)).length >= 4) {
+      const end = ends[k + 2]!;
+      const token = unescape(run.slice(at, end));
+      let fp = named.get(token);
+      if (fp === undefined) named.set(token, (fp = fingerprintOf(token)));
+      out.push(run.slice(emitted, at), `[token ${fp}]`);
+      emitted = end;
+      k += 3;
+    } else {
+      k += 1;
+    }
+  }
+  out.push(run.slice(emitted));
+  return out.join('');
+}
 
 /** Members that hold raw tokens or key material wherever they appear. */
 const SECRET_MEMBERS = new Set(['raw', 'raw_token', 'token_raw', 'secret', 'password', 'client_secret']);
@@ -19,21 +84,17 @@ export function fingerprintOf(compact: string): string {
   return createHash('sha256').update(compact).digest('hex').slice(0, 12);
 }
 
+/** Every JWT in a value as `[token <fingerprint>]`. */
 export function redactString(text: string): string {
-  return text.replace(COMPACT_JWT, (jwt) => `[token ${fingerprintOf(jwt)}]`);
+  return replaceTokens(text, false);
 }
-
-// The same shape in rendered text, where Markdown escaping may have put a backslash before `-`, `_` and `.`.
-const SEG = String.raw`(?:[A-Za-z0-9]|\\?[_-])`;
-const DOT = String.raw`\\?\.`;
-const RENDERED_JWT = new RegExp(`eyJ${SEG}{4,}${DOT}${SEG}*${DOT}${SEG}*`, 'g');
 
 /**
  * The last guard over text on its way out (terminal, JSON, NDJSON, CSV, Markdown, report files): every JWT-shaped
  * run becomes `[token <fingerprint>]`, the fingerprint of the token itself (Markdown escapes taken out first).
  */
 export function redactOutput(text: string): string {
-  return text.replace(RENDERED_JWT, (jwt) => `[token ${fingerprintOf(jwt.replace(/\\/g, ''))}]`);
+  return replaceTokens(text, true);
 }
 
 /** A deep copy with raw tokens replaced by their fingerprints and secret members by `[redacted]`. */
