@@ -42,8 +42,8 @@ export async function investigate(store: Store, paths: readonly string[], opts: 
   const geo = await locateIps(store, opts.geo);
   if (geo) hooks.onGeo?.(geo);
   hooks.onStep?.('checking…');
-  const findings = await checkAndKeep(store, opts.policy, CHECKS);
-  const report = await buildReport(store, findings);
+  const { findings, run, coverage } = await checkAndKeep(store, opts.policy, CHECKS);
+  const report = await buildReport(store, findings, [run], coverage);
   const summary = await summarize(store);
   if (opts.outDir) hooks.onStep?.('writing reports…');
   const reports = opts.outDir ? await writeReportFolder(store, report, opts.outDir, opts.failOn ?? 'high') : null;

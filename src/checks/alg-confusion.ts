@@ -5,6 +5,17 @@ import { createHmac, createPublicKey, timingSafeEqual } from 'node:crypto';
 import { columns, typedRows, type RowOf } from '../store/rows.js';
 import type { Check, CheckContext, FindingDraft } from './check.js';
 import { TOKEN_USAGE_COLUMNS, severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
+import { acceptanceLevels, byAcceptance, describe, type LadderCase } from './ladder.js';
+
+const CONFIRMED: LadderCase = {
+  name: 'confirmed forgery (the HMAC verifies with a public key as the secret)',
+  rungs: byAcceptance({ accepted: 'critical', unknown: 'high', unused: 'high', rejected: 'high' }),
+};
+const ATTEMPT: LadderCase = {
+  name: 'unconfirmed (only the kid names an asymmetric key)',
+  rungs: byAcceptance({ accepted: 'high', unknown: 'medium', unused: 'medium', rejected: 'medium' }),
+};
+const LADDER = [CONFIRMED, ATTEMPT];
 
 const HASH: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
 
@@ -68,9 +79,7 @@ function confirm(raw: string, alg: string, secrets: readonly Secret[]): Secret |
 function draft(row: TokenRow, match: Secret | null, formsTried: number): FindingDraft | null {
   const named = row.named_asymmetric;
   if (!match && named.length === 0) return null;
-  const severity = match
-    ? severityByAcceptance(row, { accepted: 'critical', unknown: 'high', unused: 'high', rejected: 'high' })
-    : severityByAcceptance(row, { accepted: 'high', unknown: 'medium', unused: 'medium', rejected: 'medium' });
+  const severity = severityByAcceptance(row, acceptanceLevels(match ? CONFIRMED : ATTEMPT));
   const title = match
     ? `HMAC token forged with public key ${match.kid} as the secret (${match.form})`
     : 'HMAC-signed token names an asymmetric key (algorithm confusion attempt)';
@@ -99,11 +108,14 @@ async function run({ store }: CheckContext): Promise<FindingDraft[]> {
 export const algConfusion: Check = {
   id: 'alg-confusion',
   title: 'Algorithm confusion (HMAC token against an asymmetric key)',
-  description:
+  description: describe(
     'An HS256/384/512 token whose kid names an RSA, EC or OKP key, or whose HMAC verifies when a registry public key is ' +
-    'used as the secret (tried as PEM SPKI with and without its trailing newline, DER SPKI, the JWK JSON and its public ' +
-    'members; the evidence names the form that matched). Confirmed forgery: critical when accepted (outcome success), ' +
-    'high otherwise. Unconfirmed (only the kid names an asymmetric key): high when accepted, medium otherwise.',
+      'used as the secret (tried as PEM SPKI with and without its trailing newline, DER SPKI, the JWK JSON and its public ' +
+      'members; the evidence names the form that matched).',
+    LADDER,
+  ),
+  ladder: LADDER,
+  coverage: { family: 'signature', needs: ['tokens', 'keys'] },
   remediation:
     'Pin the algorithm per key in the verifier (never take `alg` from the token) and never pass a public key to an HMAC ' +
     'verify. Treat every session a confirmed forgery was accepted for as compromised; the public key needs no rotation, ' +

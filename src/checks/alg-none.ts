@@ -1,13 +1,20 @@
 import { defineCheck } from './check.js';
+import { acceptanceLevels, byAcceptance, describe, ladder } from './ladder.js';
 import { TOKEN_USAGE_COLUMNS, severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
+
+const LADDER = ladder(...byAcceptance({ accepted: 'critical', unknown: 'high', unused: 'medium', rejected: 'low' }, {
+  rejected: 'a probe that failed',
+}));
 
 export const algNone = defineCheck({
   id: 'alg-none',
   title: 'Unsigned token (alg none or empty signature)',
-  description:
-    'A token whose header names `alg` none in any letter case (none, None, NONE, nOnE …) or whose signature segment is empty. ' +
-    'Critical when an event shows the server accepted it (outcome success); high when the outcome was not recorded; ' +
-    'medium when it was only captured; low when every use was rejected (a probe that failed).',
+  description: describe(
+    'A token whose header names `alg` none in any letter case (none, None, NONE, nOnE …) or whose signature segment is empty.',
+    [LADDER],
+  ),
+  ladder: [LADDER],
+  coverage: { family: 'signature', needs: ['tokens'] },
   remediation:
     'Reject unsigned tokens: pin the accepted algorithms in the verifier (never take `alg` from the token), and treat every ' +
     'session the accepted token touched as compromised: revoke it and review what it accessed.',
@@ -17,7 +24,7 @@ export const algNone = defineCheck({
   toFinding: (row) =>
     tokenDraft(
       row,
-      severityByAcceptance(row, { accepted: 'critical', unknown: 'high', unused: 'medium', rejected: 'low' }),
+      severityByAcceptance(row, acceptanceLevels(LADDER)),
       { alg: row.alg, empty_signature: row.alg !== null && row.alg.toLowerCase() !== 'none' ? true : undefined },
     ),
 });

@@ -4,17 +4,22 @@ import { SUPPORTED_ALGS } from '../jwt/verify.js';
 import type { Policy } from '../policy/policy.js';
 import { columns, struct, type RowOf } from '../store/rows.js';
 import { defineCheck } from './check.js';
+import { keyFitsAlgSql } from './key-fit.js';
 import { TOKEN_USAGE_COLUMNS, severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
+import { acceptanceLevels, byAcceptance, describe, type LadderCase } from './ladder.js';
 
-// Which key types an alg can be used with (mirrors keyFitsAlg in src/jwt/verify.ts).
-const FITS = `CASE
-  WHEN t.alg IN ('HS256', 'HS384', 'HS512') THEN k.kty = 'oct'
-  WHEN t.alg IN ('RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512') THEN k.kty = 'RSA'
-  WHEN t.alg = 'ES256' THEN k.kty = 'EC' AND k.crv = 'P-256'
-  WHEN t.alg = 'ES384' THEN k.kty = 'EC' AND k.crv = 'P-384'
-  WHEN t.alg = 'ES512' THEN k.kty = 'EC' AND k.crv = 'P-521'
-  WHEN t.alg IN ('EdDSA', 'Ed25519') THEN k.kty = 'OKP' AND k.crv IN ('Ed25519', 'Ed448')
-  ELSE true END`;
+// A genuine signature under a disallowed alg is drift; an unverifiable one the server accepted is a forgery that worked.
+const UNVERIFIED: LadderCase = {
+  name: 'a signature that did not verify',
+  rungs: byAcceptance({ accepted: 'critical', unknown: 'high', unused: 'medium', rejected: 'low' }),
+};
+const DRIFT: LadderCase = {
+  name: 'a genuine signature under a disallowed alg (issuer drift)',
+  rungs: byAcceptance({ accepted: 'medium', unknown: 'medium', unused: 'low', rejected: 'low' }),
+};
+const LADDER = [UNVERIFIED, DRIFT];
+
+const FITS = keyFitsAlgSql('t', 'k');
 
 // Per token: the list that applies (the issuer's, else '*', else the default) and the key types its kid names.
 const JUDGED = `
@@ -59,11 +64,7 @@ const COLUMNS = columns({
 
 function toFinding(row: RowOf<typeof COLUMNS>) {
   const j = row.judged;
-  // A genuine signature under a disallowed alg is drift; an unverifiable one the server accepted is a forgery that worked.
-  const severity =
-    row.sig_status === 'valid'
-      ? severityByAcceptance(row, { accepted: 'medium', unknown: 'medium', unused: 'low', rejected: 'low' })
-      : severityByAcceptance(row, { accepted: 'critical', unknown: 'high', unused: 'medium', rejected: 'low' });
+  const severity = severityByAcceptance(row, acceptanceLevels(row.sig_status === 'valid' ? DRIFT : UNVERIFIED));
   const title = j.reasons.includes('alg-key-type-mismatch')
     ? `alg ${row.alg} does not fit the key type its kid names (${j.key_types.join(', ')})`
     : `alg ${row.alg === null ? '(missing or not a string)' : row.alg} is not allowed for this issuer`;
@@ -83,12 +84,14 @@ function toFinding(row: RowOf<typeof COLUMNS>) {
 export const algNotAllowed = defineCheck({
   id: 'alg-not-allowed',
   title: 'Algorithm not allowed',
-  description:
+  description: describe(
     "A signed token whose `alg` is outside the issuer's allow-list (policy allowed_algorithms: issuer → algs, '*' for the " +
-    'rest; with no list, the algorithms the verifier supports), or whose alg cannot belong to the key type its kid names ' +
-    '(ES256 naming an RSA key). HMAC naming an asymmetric key is left to alg-confusion, alg none to alg-none. When the ' +
-    'signature did not verify: critical if accepted, high if the outcome is unknown, medium if only captured, low if ' +
-    'rejected. A genuine signature under a disallowed alg (issuer drift): medium if accepted, low otherwise.',
+      'rest; with no list, the algorithms the verifier supports), or whose alg cannot belong to the key type its kid names ' +
+      '(ES256 naming an RSA key). HMAC naming an asymmetric key is left to alg-confusion, alg none to alg-none.',
+    LADDER,
+  ),
+  ladder: LADDER,
+  coverage: { family: 'signature', needs: ['tokens'] },
   remediation:
     'Pin the allowed algorithms per issuer and per key in the verifier instead of trusting the header. If an issuer ' +
     'legitimately moved to a new alg, update the policy; if the signature did not verify and was accepted, revoke the sessions.',

@@ -1,7 +1,8 @@
 import { columns, type RowOf } from '../store/rows.js';
 import { defineCheck } from './check.js';
 import { severityByAcceptance, tokenDraft } from './token-usage.js';
-import { TOKEN_COLUMNS, TOKEN_USE_COLUMNS, USES_CTE, useColumns } from './token-uses.js';
+import { acceptanceLevels, describe, ladder } from './ladder.js';
+import { TOKEN_COLUMNS, TOKEN_USE_COLUMNS, useColumns } from './token-uses.js';
 
 // Identifiers compare exactly except for trailing slashes ("https://api.example/" is "https://api.example"):
 // no prefix or substring matching, which would let "https://api.example.evil" pass for "https://api.example".
@@ -12,7 +13,7 @@ const ISSUERS = `list_transform(CAST($issuers::JSON AS VARCHAR[]), x -> rtrim(x,
 const AUDIENCES = `list_transform(CAST($audiences::JSON AS VARCHAR[]), x -> rtrim(x, '/'))`;
 
 const SQL = `
-WITH ${USES_CTE},
+WITH
 toks AS (
   SELECT t.*, list_transform(t.aud, x -> rtrim(x, '/')) AS naud,
     len(${ISSUERS}) > 0 AND (t.iss IS NULL OR NOT list_contains(${ISSUERS}, rtrim(t.iss, '/'))) AS untrusted_iss
@@ -50,15 +51,25 @@ function evidence(row: RowOf<typeof COLUMNS>, trusted: string[]): Record<string,
   };
 }
 
+const LADDER = ladder(
+  { severity: 'high', usage: ['accepted'], when: 'when such a use was accepted (the API does not check aud/iss: tokens for one service open another)' },
+  { severity: 'medium', usage: ['unknown'], when: 'when the outcome was not recorded' },
+  { severity: 'low', usage: ['rejected'], when: 'when every such use was rejected' },
+  { severity: 'info', usage: ['unused'], when: "for an untrusted issuer's token only captured" },
+);
+
 export const audienceMismatch = defineCheck({
   id: 'audience-mismatch',
   title: 'Token used outside its audience, or from an untrusted issuer',
-  description:
+  description: describe(
     'A token whose `aud` (string or array) does not name the API the event says it was used against (event `aud`; ' +
-    'without one, policy trusted_audiences when set), or whose issuer is not in policy trusted_issuers (when that list is ' +
-    'set). Trailing slashes are ignored, nothing else: no prefix matching. Tokens without `aud` are not judged. High ' +
-    'when such a use was accepted (the API does not check aud/iss: tokens for one service open another); medium when ' +
-    'the outcome was not recorded; low when every such use was rejected; info for an untrusted issuer\'s token only captured.',
+      'without one, policy trusted_audiences when set), or whose issuer is not in policy trusted_issuers (when that list is ' +
+      'set). Trailing slashes are ignored, nothing else: no prefix matching. Tokens without `aud` are not judged. Not ' +
+      'evaluated when no event names its API and the policy sets neither list.',
+    [LADDER],
+  ),
+  ladder: [LADDER],
+  coverage: { family: 'use', needs: [['event-audiences', 'audience-policy'], 'tokens'] },
   remediation:
     'Make each API require its own identifier in `aud` and accept only its configured issuers; give each API its own ' +
     'audience. Review what an accepted token reached at the API it was not meant for.',
@@ -72,7 +83,7 @@ export const audienceMismatch = defineCheck({
   toFinding: (row, policy) =>
     tokenDraft(
       row,
-      severityByAcceptance(row, { accepted: 'high', unknown: 'medium', rejected: 'low', unused: 'info' }),
+      severityByAcceptance(row, acceptanceLevels(LADDER)),
       evidence(row, policy.trusted_issuers),
     ),
 });

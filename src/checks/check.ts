@@ -5,6 +5,8 @@ import type { EventRef, Finding, Severity } from '../findings/finding.js';
 import type { Policy } from '../policy/policy.js';
 import type { Store } from '../store/db.js';
 import type { Columns, RowOf } from '../store/rows.js';
+import type { CoverageNeeds } from './coverage.js';
+import type { Ladder } from './ladder.js';
 
 /** What a check produces; the engine adds id, check, title (if absent) and remediation. */
 export interface FindingDraft {
@@ -44,6 +46,10 @@ export interface Check<C extends Columns = Columns> {
   toFinding?: (row: RowOf<C>, policy: Policy) => FindingDraft | null;
   /** for checks that need code beyond SQL */
   run?: (ctx: CheckContext) => Promise<FindingDraft[]>;
+  /** its severity ladder (ordered conditions → severity); the description's severity sentence is written from it */
+  ladder?: Ladder;
+  /** what it needs from the store, and its family (for --strict): without its needs it is "not evaluated" */
+  coverage?: CoverageNeeds;
 }
 
 export type { Finding };

@@ -5,6 +5,7 @@ import { columns, listOf, type RowOf } from '../store/rows.js';
 import { uaFamilySql } from '../util/ua-family.js';
 import { defineCheck, type FindingDraft } from './check.js';
 import { PRESENTATIONS_SQL, TOKEN_IDS_SQL } from './presentations.js';
+import { describe, ladder, severityOf } from './ladder.js';
 
 // Every token an event presents (a refresh also presents its parent), by jti, else fingerprint. Revocations are
 // excluded: an admin console revoking a token is not a device using it.
@@ -56,11 +57,13 @@ const COLUMNS = columns({
 });
 type DeviceRow = RowOf<typeof COLUMNS>;
 
-function severity(row: DeviceRow): Severity {
-  if (row.both_accepted) return 'high';
-  if (row.both_live) return 'medium';
-  return 'low';
-}
+const LADDER = ladder<DeviceRow>(
+  { severity: 'high', when: 'when the server accepted it on two devices', test: (r) => r.both_accepted },
+  { severity: 'medium', when: "when the second device's outcome was not recorded", test: (r) => r.both_live },
+  { severity: 'low', when: 'when every use on all but one device was rejected', test: () => true },
+);
+
+const severity = (row: DeviceRow): Severity => severityOf(LADDER, row)!;
 
 function toFinding(row: DeviceRow): FindingDraft {
   const { tokens, devices } = row;
@@ -84,11 +87,14 @@ const byTime = (a: EventRef, b: EventRef): number => (a.ts < b.ts ? -1 : a.ts > 
 export const deviceChange = defineCheck({
   id: 'device-change',
   title: 'One token used from more than one device',
-  description:
+  description: describe(
     'One token (same jti, else same fingerprint) presented by more than one device: a different user-agent family ' +
-    '(browser and OS, versions ignored, so browser or app updates do not count) or a different client_id — a replayed ' +
-    'bearer token. High when the server accepted it on two devices; medium when the second device\'s outcome was not ' +
-    'recorded; low when every use on all but one device was rejected. A missing UA or client_id is never counted as a device.',
+      '(browser and OS, versions ignored, so browser or app updates do not count) or a different client_id — a replayed ' +
+      'bearer token. A missing UA or client_id is never counted as a device.',
+    [LADDER],
+  ),
+  ladder: [LADDER],
+  coverage: { family: 'behaviour', needs: ['user-agents', ['token-events', 'refresh-links']] },
   remediation:
     'Revoke the token and its session, and treat the subject\'s credentials as exposed: find where the token leaked ' +
     '(logs, proxies, browser extensions, a compromised device). Bind tokens to the client (DPoP or mTLS, RFC 9449 / 8705) ' +

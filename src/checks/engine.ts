@@ -4,6 +4,8 @@ import type { Policy } from '../policy/policy.js';
 import type { Store } from '../store/db.js';
 import { typedRows } from '../store/rows.js';
 import type { Check, FindingDraft } from './check.js';
+import { measureCoverage } from './coverage.js';
+import type { CoverageEntry } from '../findings/coverage.js';
 import { createViews } from './views.js';
 
 export async function runChecks(store: Store, policy: Policy, checks: readonly Check[]): Promise<Finding[]> {
@@ -14,6 +16,21 @@ export async function runChecks(store: Store, policy: Policy, checks: readonly C
     findings.push(...dedupe(drafts.map((d) => complete(check, d))));
   }
   return findings.sort(compareFindings);
+}
+
+/**
+ * Coverage first (one count query), then only the checks whose needs the store holds: the others are reported
+ * "not evaluated" with why, and produce nothing (rather than a clean answer, or findings about what is missing).
+ */
+export async function runCoveredChecks(
+  store: Store,
+  policy: Policy,
+  checks: readonly Check[],
+): Promise<{ findings: Finding[]; coverage: CoverageEntry[] }> {
+  const coverage = await measureCoverage(store, policy, checks);
+  const evaluated = new Set(coverage.filter((e) => e.evaluated).map((e) => e.check));
+  const findings = await runChecks(store, policy, checks.filter((c) => evaluated.has(c.id)));
+  return { findings, coverage };
 }
 
 async function draftsOf(store: Store, policy: Policy, check: Check): Promise<FindingDraft[]> {

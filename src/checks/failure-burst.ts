@@ -6,6 +6,7 @@ import type { Policy } from '../policy/policy.js';
 import { columns, listOf, structOrNull, type RowOf } from '../store/rows.js';
 import { defineCheck, type FindingDraft } from './check.js';
 import { PRESENTATIONS_SQL } from './presentations.js';
+import { describe, ladder, severityOf } from './ladder.js';
 
 // Failures per IP and subject count each event once; per token they count every token presented (a failed
 // refresh presents its parent refresh token). Token identity: jti, else fingerprint.
@@ -75,9 +76,17 @@ const COLUMNS = columns({
   success: structOrNull({ source: 'text', line: 'int', ts: 'text', event: 'text?', ip: 'text?', sub: 'text?', token: 'text?' }),
 });
 
+const LADDER = ladder<RowOf<typeof COLUMNS>>(
+  {
+    severity: 'high', when: 'when a success for the same IP, subject or token follows within the window after the last failure (a probe that worked)',
+    test: (r) => r.success !== null,
+  },
+  { severity: 'medium', when: 'otherwise', test: () => true },
+);
+
 function toFinding(row: RowOf<typeof COLUMNS>, policy: Policy): FindingDraft {
   const { kind, success, tokens, events } = row;
-  const severity: Severity = success ? 'high' : 'medium';
+  const severity: Severity = severityOf(LADDER, row)!;
   if (success) events.push({ source: success.source, line: success.line, ts: success.ts });
   return {
     key: [kind, row.key, row.first_seen],
@@ -104,12 +113,15 @@ function toFinding(row: RowOf<typeof COLUMNS>, policy: Policy): FindingDraft {
 export const failureBurst = defineCheck({
   id: 'failure-burst',
   title: 'Burst of failed verifications',
-  description:
+  description: describe(
     'At least failure_burst.min_failures failed uses or verifications (outcome failure or event fail) on one IP, one ' +
-    'subject or one token within failure_burst.window_seconds: probing, forged-token attempts, credential stuffing. ' +
-    'Overlapping windows are one burst, one finding per IP / subject / token and burst. Medium; high when a success for ' +
-    'the same IP, subject or token follows within the window after the last failure (a probe that worked). Failures ' +
-    'spread out in time, or over many IPs each below the threshold, do not fire.',
+      'subject or one token within failure_burst.window_seconds: probing, forged-token attempts, credential stuffing. ' +
+      'Overlapping windows are one burst, one finding per IP / subject / token and burst. Failures spread out in time, ' +
+      'or over many IPs each below the threshold, do not fire.',
+    [LADDER],
+  ),
+  ladder: [LADDER],
+  coverage: { family: 'behaviour', needs: ['outcomes'] },
   remediation:
     'Block or rate-limit the source, and review the success that followed (if any) as a likely compromise: revoke that ' +
     'token and session. For a subject, check its credentials and MFA; for a token, find who holds it.',

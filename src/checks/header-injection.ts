@@ -4,13 +4,45 @@ import { excerpt } from '../util/sanitize.js';
 import { columns, struct, type RowOf } from '../store/rows.js';
 import { defineCheck } from './check.js';
 import { TOKEN_USAGE_COLUMNS, severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
+import { acceptanceLevels, byAcceptance, describe, type LadderCase } from './ladder.js';
+
+// A signature the registry verified means the header did no harm (yet); an unverified one the server accepted means the
+// verifier trusted the header. Tokens never checked because of an unsupported `crit` alone: one step lower.
+const VERIFIED: LadderCase = { name: 'a signature the registry verified', rungs: [{ severity: 'low', when: '' }] };
+const CRIT_ONLY: LadderCase = {
+  name: 'only a malformed or unknown `crit`, on a token never verified because of it',
+  rungs: byAcceptance({ accepted: 'high', unknown: 'medium', unused: 'medium', rejected: 'low' }),
+};
+const UNVERIFIED: LadderCase = {
+  name: 'any other flag, when the registry did not verify the signature',
+  rungs: byAcceptance({ accepted: 'critical', unknown: 'high', unused: 'medium', rejected: 'low' }),
+};
+const LADDER = [VERIFIED, CRIT_ONLY, UNVERIFIED];
+
+// SQL syntax, not SQL words: kids such as `key-update-1`, `select-2024` or `drop-zone` are ordinary names. A comment
+// marker (`--`, `/*`, `#` after a quote, paren or space), a statement separator, a quote followed by SQL, UNION …
+// SELECT and SELECT … FROM with whitespace (or comments) between them, an OR/AND tautology (`or 1=1`, `' or 'a'='a`)
+// and the time-based blind probes (sleep(…), benchmark(…), waitfor delay).
+const KID_SQL = [
+  `--(\\s|$)`,
+  `/\\*`,
+  `(['")]|\\s)#`,
+  `;`,
+  `['"]\\s*\\)*\\s*(or|and|union|select|insert|update|delete|drop|exec)\\b`,
+  `\\bunion(\\s|/\\*.*?\\*/)+(all(\\s|/\\*.*?\\*/)+)?select\\b`,
+  `\\bselect(\\s|/\\*.*?\\*/)+.+(\\s|/\\*.*?\\*/)from\\b`,
+  `\\b(or|and)\\s+['"(]*\\w+['")]*\\s*(=|<>|!=|\\blike\\b)`,
+  `\\b(or|and)\\s+(true|false|not)\\b`,
+  `\\b(sleep|benchmark|pg_sleep)\\s*\\(`,
+  `\\bwaitfor\\s+delay\\b`,
+].join('|');
 
 // kid rules. A `/` is normal inside an http(s) URL kid (some IdPs use the key URL as kid), so only `..` segments,
 // encoded separators, backslashes, absolute paths and `/` in non-URL kids count as path characters.
 const KID_RULES: [string, string][] = [
   ['kid-path-traversal', `(^|[/\\\\])\\.\\.([/\\\\]|$)|%2e|%2f|%5c|\\\\|^/|^[a-z]:|^file:|^~`],
   ['kid-quote', `['"]`],
-  ['kid-sql', `--(\\s|$)|;|/\\*|\\b(union|select|insert|update|delete|drop)\\b|'\\s*or\\s`],
+  ['kid-sql', KID_SQL],
   ['kid-shell', '[|&;<>`]|\\$[({]'],
   ['kid-control-character', `[[:cntrl:]]`],
 ];
@@ -74,14 +106,10 @@ function toFinding(row: RowOf<typeof COLUMNS>) {
   const judged = row.judged;
   const flags = [...new Set(judged.flags)];
   const critOnly = flags.every((f) => f.startsWith('crit-'));
-  // A signature the registry verified means the header did no harm (yet); an unverified one the server accepted
-  // means the verifier trusted the header. crit-unsupported tokens were never checked at all: one step lower.
   const severity =
     row.sig_status === 'valid'
-      ? 'low'
-      : critOnly && row.sig_detail === 'crit-unsupported'
-        ? severityByAcceptance(row, { accepted: 'high', unknown: 'medium', unused: 'medium', rejected: 'low' })
-        : severityByAcceptance(row, { accepted: 'critical', unknown: 'high', unused: 'medium', rejected: 'low' });
+      ? VERIFIED.rungs[0]!.severity!
+      : severityByAcceptance(row, acceptanceLevels(critOnly && row.sig_detail === 'crit-unsupported' ? CRIT_ONLY : UNVERIFIED));
   const header = JSON.parse(row.header) as Record<string, unknown>;
   const evidence = { flags, ...headerEvidence(header, judged.jwk_in_registry), sig_status: row.sig_status, fetched: false };
   return tokenDraft(row, severity, evidence, `Header injection: ${flags.join(', ')}`);
@@ -90,13 +118,16 @@ function toFinding(row: RowOf<typeof COLUMNS>) {
 export const headerInjection = defineCheck({
   id: 'header-injection',
   title: 'Header injection (embedded key, key URL, hostile kid, crit misuse)',
-  description:
+  description: describe(
     'A token header with an embedded `jwk`, a `jku` or `x5u` URL (recorded, never fetched), an `x5c` chain whose leaf is ' +
-    'not a registry certificate, a kid that is not a string or carries path traversal, quotes, SQL or shell ' +
-    'metacharacters or control characters (a `/` inside an http(s) URL kid is allowed: some IdPs use key URLs as kids), ' +
-    'or `crit` that is malformed or names an extension other than b64. When the registry did not verify the signature: ' +
-    'critical if accepted, high if the outcome is unknown, medium if only captured, low if rejected. Only a malformed or ' +
-    'unknown `crit`: one step lower when accepted. A signature the registry verified: low.',
+      'not a registry certificate, a kid that is not a string or carries path traversal, quotes, SQL syntax (comment ' +
+      'markers, `;`, UNION … SELECT, `or 1=1`-style tautologies: a word such as update in `key-update-1` is not SQL), shell ' +
+      'metacharacters or control characters (a `/` inside an http(s) URL kid is allowed: some IdPs use key URLs as kids), ' +
+      'or `crit` that is malformed or names an extension other than b64.',
+    LADDER,
+  ),
+  ladder: LADDER,
+  coverage: { family: 'signature', needs: ['tokens'] },
   remediation:
     'Resolve keys only from the configured JWKS by exact kid; never fetch jku/x5u or trust jwk/x5c from a token, never ' +
     'use a kid in a file path, query or command, and reject tokens whose crit names an extension the verifier does not ' +

@@ -9,6 +9,26 @@ import type { Policy } from '../policy/policy.js';
 import { columns, listOf, struct, typedRows, type RowOf } from '../store/rows.js';
 import type { Check, CheckContext, FindingDraft } from './check.js';
 import { travelSql } from './travel-sql.js';
+import { describe, type Ladder } from './ladder.js';
+
+// The SQL ranks each impossible hop (travel-sql.ts `fast`: an index into SEVERITIES); these are its rungs, in its order.
+const LADDER: Ladder = [
+  {
+    name: 'token level (a stolen token)',
+    rungs: [
+      { severity: 'critical', when: 'when both events were accepted' },
+      { severity: 'high', when: 'when at least one may have been' },
+      { severity: 'medium', when: 'when both were rejected' },
+    ],
+  },
+  {
+    name: 'subject level (different tokens)',
+    rungs: [
+      { severity: 'medium', when: 'when at least one event may have been accepted' },
+      { severity: 'low', when: 'when both were rejected' },
+    ],
+  },
+];
 
 /** One end of a hop (travel-sql's `places`); asn and as_org come from --asn and are NULL without it. */
 const PLACE = struct({
@@ -66,14 +86,16 @@ export function impossibleTravelCheck(locations: LocationSource): Check {
   return {
     id: 'impossible-travel',
     title: 'Impossible travel',
-    description:
+    description: describe(
       'Consecutive located events of one token (jti, else fingerprint; a refresh also places the refresh token it exchanges) — or of one subject using different tokens — whose ' +
-      'great-circle distance less both places\' accuracy radii exceeds impossible_travel.min_distance_km and needs a speed above impossible_travel.max_speed_kmh ' +
-      '(two places at the same instant count as infinitely fast). Token level (a stolen token): critical when both events ' +
-      'were accepted, high when at least one may have been, medium when both were rejected. Subject level: medium, low when ' +
-      'both were rejected. Events without coordinates (or at 0,0) are never placed, nor are events from ' +
-      'impossible_travel.trusted_networks (CIDRs, or ASNs such as AS13335 when --asn was given: VPN exits, relays). ' +
-      `Locations: ${locations.id === 'event' ? "the log's geo fields" : "the log's geo fields, else the IP's GeoIP lookup (--geoip) with its accuracy radius"}.`,
+        'great-circle distance less both places\' accuracy radii exceeds impossible_travel.min_distance_km and needs a speed above impossible_travel.max_speed_kmh ' +
+        '(two places at the same instant count as infinitely fast). Events without coordinates (or at 0,0) are never placed, nor are events from ' +
+        'impossible_travel.trusted_networks (CIDRs, or ASNs such as AS13335 when --asn was given: VPN exits, relays). ' +
+        `Locations: ${locations.id === 'event' ? "the log's geo fields" : "the log's geo fields, else the IP's GeoIP lookup (--geoip) with its accuracy radius"}.`,
+      LADDER,
+    ),
+    ladder: LADDER,
+    coverage: { family: 'behaviour', needs: ['located-events'] },
     remediation:
       'Revoke the token (token level) or every session of the subject (subject level) and require re-authentication with ' +
       'MFA; review what was accessed from the unexpected place, and where the token could have been copied from.',

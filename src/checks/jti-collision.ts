@@ -1,14 +1,14 @@
 import type { Severity } from '../findings/finding.js';
 import { columns, type RowOf } from '../store/rows.js';
 import { defineCheck, type FindingDraft } from './check.js';
-import { USES_CTE } from './token-uses.js';
+import { describe, severityOf, type LadderCase } from './ladder.js';
 
 // A jti is unique within one issuer's id space, so tokens are grouped by (iss, jti): two issuers may both mint
 // "abc". Tokens are distinct by sha256, so a token captured twice is one token. Contents compare as the claims'
 // top-level key/value pairs in key order: the same claims re-signed (another key, another encoding) are not a
 // collision; different subjects, times or scopes under one jti are.
 const SQL = `
-WITH ${USES_CTE},
+WITH
 cand AS (
   SELECT t.* FROM tokens t SEMI JOIN (
     SELECT coalesce(iss, '') AS iss_key, jti FROM tokens WHERE decode_ok AND jti IS NOT NULL GROUP BY ALL HAVING count(*) > 1) g
@@ -44,13 +44,26 @@ const COLUMNS = columns({
 });
 type CollisionRow = RowOf<typeof COLUMNS>;
 
-function severity(row: CollisionRow): Severity {
-  // The issuer itself minted one id twice: replay caches and jti deny-lists are broken (or its key is abused).
-  if (row.valid >= 2) return row.subjects > 1 ? 'high' : 'medium';
-  // At most one genuine token: the others are altered copies; judge them by whether the server took them.
-  if ((row.accepted_altered ?? 0) > 0) return 'high';
-  return (row.unknown_altered ?? 0) > 0 ? 'medium' : 'low';
-}
+// The issuer itself minted one id twice: replay caches and jti deny-lists are broken (or its key is abused).
+const GENUINE: LadderCase<CollisionRow> = {
+  name: 'two or more validly signed tokens',
+  rungs: [
+    { severity: 'high', when: "when they name different subjects (the issuer's id space is broken or its key abused)", test: (r) => r.subjects > 1 },
+    { severity: 'medium', when: 'when they are of one subject', test: () => true },
+  ],
+};
+// At most one genuine token: the others are altered copies; judge them by whether the server took them.
+const ALTERED: LadderCase<CollisionRow> = {
+  name: 'altered copies (signature not valid) of at most one genuine token',
+  rungs: [
+    { severity: 'high', when: 'when a copy was accepted', test: (r) => (r.accepted_altered ?? 0) > 0 },
+    { severity: 'medium', when: "when a copy's outcome was not recorded", test: (r) => (r.unknown_altered ?? 0) > 0 },
+    { severity: 'low', when: 'when the copies were only captured or rejected', test: () => true },
+  ],
+};
+const LADDER = [GENUINE, ALTERED];
+
+const severity = (row: CollisionRow): Severity => severityOf(row.valid >= 2 ? GENUINE : ALTERED, row)!;
 
 function toFinding(row: CollisionRow): FindingDraft {
   return {
@@ -73,12 +86,13 @@ function toFinding(row: CollisionRow): FindingDraft {
 export const jtiCollision = defineCheck({
   id: 'jti-collision',
   title: 'One jti on different tokens',
-  description:
+  description: describe(
     'Tokens of one issuer sharing a `jti` but differing in content (subject, times, scopes …). The same token seen ' +
-    'twice, the same claims re-signed, and equal jtis from different issuers are not collisions. High when two validly ' +
-    'signed tokens name different subjects (the issuer\'s id space is broken or its key abused), or when an altered copy ' +
-    '(signature not valid) was accepted; medium when two validly signed tokens of one subject share the id, or an ' +
-    'altered copy\'s outcome was not recorded; low when altered copies were only captured or rejected.',
+      'twice, the same claims re-signed, and equal jtis from different issuers are not collisions.',
+    LADDER,
+  ),
+  ladder: LADDER,
+  coverage: { family: 'use', needs: ['tokens'] },
   remediation:
     'Find how the second token was made: an altered copy means forgery attempts (see bad-signature); two genuine tokens ' +
     'mean the issuer\'s jti generator or replay protection is broken. Revoke by session as well as by jti until fixed.',

@@ -2,6 +2,7 @@ import type { Severity } from '../findings/finding.js';
 import { columns, type RowOf } from '../store/rows.js';
 import { defineCheck, type FindingDraft } from './check.js';
 import { KEY_TOKENS_SQL, REFERENCE_TIME_SQL, nowParam } from './key-audit.js';
+import { describe, ladder, severityOf } from './ladder.js';
 
 // Lifecycle stage of a record: a record whose stage is lower than one before it (by ts) is out of order.
 // `compromised` has no stage: a key can be found compromised at any point of its life.
@@ -74,22 +75,49 @@ const COLUMNS = columns({
   events: 'refs',
 });
 
-const PROBLEMS: Record<string, { severity: Severity; title: string }> = {
-  'no-records': { severity: 'medium', title: 'Key has no rotation records' },
-  'incomplete-records': { severity: 'medium', title: 'Key records never say when it was created or activated' },
-  overdue: { severity: 'medium', title: 'Key rotation overdue' },
-  'out-of-order': { severity: 'medium', title: 'Key rotation records out of order' },
-  'long-overlap': { severity: 'low', title: 'Two keys active together longer than policy allows' },
-  'compromised-active': { severity: 'high', title: 'Compromised key never retired or revoked' },
-  'unregistered-kid': { severity: 'low', title: 'Rotation records name a key missing from the registry' },
+const PROBLEMS: Record<string, { title: string }> = {
+  'no-records': { title: 'Key has no rotation records' },
+  'incomplete-records': { title: 'Key records never say when it was created or activated' },
+  overdue: { title: 'Key rotation overdue' },
+  'out-of-order': { title: 'Key rotation records out of order' },
+  'long-overlap': { title: 'Two keys active together longer than policy allows' },
+  'compromised-active': { title: 'Compromised key never retired or revoked' },
+  'unregistered-kid': { title: 'Rotation records name a key missing from the registry' },
 };
+
+interface Problem {
+  problem: string;
+  /** for unregistered-kid: the missing key's records end in a retirement or revocation */
+  ended: boolean;
+}
+
+// A retired key dropping out of the published JWKS is normal; an active one missing means the registry is incomplete.
+const LADDER = ladder<Problem>(
+  {
+    severity: 'high', when: 'when a key has a `compromised` record and no retired/revoked record after it',
+    test: (p) => p.problem === 'compromised-active',
+  },
+  {
+    severity: 'medium',
+    when: 'for a key with no records, records that never say when it was created or activated, rotation overdue (older than ' +
+      'key_max_age_days since created/activated and not retired/revoked) or records out of order (retired before activated, ' +
+      'activated before created, activated again after retirement)',
+    test: (p) => ['no-records', 'incomplete-records', 'overdue', 'out-of-order'].includes(p.problem),
+  },
+  {
+    severity: 'low',
+    when: 'for two keys of one issuer, key type and use active together longer than key_overlap_max_days (a short overlap ' +
+      'during a rotation is normal) and for records naming a kid missing from the registry while still active',
+    test: (p) => p.problem === 'long-overlap' || (p.problem === 'unregistered-kid' && !p.ended),
+  },
+  { severity: 'info', when: 'when such a missing key was retired', test: (p) => p.problem === 'unregistered-kid' && p.ended },
+);
 
 function toFinding(row: RowOf<typeof COLUMNS>): FindingDraft | null {
   const problem = PROBLEMS[row.problem];
   if (!problem) return null;
   const detail = JSON.parse(row.detail) as Record<string, unknown>;
-  // A retired key dropping out of the published JWKS is normal; an active one missing means the registry is incomplete.
-  const severity = row.problem === 'unregistered-kid' && detail.active === false ? 'info' : problem.severity;
+  const severity: Severity = severityOf(LADDER, { problem: row.problem, ended: detail.active === false })!;
   return {
     key: [row.kid, row.problem, row.other],
     severity,
@@ -105,14 +133,14 @@ function toFinding(row: RowOf<typeof COLUMNS>): FindingDraft | null {
 export const keyRotationGap = defineCheck({
   id: 'key-rotation-gap',
   title: 'Key rotation gap',
-  description:
+  description: describe(
     'Audits the key lifecycle from the rotation records, judged at the reference time (the latest event, else the latest ' +
-    'capture, else now). One finding per key and problem: high when a key has a `compromised` record and no retired/revoked ' +
-    'record after it; medium for a key with no records, records that never say when it was created or activated, rotation ' +
-    'overdue (older than key_max_age_days since created/activated and not retired/revoked) or records out of order (retired ' +
-    'before activated, activated before created, activated again after retirement); low for two keys of one issuer, key type ' +
-    'and use active together longer than key_overlap_max_days (a short overlap during a rotation is normal) and for records ' +
-    'naming a kid missing from the registry while still active; info when such a missing key was retired.',
+      'capture, else now). One finding per key and problem. Not evaluated when the store holds no rotation records at all ' +
+      '(then every key would lack them: the investigation was given none, which coverage says once).',
+    [LADDER],
+  ),
+  ladder: [LADDER],
+  coverage: { family: 'keys', needs: ['rotation-records'] },
   remediation:
     'Record every key event (created, activated, retired, revoked, compromised) with its actor; rotate keys older than ' +
     'policy; retire the previous key once its successor is live and its tokens have expired; revoke a compromised key at once ' +

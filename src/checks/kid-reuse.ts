@@ -4,6 +4,12 @@ import { keyFromRow } from '../store/key-registry.js';
 import { columns, listOf, struct, typedRows, type RowOf } from '../store/rows.js';
 import type { KeyRecord } from '../types.js';
 import type { Check, CheckContext, FindingDraft } from './check.js';
+import { describe, ladder, severityOf } from './ladder.js';
+
+const LADDER = ladder<{ signing: number }>(
+  { severity: 'high', when: 'when tokens in the evidence verify with two or more of the materials', test: (k) => k.signing >= 2 },
+  { severity: 'medium', when: 'otherwise', test: () => true },
+);
 
 // The store records which kid verified a token, not which material: for a kid on several keys, the tokens it
 // verified are re-verified against each material (once per distinct token and key, never per event).
@@ -15,7 +21,7 @@ SELECT r.kid,
      ORDER BY k.source_id, k.idx)
    FROM keys k JOIN sources s ON s.id = k.source_id WHERE k.kid = r.kid) AS materials,
   (SELECT coalesce(list(t.raw ORDER BY t.sha256), []) FROM tokens t WHERE t.sig_status = 'valid' AND t.sig_kid = r.kid) AS tokens,
-  (SELECT {'first': iso(min(e.ts)), 'last': iso(max(e.ts))} FROM events e JOIN tokens t ON t.sha256 = e.token_sha
+  (SELECT {'first': iso(min(e.ts)), 'last': iso(max(e.ts))} FROM uses e JOIN tokens t ON t.sha256 = e.used_sha
    WHERE t.sig_status = 'valid' AND t.sig_kid = r.kid) AS seen
 FROM reused r ORDER BY r.kid`;
 
@@ -59,7 +65,7 @@ async function run({ store }: CheckContext): Promise<FindingDraft[]> {
     const signing = counts.filter((n) => n > 0).length;
     drafts.push({
       key: [row.kid],
-      severity: signing >= 2 ? 'high' : 'medium',
+      severity: severityOf(LADDER, { signing })!,
       kid: row.kid,
       first_seen: row.seen.first,
       last_seen: row.seen.last,
@@ -72,10 +78,14 @@ async function run({ store }: CheckContext): Promise<FindingDraft[]> {
 export const kidReuse: Check = {
   id: 'kid-reuse',
   title: 'One kid on different key material',
-  description:
+  description: describe(
     'A kid that names more than one key (same kid, different RFC 7638 thumbprint), e.g. a key rotated without a new kid. ' +
-    'Verifiers that cache keys by kid then check tokens against the wrong key, and an attacker who plants material under a ' +
-    'trusted kid is accepted. High when tokens in the evidence verify with two or more of the materials; medium otherwise.',
+      'Verifiers that cache keys by kid then check tokens against the wrong key, and an attacker who plants material under a ' +
+      'trusted kid is accepted.',
+    [LADDER],
+  ),
+  ladder: [LADDER],
+  coverage: { family: 'keys', needs: ['keys'] },
   remediation:
     'Give every key its own kid (a thumbprint-derived kid avoids collisions), remove the stale or planted material from the ' +
     'JWKS, and find out who published the second key; review the tokens each material verified.',

@@ -2,13 +2,14 @@ import type { Severity } from '../findings/finding.js';
 import { columns, type RowOf } from '../store/rows.js';
 import { defineCheck } from './check.js';
 import { tokenDraft } from './token-usage.js';
-import { isoOf, TOKEN_COLUMNS, TOKEN_USE_COLUMNS, USES_CTE, useColumns } from './token-uses.js';
+import { describe, ladder, severityOf } from './ladder.js';
+import { isoOf, TOKEN_COLUMNS, TOKEN_USE_COLUMNS, useColumns } from './token-uses.js';
 
 // Lifetime runs from iat (else nbf, else the first sighting: a lower bound, so "over" stays over) to exp.
 // Only tokens the issuer really minted (signature valid) or the server honoured (an accepted use): a forged
 // token's lifetime is the forger's choice, and the signature checks already report it.
 const SQL = `
-WITH ${USES_CTE},
+WITH
 seen AS (
   SELECT sha256, min(ts) AS ts FROM (
     SELECT token_sha AS sha256, ts FROM events WHERE token_sha IS NOT NULL
@@ -35,22 +36,31 @@ const COLUMNS = columns({
 type LifetimeRow = RowOf<typeof COLUMNS>;
 
 /** No exp, or ten times the limit: a bearer token that is effectively forever. */
-function severity(row: LifetimeRow): Severity {
-  const extreme = row.exp === null || (row.lifetime_s ?? 0) > 10 * row.max_s;
-  const accepted = row.accepted > 0;
-  if (extreme) return accepted ? 'high' : 'medium';
-  return accepted ? 'medium' : 'low';
-}
+const extreme = (row: LifetimeRow): boolean => row.exp === null || (row.lifetime_s ?? 0) > 10 * row.max_s;
+const accepted = (row: LifetimeRow): boolean => row.accepted > 0;
+
+const LADDER = ladder<LifetimeRow>(
+  { severity: 'high', when: 'when a token without exp or over ten times the limit was accepted', test: (r) => extreme(r) && accepted(r) },
+  {
+    severity: 'medium', when: 'when such a token was only minted, or a token over the limit was accepted',
+    test: (r) => extreme(r) || accepted(r),
+  },
+  { severity: 'low', when: 'when a token over the limit was never seen accepted', test: () => true },
+);
+
+const severity = (row: LifetimeRow): Severity => severityOf(LADDER, row)!;
 
 export const lifetimeExcessive = defineCheck({
   id: 'lifetime-excessive',
   title: 'Token lifetime beyond policy',
-  description:
+  description: describe(
     'A token whose `exp - iat` exceeds policy max_lifetime_seconds for its kind (access 24 h, id 24 h, refresh 90 days, ' +
-    'other 24 h; kind from typ at+jwt, token_use or token_type), or that has no `exp` at all. Only tokens with a valid ' +
-    'signature or an accepted use: a forgery\'s lifetime is the forger\'s choice. High when a token without exp or over ten ' +
-    'times the limit was accepted; medium when such a token was only minted, or a token over the limit was accepted; ' +
-    'low when a token over the limit was never seen accepted.',
+      'other 24 h; kind from typ at+jwt, token_use or token_type), or that has no `exp` at all. Only tokens with a valid ' +
+      'signature or an accepted use: a forgery\'s lifetime is the forger\'s choice.',
+    [LADDER],
+  ),
+  ladder: [LADDER],
+  coverage: { family: 'use', needs: ['tokens'] },
   remediation:
     'Shorten the lifetime configured for this client and token kind on the issuer (access tokens minutes, refresh tokens ' +
     'days with rotation), always set `exp`, and revoke the long-lived tokens already issued.',

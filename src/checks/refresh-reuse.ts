@@ -1,15 +1,15 @@
 import type { Severity } from '../findings/finding.js';
 import { columns, type RowOf } from '../store/rows.js';
 import { defineCheck, type FindingDraft } from './check.js';
-import { PARENT_TOKENS_CTE } from './token-uses.js';
 import { eventRefsSql } from './views.js';
+import { describe, ladder, severityOf } from './ladder.js';
 
 // The exchanged token is `parent_jti`; a refresh event without one names the presented token by `token`. Logs
 // differ on what `token` holds beside a parent_jti: the NEW token (DESIGN.md) or the presented one (its jti is the
 // parent's). One exchange logged twice (two sources, a duplicated line) is one exchange: it is identified by the
 // new token it produced, else by its time and IP.
 const SQL = `
-WITH ${PARENT_TOKENS_CTE},
+WITH
 refreshes AS (
   SELECT e.*, coalesce(e.parent_jti, e.token_sha) AS exchanged,
     CASE WHEN e.parent_jti IS NOT NULL THEN 'jti' ELSE 'token' END AS named_by,
@@ -47,13 +47,30 @@ const COLUMNS = columns({
 });
 type ReuseRow = RowOf<typeof COLUMNS>;
 
-function severity(row: ReuseRow, leeway: number): Severity {
-  // One client retrying within seconds (same IP and user agent): a network retry or two tabs racing.
-  if (row.ips <= 1 && row.uas <= 1 && row.span_s <= leeway) return 'low';
-  if (row.granted >= 2) return 'critical';
-  if (row.granted + row.unknown_outcome >= 2) return 'high';
-  return row.granted === 1 ? 'medium' : 'low';
+interface Judged {
+  row: ReuseRow;
+  leeway: number;
 }
+
+// The first rung that holds wins: a retry by one client comes first, whatever was granted.
+const LADDER = ladder<Judged>(
+  {
+    severity: 'low', when: 'when one client (same IP and user agent) retried within the clock-skew leeway (a network retry or two tabs racing)',
+    test: ({ row, leeway }) => row.ips <= 1 && row.uas <= 1 && row.span_s <= leeway,
+  },
+  { severity: 'critical', when: 'when two or more exchanges were granted (two token families now live)', test: ({ row }) => row.granted >= 2 },
+  {
+    severity: 'high', when: 'when a second grant cannot be ruled out (outcome not recorded)',
+    test: ({ row }) => row.granted + row.unknown_outcome >= 2,
+  },
+  {
+    severity: 'medium', when: 'when only one exchange was granted and the reuse refused (the token leaked, reuse detection worked)',
+    test: ({ row }) => row.granted === 1,
+  },
+  { severity: 'low', when: 'when every exchange was refused', test: () => true },
+);
+
+const severity = (row: ReuseRow, leeway: number): Severity => severityOf(LADDER, { row, leeway })!;
 
 function toFinding(row: ReuseRow, leeway: number): FindingDraft {
   return {
@@ -81,13 +98,14 @@ function toFinding(row: ReuseRow, leeway: number): FindingDraft {
 export const refreshReuse = defineCheck({
   id: 'refresh-reuse',
   title: 'Refresh token exchanged more than once',
-  description:
+  description: describe(
     'One refresh token (the `parent_jti` of refresh events, or the token a refresh event presents when it names no ' +
-    'parent) exchanged in more than one refresh: a copy of it is in a second pair of hands. The same exchange logged ' +
-    'twice counts once; a chain where each token is exchanged once never fires. Critical when two or more exchanges ' +
-    'were granted (two token families now live); high when a second grant cannot be ruled out (outcome not recorded); ' +
-    'medium when only one exchange was granted and the reuse refused (the token leaked, reuse detection worked); low ' +
-    'when every exchange was refused, or when one client (same IP and user agent) retried within the clock-skew leeway.',
+      'parent) exchanged in more than one refresh: a copy of it is in a second pair of hands. The same exchange logged ' +
+      'twice counts once; a chain where each token is exchanged once never fires.',
+    [LADDER],
+  ),
+  ladder: [LADDER],
+  coverage: { family: 'use', needs: ['refresh-events'] },
   remediation:
     'Revoke the whole token family (every refresh and access token descended from this refresh token, i.e. the session) ' +
     'and require a new login; turn on refresh-token rotation with reuse detection. Find where the copy came from ' +

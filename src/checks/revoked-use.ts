@@ -1,7 +1,8 @@
 import { columns } from '../store/rows.js';
 import { defineCheck } from './check.js';
 import { tokenDraft } from './token-usage.js';
-import { byOutcome, TOKEN_COLUMNS, TOKEN_USE_COLUMNS, USES_CTE, useColumns } from './token-uses.js';
+import { describe, ladder, outcomeLevels } from './ladder.js';
+import { byOutcome, TOKEN_COLUMNS, TOKEN_USE_COLUMNS, useColumns } from './token-uses.js';
 
 /** Uses whose `scope` identifier a revocation names (one equi-join per scope, so each stays a hash join). */
 const matchOn = (scope: string): string => `
@@ -16,7 +17,7 @@ const matchOn = (scope: string): string => `
 // Rejected reuse after a mere logout (a stale tab) is routine and raises nothing; after an explicit revocation it
 // is kept at info: someone still holds a credential that was revoked for a reason.
 const SQL = `
-WITH ${USES_CTE},
+WITH
 revs AS (
   SELECT ts, CASE WHEN jti IS NOT NULL THEN 'jti' WHEN sid IS NOT NULL THEN 'sid' ELSE 'sub' END AS scope,
     coalesce(jti, sid, sub) AS value, reason, 'revocations' AS origin
@@ -45,7 +46,7 @@ hits AS (
                    'at': iso(u.r_ts), 'reason': u.reason, 'from': u.origin}) AS revs
   FROM matches u WHERE epoch(u.ts) > epoch(u.r_ts) + $leeway
   GROUP BY ALL)
-SELECT ${TOKEN_COLUMNS}, ${useColumns('u')}, iso(min(u.revoked_at)) AS revoked_at, bool_or(u.explicit) AS explicit,
+SELECT ${TOKEN_COLUMNS}, ${useColumns('u', { logSub: false })}, iso(min(u.revoked_at)) AS revoked_at, bool_or(u.explicit) AS explicit,
   epoch(min(u.ts)) - epoch(min(u.revoked_at)) AS first_after_s,
   list_distinct(flatten(list(u.revs)))[1:5] AS revocations
 FROM hits u JOIN tokens t ON t.sha256 = u.used_sha JOIN token_kinds k ON k.sha256 = t.sha256
@@ -54,16 +55,28 @@ ORDER BY t.sha256`;
 
 const COLUMNS = columns({ ...TOKEN_USE_COLUMNS, revoked_at: 'text', explicit: 'bool', first_after_s: 'num', revocations: 'json' });
 
+// The last rung is the SQL's (HAVING): rejected reuse after a mere logout never reaches toFinding.
+const LADDER = ladder(
+  { severity: 'critical', usage: ['accepted'], when: 'when a later use was accepted (revocation is not enforced)' },
+  { severity: 'medium', usage: ['unknown'], when: 'when the outcome was not recorded' },
+  {
+    severity: 'info', usage: ['rejected'],
+    when: 'when every later use was rejected after an explicit revocation (the server worked, but someone still holds the revoked credential)',
+  },
+  { severity: null, when: 'when the server rejected a token whose session had merely logged out (a stale tab)' },
+);
+
 export const revokedUse = defineCheck({
   id: 'revoked-use',
   title: 'Token used after it was revoked or logged out',
-  description:
+  description: describe(
     'A token presented after its jti, session (sid) or subject was revoked (the revocations input, or a successful ' +
-    '`revoke` event) or its session logged out (a successful `logout` event), later than the clock-skew leeway. A use ' +
-    'before the revocation does not count, nor a token minted after a subject-wide revocation (a fresh login). Critical ' +
-    'when a later use was accepted (revocation is not enforced); medium when the outcome was not recorded; info when ' +
-    'every later use was rejected after an explicit revocation (the server worked, but someone still holds the revoked ' +
-    'credential); no finding when the server rejected a token whose session had merely logged out (a stale tab).',
+      '`revoke` event) or its session logged out (a successful `logout` event), later than the clock-skew leeway. A use ' +
+      'before the revocation does not count, nor a token minted after a subject-wide revocation (a fresh login).',
+    [LADDER],
+  ),
+  ladder: [LADDER],
+  coverage: { family: 'use', needs: ['revocations', ['token-events', 'refresh-links'], 'tokens'] },
   remediation:
     'Make the APIs check revocation (introspection, a deny-list by jti/sid, or short-lived access tokens bound to the ' +
     'session) and purge gateway caches on revoke. For an accepted use, review what the token reached after the revocation.',
@@ -72,7 +85,7 @@ export const revokedUse = defineCheck({
   columns: COLUMNS,
   params: (policy) => ({ leeway: policy.clock_skew_seconds }),
   toFinding: (row) =>
-    tokenDraft(row, byOutcome(row, { accepted: 'critical', unknown: 'medium', rejected: 'info' }), {
+    tokenDraft(row, byOutcome(row, outcomeLevels(LADDER)), {
       revoked_at: row.revoked_at,
       explicit_revocation: row.explicit,
       revocations: row.revocations,

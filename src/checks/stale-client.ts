@@ -2,6 +2,7 @@ import { columns, type RowOf } from '../store/rows.js';
 import { defineCheck, type FindingDraft } from './check.js';
 import { byOutcome } from './token-uses.js';
 import { eventRefsSql } from './views.js';
+import { describe, ladder, outcomeLevels } from './ladder.js';
 
 // policy.min_app_version is one version ("4.9.2": every app) or a comma-separated list of named minimums
 // ("ios-5.4.0, android-5.4.0"): an app version "<name>-<x.y.z>" is held to the rule of its name, else to the
@@ -47,11 +48,17 @@ const COLUMNS = columns({
   subjects: 'int', any_sub: 'text?', sample_subjects: 'json', ips: 'int', first_seen: 'text', last_seen: 'text', events: 'refs',
 });
 
+const LADDER = ladder(
+  { severity: 'medium', usage: ['accepted'], when: 'when the server accepted such a client (the minimum is not enforced)' },
+  { severity: 'low', usage: ['unknown'], when: 'when the outcome was not recorded' },
+  { severity: 'info', usage: ['rejected'], when: 'when every request was refused' },
+);
+
 function toFinding(row: RowOf<typeof COLUMNS>): FindingDraft {
   const one = row.subjects === 1;
   return {
     key: [row.client_id, row.app_version],
-    severity: byOutcome(row, { accepted: 'medium', unknown: 'low', rejected: 'info' }),
+    severity: byOutcome(row, outcomeLevels(LADDER)),
     title: `Stale client ${row.app_version} (older than ${row.rule})`,
     sub: one ? row.any_sub : null,
     first_seen: row.first_seen,
@@ -75,12 +82,14 @@ function toFinding(row: RowOf<typeof COLUMNS>): FindingDraft {
 export const staleClient = defineCheck({
   id: 'stale-client',
   title: 'Refresh or use from an app version older than policy allows',
-  description:
+  description: describe(
     'Use and refresh events whose `app_version` is older than policy min_app_version (a version, or a comma-separated ' +
-    'list of per-app minimums such as "ios-5.4.0, android-5.4.0"; null, the default, turns the check off). Versions ' +
-    'compare numerically (4.10.0 is newer than 4.9.2). One finding per client and app version. Medium when the server ' +
-    'accepted such a client (the minimum is not enforced); low when the outcome was not recorded; info when every ' +
-    'request was refused.',
+      'list of per-app minimums such as "ios-5.4.0, android-5.4.0"; null, the default, turns the check off: not ' +
+      'evaluated). Versions compare numerically (4.10.0 is newer than 4.9.2). One finding per client and app version.',
+    [LADDER],
+  ),
+  ladder: [LADDER],
+  coverage: { family: 'behaviour', needs: ['app-versions', 'app-version-policy'] },
   remediation:
     'Enforce the minimum version at the token endpoint (refuse refresh from old builds, force an upgrade) and check what ' +
     'the old build is missing (fixed token storage or pinning bugs); revoke the sessions of builds with known flaws.',

@@ -1,5 +1,11 @@
 import { columns, type RowOf } from '../store/rows.js';
 import { defineCheck, type FindingDraft } from './check.js';
+import { describe, ladder } from './ladder.js';
+
+const LADDER = ladder({
+  severity: 'info',
+  when: 'always (a stale or never-deployed key widens what verifiers trust for no benefit; its lifecycle state is in the evidence)',
+});
 import { KEY_TOKENS_SQL, REFERENCE_TIME_SQL, nowParam } from './key-audit.js';
 
 // Only meaningful when the store holds traffic: with keys alone every key "signed nothing".
@@ -24,7 +30,7 @@ const COLUMNS = columns({ kid: 'text', kty: 'text', materials: 'int', tokens_nam
 function toFinding(row: RowOf<typeof COLUMNS>): FindingDraft {
   return {
     key: [row.kid],
-    severity: 'info',
+    severity: LADDER.rungs[0]!.severity!,
     kid: row.kid,
     evidence: {
       kid: row.kid,
@@ -41,10 +47,14 @@ function toFinding(row: RowOf<typeof COLUMNS>): FindingDraft {
 export const unusedKey = defineCheck({
   id: 'unused-key',
   title: 'Key signed no token in the evidence',
-  description:
-    'A registry key that verified no token seen in the events or captures (only when the store holds some). Tokens that ' +
-    'merely name its kid without verifying do not count; a token the key verified counts even if the server rejected it. ' +
-    'Always info: a stale or never-deployed key widens what verifiers trust for no benefit; its lifecycle state is in the evidence.',
+  description: describe(
+    'A registry key that verified no token seen in the events or captures (not evaluated when the store holds none). ' +
+      'Tokens that merely name its kid without verifying do not count; a token the key verified counts even if the server ' +
+      'rejected it.',
+    [LADDER],
+  ),
+  ladder: [LADDER],
+  coverage: { family: 'keys', needs: ['keys', 'tokens'] },
   remediation:
     'Confirm the key is still needed; retire and remove unused keys from the JWKS verifiers trust, and record the retirement.',
   scope: 'keys',

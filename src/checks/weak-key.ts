@@ -1,6 +1,7 @@
 import { columns, type RowOf } from '../store/rows.js';
 import { defineCheck, type FindingDraft } from './check.js';
-import { KEY_TOKENS_SQL } from './key-audit.js';
+import { describe, ladder, severityOf } from './ladder.js';
+import { KEY_MATERIAL_TOKENS_SQL } from './key-audit.js';
 
 /**
  * Curves fit for JWS signatures. secp256k1 (ES256K, RFC 8812) is not weak — about 128-bit security like P-256 — so
@@ -14,7 +15,12 @@ const SIGNATURE_CURVES = ['P-256', 'P-384', 'P-521', 'secp256k1', 'Ed25519', 'Ed
 // so it is left out along with `k` — also from the finding key (finding ids are hashes of it): a secret is named by
 // its source file and position instead. Only the bit length of a secret is ever reported.
 const SQL = `
-WITH used AS (${KEY_TOKENS_SQL})
+WITH used AS (${KEY_MATERIAL_TOKENS_SQL}),
+-- each key charged with the tokens it verified itself (plus those counted by kid alone), never another key's
+charged AS (
+  SELECT k.kid, k.thumbprint, sum(u.verified) AS verified, sum(u.short_rsa) AS short_rsa,
+    sum(u.accepted_uses) AS accepted_uses, min(u.first_used) AS first_used, max(u.last_used) AS last_used
+  FROM keys k JOIN used u ON u.kid = k.kid AND (u.jkt IS NULL OR u.jkt = k.thumbprint) GROUP BY k.kid, k.thumbprint)
 SELECT k.kid, CASE WHEN k.is_secret THEN NULL ELSE k.thumbprint END AS thumbprint,
   CASE WHEN k.is_secret THEN s.sha256 || '#' || k.idx ELSE k.thumbprint END AS material,
   k.kty, k.alg, k.use, k.crv, k.bits, s.path AS source,
@@ -23,7 +29,7 @@ SELECT k.kid, CASE WHEN k.is_secret THEN NULL ELSE k.thumbprint END AS thumbprin
   CASE WHEN k.kty = 'RSA' THEN $min_rsa_bits WHEN k.kty = 'oct' THEN $min_hmac_bits END AS min_bits,
   coalesce(u.verified, 0) AS tokens_verified, coalesce(u.short_rsa, 0) AS tokens_by_kid_unverifiable,
   coalesce(u.accepted_uses, 0) AS accepted_uses, iso(u.first_used) AS first_seen, iso(u.last_used) AS last_seen
-FROM keys k JOIN sources s ON s.id = k.source_id LEFT JOIN used u ON u.kid = k.kid
+FROM keys k JOIN sources s ON s.id = k.source_id LEFT JOIN charged u ON u.kid = k.kid AND u.thumbprint = k.thumbprint
 WHERE (k.kty = 'RSA' AND k.bits < $min_rsa_bits)
    OR (k.kty = 'oct' AND k.bits < $min_hmac_bits)
    OR (k.kty IN ('EC', 'OKP') AND NOT list_contains($curves::VARCHAR[], k.crv) AND coalesce(k.use, 'sig') <> 'enc')
@@ -36,12 +42,21 @@ const COLUMNS = columns({
   accepted_uses: 'int', first_seen: 'text?', last_seen: 'text?',
 });
 
+const LADDER = ladder<{ signed: number }>(
+  {
+    severity: 'high',
+    when: 'when the key signed tokens in the evidence (verified them, or — for RSA keys too short for jose to verify — tokens naming its kid)',
+    test: (k) => k.signed > 0,
+  },
+  { severity: 'medium', when: 'when it signed nothing seen', test: () => true },
+);
+
 function toFinding(row: RowOf<typeof COLUMNS>): FindingDraft {
   const verified = row.tokens_verified;
   const byKid = row.tokens_by_kid_unverifiable;
   return {
     key: [row.kid, row.material],
-    severity: verified + byKid > 0 ? 'high' : 'medium',
+    severity: severityOf(LADDER, { signed: verified + byKid })!,
     kid: row.kid,
     first_seen: row.first_seen,
     last_seen: row.last_seen,
@@ -67,11 +82,14 @@ function toFinding(row: RowOf<typeof COLUMNS>): FindingDraft {
 export const weakKey = defineCheck({
   id: 'weak-key',
   title: 'Weak key in the registry',
-  description:
+  description: describe(
     'A registry key too weak to trust: RSA modulus under min_rsa_bits (2048), `oct` HMAC secret under min_hmac_bits (256), ' +
-    'or an EC/OKP key on a curve that cannot sign (X25519/X448 not marked `use: enc`; P-256/384/521, secp256k1, Ed25519 and ' +
-    'Ed448 are fine). High when the key signed tokens in the evidence (verified them, or — for RSA keys too short for jose ' +
-    'to verify — tokens naming its kid), medium when it signed nothing seen. The secret itself is never reported, only its bits.',
+      'or an EC/OKP key on a curve that cannot sign (X25519/X448 not marked `use: enc`; P-256/384/521, secp256k1, Ed25519 and ' +
+      'Ed448 are fine). The secret itself is never reported, only its bits.',
+    [LADDER],
+  ),
+  ladder: [LADDER],
+  coverage: { family: 'keys', needs: ['keys'] },
   remediation:
     'Replace the key: RSA of at least 2048 bits (3072 for long-lived keys), HMAC secrets of at least 256 random bits, or ' +
     'an Ed25519/P-256 key. Treat tokens it signed as forgeable: an attacker may have factored the modulus or brute-forced the ' +

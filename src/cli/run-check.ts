@@ -1,11 +1,13 @@
 // `check` and `check-keys`: run a scope of the registry, keep the findings, print the report, gate on --fail-on.
-import { checksFor } from '../checks/registry.js';
+import { strictFailures } from '../checks/coverage.js';
+import { CHECKS, checksFor } from '../checks/registry.js';
 import { checkAndKeep } from '../app/check-store.js';
-import { GateFailed, UsageError } from '../errors.js';
+import { GateFailed, InputError, UsageError } from '../errors.js';
+import type { CoverageEntry } from '../findings/coverage.js';
 import { parseSeverity, severityRank, type Finding, type Severity } from '../findings/finding.js';
 import { loadPolicy } from '../policy/policy.js';
 import { buildReport, type Report } from '../report/report.js';
-import { renderFindingsTable } from '../report/render-findings.js';
+import { renderCoverage, renderFindingsTable } from '../report/render-findings.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { Store } from '../store/db.js';
 import { formatOf, type Globals } from './context.js';
@@ -16,6 +18,7 @@ import { toJson, toNdjson } from '../format/serialize.js';
 export interface CheckOptions {
   only?: string;
   failOn?: string;
+  strict?: boolean;
 }
 
 export async function runCheckCommand(scope: 'detection' | 'keys', opts: CheckOptions, g: Globals, out: Out): Promise<Report> {
@@ -30,12 +33,13 @@ export async function runCheckCommand(scope: 'detection' | 'keys', opts: CheckOp
     }
   })();
   const policy = loadPolicy(g.config);
-  const store = await Store.open(g.db);
+  const store = await Store.open(g.db, { mustExist: true });
   try {
     if (scope === 'detection') await lookupGeoIp(store, g, out);
-    const findings = await checkAndKeep(store, policy, checks);
-    const report = await buildReport(store, findings);
+    const { findings, run, coverage } = await checkAndKeep(store, policy, checks);
+    const report = await buildReport(store, findings, [run], coverage);
     out.write(await render(report, format, out));
+    strictGate(coverage, opts.strict === true);
     gate(findings, failOn);
     return report;
   } finally {
@@ -47,7 +51,7 @@ async function render(report: Report, format: string, out: Out): Promise<string>
   if (format === 'json') return toJson(report);
   if (format === 'ndjson') return toNdjson(report.findings);
   if (format === 'markdown') return renderMarkdown(report);
-  return renderFindingsTable(report, out.color);
+  return `${renderFindingsTable(report, out.color)}${renderCoverage(report.coverage, out.color)}`;
 }
 
 export function severityOption(value: string): Severity {
@@ -56,6 +60,18 @@ export function severityOption(value: string): Severity {
   } catch (err) {
     throw new UsageError(`--fail-on: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/** --strict: a run in which a signature or use check could not be evaluated exits 2 (after the output is written). */
+export function strictGate(coverage: readonly CoverageEntry[], strict: boolean): void {
+  if (!strict) return;
+  const missing = strictFailures(coverage, CHECKS);
+  if (missing.length === 0) return;
+  // grouped by reason: "no tokens (…): alg-none, bad-signature, …; no key rotation records: retired-key, revoked-key"
+  const byWhy = new Map<string, string[]>();
+  for (const e of missing) for (const why of (e.why ?? 'not evaluated').split('; ')) byWhy.set(why, [...(byWhy.get(why) ?? []), e.check]);
+  const list = [...byWhy].map(([why, checks]) => `${why}: ${checks.join(', ')}`).join('; ');
+  throw new InputError(`--strict: ${missing.length} signature or use check(s) could not be evaluated — ${list}`);
 }
 
 export function gate(findings: readonly Finding[], failOn: Severity | null): void {

@@ -5,7 +5,7 @@ import { unusableError } from '../ingest/ingest-paths.js';
 import { mappingChoice } from '../ingest/mapping/preset-choice.js';
 import { loadPolicy } from '../policy/policy.js';
 import type { Report } from '../report/report.js';
-import { renderFindingsTable } from '../report/render-findings.js';
+import { renderCoverage, renderFindingsTable } from '../report/render-findings.js';
 import { Store } from '../store/db.js';
 import type { StoreSummary } from '../store/summary.js';
 import { formatOf, type Globals } from './context.js';
@@ -13,19 +13,27 @@ import { geoFiles, geoLine } from './geoip.js';
 import { type Out } from './output.js';
 import { toJson } from '../format/serialize.js';
 import { renderTable } from '../format/table.js';
+import { dropIfNothingRead, storeExists } from './new-store.js';
 import { startProgress } from './progress.js';
-import { gate, severityOption } from './run-check.js';
+import { gate, severityOption, strictGate } from './run-check.js';
 import { autoLine, renderIngest } from './run-ingest.js';
 
 const SHOWN_FINDINGS = 25;
 
-export async function runInvestigate(paths: string[], opts: { failOn?: string; out?: string; preset?: string; mapping?: string }, g: Globals, out: Out): Promise<Report> {
+export async function runInvestigate(
+  paths: string[],
+  opts: { failOn?: string; out?: string; preset?: string; mapping?: string; strict?: boolean },
+  g: Globals,
+  out: Out,
+): Promise<Report> {
   const format = formatOf(g, ['table', 'json'], 'table');
   const failOn = opts.failOn ? severityOption(opts.failOn) : null;
   const policy = loadPolicy(g.config);
   const mapping = await mappingChoice(opts);
+  const existed = storeExists(g.db);
   const store = await Store.open(g.db);
   const progress = startProgress(!out.quiet);
+  let failure: unknown = null;
   try {
     const result = await investigate(store, paths, { policy, mapping, geo: geoFiles(g), outDir: opts.out, failOn }, {
       onStep: (label) => progress.update(label),
@@ -45,11 +53,16 @@ export async function runInvestigate(paths: string[], opts: { failOn?: string; o
     const { summary, report, reports } = result;
     if (format === 'json') out.write(toJson({ ingest: run, summary, report, ...(reports ? { reports } : {}) }));
     else out.write(`${renderIngest(run, out)}\n${renderSummary(summary, g.db, out)}\n${renderFindings(report, out)}${renderReports(reports, out)}`);
+    strictGate(report.coverage, opts.strict === true);
     gate(report.findings, failOn);
     return report;
+  } catch (err) {
+    failure = err;
+    throw err;
   } finally {
     progress.done();
     store.close();
+    dropIfNothingRead(failure, g.db, existed);
   }
 }
 
@@ -80,7 +93,7 @@ function renderFindings(report: Report, out: Out): string {
   const more = report.findings.length > SHOWN_FINDINGS
     ? `… ${report.findings.length - SHOWN_FINDINGS} more: \`jwt-forensics report --format markdown\`\n`
     : '';
-  return `${c.bold('Findings')}\n${renderFindingsTable(shown, c)}${more}${firstSteps(report.findings, out)}`;
+  return `${c.bold('Findings')}\n${renderFindingsTable(shown, c)}${more}${renderCoverage(report.coverage, c)}${firstSteps(report.findings, out)}`;
 }
 
 /** The remediation of each check among the critical and high findings, most severe first. */

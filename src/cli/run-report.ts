@@ -1,8 +1,7 @@
 // `report`: the stored findings (or, when none are stored, a fresh run of every check) as one report file in one
 // of five formats; then the --fail-on gate, after the file is written so CI keeps the report of a failed job.
-import { existsSync } from 'node:fs';
 import { findingsToReport } from '../app/check-store.js';
-import { InputError } from '../errors.js';
+import { CHECKS } from '../checks/registry.js';
 import { loadPolicy } from '../policy/policy.js';
 import { criticalTimelines } from '../report/critical-timelines.js';
 import { REPORT_FORMATS, renderReport, showsTimelines } from '../report/render-report.js';
@@ -13,11 +12,13 @@ import { writeOutFile } from '../util/out-file.js';
 import { redactOutput } from '../util/redact.js';
 import { formatOf, type Globals } from './context.js';
 import type { Out } from './output.js';
-import { gate, severityOption } from './run-check.js';
+import { geoFiles } from './geoip.js';
+import { gate, severityOption, strictGate } from './run-check.js';
 
 export interface ReportOptions {
   out?: string;
   failOn?: string;
+  strict?: boolean;
   includeRaw?: boolean;
 }
 
@@ -26,16 +27,16 @@ export async function runReport(opts: ReportOptions, g: Globals, out: Out): Prom
   const failOn = opts.failOn ? severityOption(opts.failOn) : null;
   const includeRaw = opts.includeRaw === true;
   // Opening a missing store would create an empty one and report "no findings": say what is wrong instead.
-  if (g.db !== ':memory:' && !existsSync(g.db)) {
-    throw new InputError(`no store at ${g.db}: run \`jwt-forensics ingest <path…>\` (or investigate) first, or pass --db`);
-  }
-  const store = await Store.open(g.db);
+  const store = await Store.open(g.db, { mustExist: true });
   try {
-    const report = await buildReport(store, await findingsToReport(store, () => loadPolicy(g.config)));
+    const { findings, runs, coverage, rerun } = await findingsToReport(store, loadPolicy(g.config), geoFiles(g));
+    if (rerun.length) out.status(rerunLine(rerun));
+    const report = await buildReport(store, findings, runs, coverage);
     const shown = includeRaw ? { ...report, findings: await withRawTokens(store, report.findings) } : report;
     const timelines = showsTimelines(format) ? await criticalTimelines(store, report.findings) : [];
     const text = await renderReport(format, shown, { timelines, failOn: failOn ?? 'high', includeRaw });
     emit(text, opts.out, includeRaw, out);
+    strictGate(report.coverage, opts.strict === true);
     gate(report.findings, failOn);
     return report;
   } finally {
@@ -51,4 +52,12 @@ function emit(text: string, path: string | undefined, includeRaw: boolean, out: 
   // A report with raw tokens is as sensitive as the store itself (which is 0600). Never written through a link.
   writeOutFile(path, includeRaw ? text : redactOutput(text), includeRaw ? 0o600 : 0o644);
   out.status(`report written to ${path}${includeRaw ? ' (with raw tokens: keep it private)' : ''}\n`);
+}
+
+/** Said on stderr when stored findings could not be shown as they were: which checks ran again, and why. */
+export function rerunLine(rerun: readonly { check: string; why: string }[]): string {
+  const byWhy = new Map<string, string[]>();
+  for (const r of rerun) byWhy.set(r.why, [...(byWhy.get(r.why) ?? []), r.check]);
+  const parts = [...byWhy].map(([why, checks]) => `${checks.length === CHECKS.length ? 'every check' : checks.join(', ')} (${why})`);
+  return `findings re-checked before reporting: ${parts.join('; ')}\n`;
 }

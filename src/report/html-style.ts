@@ -84,6 +84,7 @@ table.story th.fp,table.story td.fp{min-width:8.5em}
 table.story th.what,table.story td.what{min-width:6em}
 tr.place-change td.place{font-weight:700;color:#8b0015}
 tr.flagged{background:#fff8f0}
+tr.not-evaluated td{background:#fffbe6}
 .muted{color:#6b7280}
 a{color:#0b5cad}
 footer{color:#6b7280;font-size:.8em;text-align:center;margin:24px 0}

@@ -1,6 +1,7 @@
 // The HTML incident report: one self-contained file (inline CSS, inline SVG, no script, no URL of any kind but
 // in-page anchors), readable on screen and in print. Every value from the report goes through the escaping `html`
 // tag: log fields and token claims are attacker-controlled. A strict CSP is the second line of defence.
+import { coverageAmount } from '../findings/coverage.js';
 import { SEVERITIES, type Finding, type Severity } from '../findings/finding.js';
 import type { Timeline, TimelineEvent } from '../timeline/types.js';
 import { renderChart } from './html-chart.js';
@@ -23,7 +24,7 @@ const MAX_EVENTS = 200;
 export const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 /** Section ids, in page order: stable for links, tests and readers. */
-export const HTML_SECTIONS = ['summary', 'chart', 'findings', 'inputs', 'timelines'] as const;
+export const HTML_SECTIONS = ['summary', 'coverage', 'chart', 'findings', 'inputs', 'timelines'] as const;
 
 interface Ref {
   anchor: string;
@@ -67,6 +68,7 @@ ${opts.includeRaw ? html`<p class="raw-warning">Generated with --include-raw: th
 </div></header>
 <main>
 ${summarySection(r)}
+${coverageSection(r)}
 <section class="part" id="chart"><h2>Timeline of the incident</h2>
 ${renderChart(r, timelines, anchors)}
 </section>
@@ -110,6 +112,17 @@ function summarySection(r: Report): SafeHtml {
   return html`<section class="part" id="summary"><h2>Summary</h2>
 <ul class="summary">${items}</ul>
 <p class="total">${total} finding${total === 1 ? '' : 's'} from ${checks} check${checks === 1 ? '' : 's'}, over ${r.inputs.length} input file${r.inputs.length === 1 ? '' : 's'}.</p>
+</section>`;
+}
+
+/** Each check, evaluated or not: how much it examined of what, and why not (a check not evaluated is not "clean"). */
+function coverageSection(r: Report): SafeHtml {
+  const entries = Array.isArray(r.coverage) ? r.coverage : [];
+  const idle = entries.filter((e) => !e.evaluated).length;
+  const rows = entries.map((e) => html`<tr class="${e.evaluated ? '' : 'not-evaluated'}"><td><code>${e.check}</code></td><td>${e.evaluated ? 'yes' : html`<strong>no</strong>`}</td><td>${coverageAmount(e)}</td><td>${e.why ?? ''}</td></tr>`);
+  return html`<section class="part" id="coverage"><h2>Coverage</h2>
+${entries.length === 0 ? html`<p class="muted">No coverage recorded.</p>` : html`<p>${idle === 0 ? 'Every check had something to look at.' : `${idle} check${idle === 1 ? ' was' : 's were'} not evaluated: nothing to look at, so no finding from ${idle === 1 ? 'it' : 'them'} means nothing.`}</p>
+<table><thead><tr><th>check</th><th>evaluated</th><th>examined</th><th>why not</th></tr></thead><tbody>${rows}</tbody></table>`}
 </section>`;
 }
 
@@ -164,7 +177,15 @@ function inputsSection(r: Report): SafeHtml {
   const rows = r.inputs.map((i, n) => html`<tr><td class="num">${n + 1}</td><td class="mono">${i.path}</td><td>${i.kind}</td><td class="num">${i.rows}</td><td class="num">${i.rejected}</td><td class="mono">${i.sha256}</td></tr>`);
   return html`<section class="part" id="inputs"><h2>Inputs (chain of custody)</h2>
 ${r.inputs.length === 0 ? html`<p class="muted">No inputs recorded.</p>` : html`<table><thead><tr><th>#</th><th>path</th><th>kind</th><th>rows</th><th>rejected</th><th>sha256</th></tr></thead><tbody>${rows}</tbody></table>`}
+${runsTable(r)}
 </section>`;
+}
+
+/** The check runs behind the findings: what each saw (tool version, policy, sources). */
+function runsTable(r: Report): SafeHtml {
+  if (r.runs.length === 0) return html`<p class="muted">No check has run.</p>`;
+  const rows = r.runs.map((x) => html`<tr><td class="num">${x.id}</td><td>${x.started_at}</td><td>${x.tool_version}</td><td class="mono">${x.policy_sha256}</td><td class="num">${x.sources.length}</td><td class="num">${x.checks.length}</td></tr>`);
+  return html`<h3>Check runs</h3><table><thead><tr><th>run</th><th>started</th><th>tool version</th><th>policy sha256</th><th>sources seen</th><th>checks</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function timelinesSection(timelines: readonly Timeline[], refs: ReadonlyMap<string, Ref>): SafeHtml {

@@ -2,6 +2,7 @@
 // check of the registry, a <failure> per finding at or above the gate. Findings below it are listed in
 // <system-out>, so the CI view still shows them without failing the job.
 import { CHECKS } from '../checks/registry.js';
+import { coverageLine, type CoverageEntry } from '../findings/coverage.js';
 import { severityRank, type Finding, type Severity } from '../findings/finding.js';
 import type { Report } from './report.js';
 import { oneLine, xmlAttr, xmlText } from './xml.js';
@@ -14,20 +15,21 @@ export interface JunitOptions {
 export function renderJunit(report: Report, opts: JunitOptions = {}): string {
   const failOn = opts.failOn ?? 'high';
   const failing = (f: Finding): boolean => severityRank(f.severity) <= severityRank(failOn);
-  const cases = checkIds(report).map((id) => testCase(id, report.findings.filter((f) => f.check === id), failing));
+  const idle = new Map(report.coverage.filter((e) => !e.evaluated).map((e) => [e.check, e]));
+  const cases = checkIds(report).map((id) => testCase(id, report.findings.filter((f) => f.check === id), failing, idle.get(id)));
   const failures = report.findings.filter(failing).length;
   const suite = attrs({
     name: report.tool.name,
     tests: cases.length,
     failures,
     errors: 0,
-    skipped: 0,
+    skipped: idle.size,
     time: 0,
     timestamp: report.generated_at.replace(/(\.\d+)?Z$/, ''),
   });
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n` +
-    `<testsuites ${attrs({ name: report.tool.name, tests: cases.length, failures, errors: 0, time: 0 })}>\n` +
+    `<testsuites ${attrs({ name: report.tool.name, tests: cases.length, failures, errors: 0, skipped: idle.size, time: 0 })}>\n` +
     `  <testsuite ${suite}>\n` +
     `    <properties>\n${properties(report, failOn)}    </properties>\n` +
     cases.join('') +
@@ -42,9 +44,11 @@ function checkIds(report: Report): string[] {
   return ids;
 }
 
-function testCase(id: string, findings: Finding[], failing: (f: Finding) => boolean): string {
+function testCase(id: string, findings: Finding[], failing: (f: Finding) => boolean, idle?: CoverageEntry): string {
   // the check id alone is the name: CI servers track a test's history by name, and ids never change
   const head = `    <testcase ${attrs({ classname: 'jwt-forensics', name: id, time: 0 })}`;
+  // a check that had nothing to look at is skipped, not passed: CI views show it as such
+  if (idle) return `${head}>\n      <skipped ${attrs({ message: `not evaluated: ${idle.why ?? 'nothing to examine'}` })}/>\n    </testcase>\n`;
   const failures = findings.filter(failing).map(failure);
   const below = findings.filter((f) => !failing(f)).map((f) => `${summaryLine(f)}\n`);
   if (failures.length === 0 && below.length === 0) return `${head}/>\n`;
@@ -76,6 +80,14 @@ function properties(report: Report, failOn: Severity): string {
     ['generated_at', report.generated_at],
     ['fail_on', failOn],
     ...Object.entries(report.summary).map(([s, n]): [string, unknown] => [`summary.${s}`, n]),
+    ...report.coverage.map((e): [string, unknown] => [`coverage.${e.check}`, coverageLine(e)]),
+    ...report.runs.flatMap((x): [string, unknown][] => [
+      [`run.${x.id}.started_at`, x.started_at],
+      [`run.${x.id}.tool_version`, x.tool_version],
+      [`run.${x.id}.policy_sha256`, x.policy_sha256],
+      [`run.${x.id}.sources`, x.sources.map((s) => s.sha256).join(' ')],
+      [`run.${x.id}.checks`, x.checks.join(' ')],
+    ]),
   ];
   return props.map(([name, value]) => `      <property ${attrs({ name, value })}/>\n`).join('');
 }

@@ -3,6 +3,7 @@
 // their sha256 (chain of custody). A pure function of the report; every value goes through `md` (escaped).
 import { CHECKS } from '../checks/registry.js';
 import { toMarkdownTable } from '../format/markdown.js';
+import { coverageAmount } from '../findings/coverage.js';
 import { SEVERITIES, type Finding } from '../findings/finding.js';
 import type { Timeline } from '../timeline/types.js';
 import { md } from './markdown-text.js';
@@ -21,6 +22,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
   return [
     header(report),
     summary(report),
+    coverage(report),
     findings(report),
     renderTimelinesMarkdown(opts.timelines ?? []),
     inputs(report),
@@ -42,7 +44,16 @@ function summary(r: Report): string {
   const checks = new Set(r.findings.map((f) => f.check)).size;
   const rows = [...SEVERITIES.map((s) => [s, r.summary[s]]), ['total', total]];
   const line = total === 0 ? 'No findings.' : `${total} finding(s) from ${checks} check(s).`;
-  return `## Summary\n\n${toMarkdownTable(['severity', 'findings'], rows)}\n${line}\n`;
+  const idle = r.coverage.filter((e) => !e.evaluated).length;
+  const note = idle === 0 ? '' : ` ${idle} check(s) were not evaluated: they had nothing to look at (see Coverage).`;
+  return `## Summary\n\n${toMarkdownTable(['severity', 'findings'], rows)}\n${line}${note}\n`;
+}
+
+/** Each check, evaluated or not: how much it examined of what, and why not. A check not evaluated is never "clean". */
+function coverage(r: Report): string {
+  if (r.coverage.length === 0) return '';
+  const rows = r.coverage.map((e) => [e.check, e.evaluated ? 'yes' : 'no', coverageAmount(e), e.why ?? '']);
+  return `## Coverage\n\n${toMarkdownTable(['check', 'evaluated', 'examined', 'why not'], rows)}`;
 }
 
 /** Checks in the order of their most severe finding (the report's order), findings in report order within. */
@@ -82,9 +93,13 @@ function findingSection(f: Finding): string {
   return `#### ${md(f.severity)}: ${md(f.title)}\n\n${facts.join('\n')}\n`;
 }
 
-/** A raw token (--include-raw) must stay copyable: a code span, whole, when it holds only token characters. */
+/**
+ * A raw token (--include-raw) must stay copyable: a code span, whole, unless it holds what a code span cannot (a
+ * backtick, a control or bidi character, surrounding blanks) — a tampered token may hold `*`, `=` or spaces.
+ */
+const CODE_SPAN_SAFE = /^[^\s`\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069](?:[^`\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]*[^\s`\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069])?$/;
 function evidenceValue(key: string, value: unknown): string {
-  if (key === 'raw_token' && typeof value === 'string' && /^[A-Za-z0-9_.=+/-]+$/.test(value)) return `\`${value}\``;
+  if (key === 'raw_token' && typeof value === 'string' && CODE_SPAN_SAFE.test(value)) return `\`${value}\``;
   return md(value, EVIDENCE_CHARS);
 }
 
@@ -97,5 +112,12 @@ function eventRefs(f: Finding): string {
 function inputs(r: Report): string {
   const rows = r.inputs.map((i) => [i.path, i.kind, i.rows, i.rejected, i.sha256]);
   const table = rows.length ? toMarkdownTable(['path', 'kind', 'rows', 'rejected', 'sha256'], rows) : 'No inputs.\n';
-  return `## Inputs (chain of custody)\n\n${table}`;
+  return `## Inputs (chain of custody)\n\n${table}${runs(r)}`;
+}
+
+/** The check runs behind the findings: what each saw, so a reader can tell the findings stand for these inputs. */
+function runs(r: Report): string {
+  if (r.runs.length === 0) return '\nNo check has run.\n';
+  const rows = r.runs.map((x) => [x.id, x.started_at, x.tool_version, x.policy_sha256.slice(0, 12), x.sources.length, x.checks.length]);
+  return `\n### Check runs\n\n${toMarkdownTable(['run', 'started', 'tool version', 'policy sha256', 'sources seen', 'checks'], rows)}`;
 }

@@ -2,7 +2,7 @@
 // are the rules, each finding a result with a stable fingerprint (its id) and a location in the evidence.
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Location, Log, ReportingDescriptor, Result } from 'sarif';
+import type { Location, Log, Notification, ReportingDescriptor, Result } from 'sarif';
 import { CHECKS } from '../checks/registry.js';
 import type { Finding, Severity } from '../findings/finding.js';
 import { escapeJsonControls } from '../util/sanitize.js';
@@ -22,11 +22,37 @@ export function renderSarif(report: Report): string {
         // the inputs with their sha256: the chain of custody, in SARIF's own terms
         artifacts: report.inputs.map((i) => ({ location: { uri: uriOf(i.path) }, hashes: { 'sha-256': i.sha256 } })),
         results: report.findings.map((f) => result(f, report, rules.findIndex((r) => r.id === f.check))),
-        properties: { generated_at: report.generated_at, summary: report.summary },
+        // the check runs behind the results, in SARIF's invocation terms (one per run; details as properties)
+        invocations: report.runs.map((x) => ({
+          executionSuccessful: true,
+          startTimeUtc: x.started_at,
+          endTimeUtc: x.ended_at,
+          // a check that could not be evaluated is a note of the run that skipped it, never a silent pass
+          ...notifications(report, x.id, rules),
+          properties: { run_id: x.id, tool_version: x.tool_version, policy_sha256: x.policy_sha256, sources: x.sources, checks: x.checks },
+        })),
+        properties: { generated_at: report.generated_at, summary: report.summary, coverage: report.coverage },
       },
     ],
   };
   return `${escapeJsonControls(JSON.stringify(log, null, 2))}\n`;
+}
+
+/** The checks this run did not evaluate (a check's coverage is from the newest run that included it, else the newest run). */
+function notifications(report: Report, runId: number, rules: readonly ReportingDescriptor[]): { toolExecutionNotifications?: Notification[] } {
+  const newest = new Map<string, number>();
+  for (const x of report.runs) for (const c of x.checks) newest.set(c, x.id);
+  const last = report.runs.at(-1)?.id;
+  const idle = report.coverage.filter((e) => !e.evaluated && (newest.get(e.check) ?? last) === runId);
+  if (idle.length === 0) return {};
+  return {
+    toolExecutionNotifications: idle.map((e) => ({
+      level: 'note',
+      message: { text: `${e.check}: not evaluated: ${e.why ?? 'nothing to examine'}` },
+      associatedRule: { id: e.check, index: rules.findIndex((r) => r.id === e.check) },
+      properties: { coverage: e },
+    })),
+  };
 }
 
 /** Every check of the registry, plus any check id a stored finding names that this version no longer has. */

@@ -1,6 +1,8 @@
 // The report shape of DESIGN.md: what every command that prints findings prints with --format json.
+import type { CoverageEntry } from '../findings/coverage.js';
 import { SEVERITIES, compareFindings, type Finding, type Severity } from '../findings/finding.js';
 import type { Store } from '../store/db.js';
+import type { Run } from '../store/runs.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -18,11 +20,23 @@ export interface Report {
   generated_at: string;
   tool: { name: string; version: string };
   inputs: ReportInput[];
+  /** the newest check run whose findings this report shows: tool version, policy sha256, the sources it saw */
+  run: Run | null;
+  /** every run whose findings this report shows, oldest first (check and check-keys run apart) */
+  runs: Run[];
+  /** per check: evaluated or not, how much it examined of what, and why not (a check with nothing to look at is never silently clean) */
+  coverage: CoverageEntry[];
   summary: Record<Severity, number>;
   findings: Finding[];
 }
 
-export async function buildReport(store: Store, findings: readonly Finding[], now = new Date()): Promise<Report> {
+export async function buildReport(
+  store: Store,
+  findings: readonly Finding[],
+  runs: readonly Run[],
+  coverage: readonly CoverageEntry[] = [],
+  now = new Date(),
+): Promise<Report> {
   const inputs = await store.json<{ path: string; sha256: string; kind: string; rows: string; rejected: string }>(
     `SELECT path, sha256, kind, rows, rejected FROM sources ORDER BY id`,
   );
@@ -31,6 +45,9 @@ export async function buildReport(store: Store, findings: readonly Finding[], no
     generated_at: now.toISOString(),
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     inputs: inputs.map((i) => ({ ...i, rows: Number(i.rows), rejected: Number(i.rejected) })),
+    run: runs.at(-1) ?? null,
+    runs: [...runs],
+    coverage: [...coverage],
     summary: summarize(findings),
     findings: [...findings].sort(compareFindings),
   };

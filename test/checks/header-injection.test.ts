@@ -39,6 +39,19 @@ describe('header-injection kid rules', () => {
     expect(await flagsOf(kids.map((kid) => ({ kid })))).toEqual(kids.map(() => null));
   });
 
+  it('leaves kids that merely contain an SQL word alone (near misses: SQL syntax is required)', async () => {
+    const kids = ['key-update-1', 'select-2024', 'drop-zone', 'insert-key', 'delete_me-2', 'union-select-v3', 'key-or-1',
+      'https://keys.example/jwks#k1', 'update.2026-03'];
+    expect(await flagsOf(kids.map((kid) => ({ kid })))).toEqual(kids.map(() => null));
+  });
+
+  it('flags SQL syntax in a kid: comments, separators, UNION SELECT, tautologies, blind probes', async () => {
+    const kids = ["x' UNION SELECT 'attacker-secret' --", 'k1/**/UNION/**/SELECT/**/1', '0 OR 1=1', 'k1 --', "k1'#",
+      'k1 and sleep(5)', "k1' or 'a'='a", '(SELECT k FROM keys)', 'k1; waitfor delay 1', 'k1 or true'];
+    const got = await flagsOf(kids.map((kid) => ({ kid })));
+    got.forEach((flags, i) => expect(flags, kids[i]).toContain('kid-sql'));
+  });
+
   it('flags traversal, absolute paths and encoded separators, also inside URLs', async () => {
     const kids = ['../../etc/passwd', '..\\..\\keys', '/dev/null', 'C:\\keys\\k1', 'keys/k1', '%2e%2e%2fsecret', 'https://keys.example/../../etc/passwd', 'file:///etc/passwd'];
     for (const flags of await flagsOf(kids.map((kid) => ({ kid })))) expect(flags).toContain('kid-path-traversal');

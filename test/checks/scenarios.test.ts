@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ladderSeverities } from '../../src/checks/ladder.js';
 import { CHECKS } from '../../src/checks/registry.js';
 import { severityRank } from '../../src/findings/finding.js';
 import { SCENARIO_ROOT, scenarioFindings, scenarioNames } from '../helpers/scenarios.js';
@@ -42,6 +43,17 @@ describe('check scenarios', () => {
     const fired = new Set<string>();
     for (const name of scenarios) for (const f of await scenarioFindings(name)) fired.add(f.check);
     expect(CHECKS.map((c) => c.id).filter((id) => !fired.has(id))).toEqual([]);
+  });
+
+  it("every severity a check produced is on that check's ladder", { timeout: 300_000 }, async () => {
+    const off: string[] = [];
+    for (const name of scenarios) {
+      for (const f of await scenarioFindings(name)) {
+        const ladder = CHECKS.find((c) => c.id === f.check)?.ladder ?? [];
+        if (!ladderSeverities(ladder).includes(f.severity)) off.push(`${name}: ${f.check} ${f.severity} (${f.title})`);
+      }
+    }
+    expect(off).toEqual([]);
   });
 
   it('the clean baseline raises nothing of medium or above', async () => {

@@ -3,6 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { strictFailures } from '../../src/checks/coverage.js';
+import { ladderSeverities } from '../../src/checks/ladder.js';
+import { CHECKS } from '../../src/checks/registry.js';
+import type { CoverageEntry } from '../../src/findings/coverage.js';
+import { severityRank, type Severity } from '../../src/findings/finding.js';
 import { cli, type CliResult } from '../helpers/cli.js';
 import { expectValidReport } from '../helpers/report-schema.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -29,6 +34,46 @@ const PLANTED: [string, string][] = [
   ['bad-signature', '3b6e014c-ca04-466c-b7d0-03db1ae574d8'],
 ];
 
+interface Found {
+  check: string;
+  severity: Severity;
+  title: string;
+  jti: string | null;
+  sub: string | null;
+  kid: string | null;
+}
+
+/**
+ * The README's near misses ("must stay quiet"), each as the findings it must not raise: about which token or subject,
+ * from which checks (none named: any check), at or above which level (the README says "must not fire": info, i.e.
+ * no finding at all).
+ */
+interface NearMiss {
+  id: string;
+  about: (f: Found) => boolean;
+  checks?: string[];
+  atOrAbove?: Severity;
+}
+const jti = (id: string) => (f: Found) => f.jti === id;
+const sub = (...ids: string[]) => (f: Found) => f.sub !== null && ids.includes(f.sub);
+const NEAR_MISSES: NearMiss[] = [
+  { id: 'N1 used 30 s after exp, inside the leeway', about: jti('057000e6-d15a-4c12-b9b1-3c3f2a2c48b6'), checks: ['expired-use'] },
+  { id: 'N2 used 20 s before iat/nbf (gateway clock skew)', about: jti('46be58db-26bc-4cc8-9c82-f71985511397'), checks: ['not-yet-valid'] },
+  { id: 'N3 London → Linköping by plane', about: sub('u-1012'), checks: ['impossible-travel'] },
+  { id: 'N4 reuse after logout, rejected', about: jti('fc967844-cad6-4ab4-99d8-61e109ae35b3'), checks: ['revoked-use'] },
+  { id: 'N5 expired token rejected after sleep', about: jti('bc482a5d-5003-4f4f-9910-b5f1be68157a'), checks: ['expired-use'] },
+  { id: 'N6 two failed logins, then success', about: sub('u-1030'), checks: ['failure-burst'] },
+  { id: 'N7 laptop and phone at once, separate tokens', about: sub('u-1009'), checks: ['device-change'] },
+  { id: 'N8 revocations with no later use', about: sub('u-1036'), checks: ['revoked-use'] },
+  { id: 'N9 partner users of a second, trusted issuer', about: sub('p-2001', 'p-2002', 'p-2003', 'p-2004') },
+  { id: 'N10 svc-reports HS256 tokens (only the key lacks rotation records)', about: sub('svc-reports') },
+  {
+    id: 'N11 mobile tokens signed with acme-es-1 before its compromise',
+    about: (f) => f.kid === 'acme-es-1' && f.jti !== null && f.jti !== '644be357-2d02-4b07-a7ff-10adb38de41a',
+  },
+  { id: "N12 the attacker's refresh after u-1007 was revoked, refused", about: jti('365fc33a-cdf8-4710-b7dd-e99d1a6e0cea'), checks: ['revoked-use', 'refresh-reuse'] },
+];
+
 let json: CliResult;
 let table: CliResult;
 beforeAll(() => {
@@ -42,7 +87,7 @@ describe('investigate on the bundled incident', () => {
     expect(json.code).toBe(0);
     const out = JSON.parse(json.stdout);
     expectValidReport(out.report);
-    expect(Object.keys(out.report)).toEqual(['schema_version', 'generated_at', 'tool', 'inputs', 'summary', 'findings']);
+    expect(Object.keys(out.report)).toEqual(['schema_version', 'generated_at', 'tool', 'inputs', 'run', 'runs', 'coverage', 'summary', 'findings']);
     expect(out.report.inputs.map((i: { kind: string }) => i.kind).sort()).toEqual(["captures", "captures-text", "events", "jwks", "key-events", "pem", "revocations"]);
     expect(out.summary.rejects).toBe(0);
   });
@@ -50,6 +95,37 @@ describe('investigate on the bundled incident', () => {
   it.each(PLANTED)('finds %s on %s', (check, jti) => {
     const findings = JSON.parse(json.stdout).report.findings as { check: string; jti: string | null }[];
     expect(findings.some((f) => f.check === check && f.jti === jti)).toBe(true);
+  });
+
+  it.each(NEAR_MISSES.map((n) => [n.id, n] as const))('near miss %s stays quiet', (_id, n) => {
+    const findings = JSON.parse(json.stdout).report.findings as Found[];
+    const level = n.atOrAbove ?? 'info';
+    const loud = findings.filter((f) => n.about(f) && (!n.checks || n.checks.includes(f.check)) && severityRank(f.severity) <= severityRank(level));
+    expect(loud.map((f) => `${f.severity} ${f.check}: ${f.title} (jti ${f.jti}, sub ${f.sub})`)).toEqual([]);
+  });
+
+  it('stays quiet on the routine traffic: only the planted tokens raise expired-use, lifetime-excessive, refresh-reuse, retired-key', () => {
+    const findings = JSON.parse(json.stdout).report.findings as Found[];
+    const planted = (check: string) => PLANTED.filter(([c]) => c === check).map(([, j]) => j).sort();
+    for (const check of ['expired-use', 'lifetime-excessive', 'refresh-reuse', 'retired-key']) {
+      expect([...new Set(findings.filter((f) => f.check === check).map((f) => f.jti))].sort(), check).toEqual(planted(check));
+    }
+    // the retired acme-2025-rsa still published in the JWKS is normal: not an unused or weak key
+    expect(findings.filter((f) => f.kid === 'acme-2025-rsa' && f.check !== 'retired-key').map((f) => f.check)).toEqual([]);
+  });
+
+  it("every finding's severity is on its check's ladder", () => {
+    const findings = JSON.parse(json.stdout).report.findings as Found[];
+    const off = findings.filter((f) => !ladderSeverities(CHECKS.find((c) => c.id === f.check)?.ladder ?? []).includes(f.severity));
+    expect(off.map((f) => `${f.check} ${f.severity}`)).toEqual([]);
+  });
+
+  it('says what each check examined: coverage for every check, and the incident lacks nothing a signature or use check needs', () => {
+    const report = JSON.parse(json.stdout).report as { coverage: CoverageEntry[] };
+    expect(report.coverage.map((e) => e.check)).toEqual(CHECKS.map((c) => c.id));
+    expect(strictFailures(report.coverage, CHECKS)).toEqual([]);
+    expect(table.stdout).toMatch(/Coverage\n/);
+    expect(table.stdout).toMatch(/ {2}impossible-travel +[\d,]+ of 2,201 events located\n/);
   });
 
   it('finds the failure burst from the probing IP', () => {

@@ -1,7 +1,9 @@
 // A fixed report for golden files and renderer tests: fixed times, relative paths, a fixed tool version, and the
 // hostile values a log can carry (markup, table pipes, control characters, a planted bidi override).
+import type { CoverageEntry } from '../../src/findings/coverage.js';
 import { compareFindings, findingId, type Finding } from '../../src/findings/finding.js';
 import { summarize, type Report } from '../../src/report/report.js';
+import type { Run } from '../../src/store/runs.js';
 import type { Timeline, TimelineEvent } from '../../src/timeline/types.js';
 
 export const HOSTILE_SUB = '<script>alert(1)</script>|x';
@@ -99,6 +101,26 @@ export const FIXED_FINDINGS: Finding[] = [
   },
 ];
 
+export const FIXED_RUN: Run = {
+  id: 1,
+  started_at: '2026-03-14T17:59:58.000Z',
+  ended_at: '2026-03-14T17:59:59.500Z',
+  tool_version: '0.0.0-golden',
+  policy_sha256: 'c'.repeat(64),
+  sources: [{ id: 1, sha256: 'a'.repeat(64) }, { id: 2, sha256: 'b'.repeat(64) }],
+  checks: ['alg-none', 'unused-key'],
+};
+
+/** Coverage as a run records it: checks that examined everything, part of it, and checks that had nothing to look at. */
+export const FIXED_COVERAGE: CoverageEntry[] = [
+  { check: 'alg-none', evaluated: true, examined: 671, total: 672, unit: 'tokens decoded', why: null },
+  { check: 'impossible-travel', evaluated: true, examined: 1204, total: 2201, unit: 'events located', why: null },
+  { check: 'revoked-use', evaluated: false, examined: 0, total: null, unit: 'revocations (records, revoke and logout events)',
+    why: 'no revocations (no revocation records, revoke or logout events)' },
+  { check: 'unused-key', evaluated: true, examined: 3, total: null, unit: 'registry keys', why: null },
+  { check: 'key-rotation-gap', evaluated: false, examined: 0, total: 3, unit: 'registry keys have rotation records', why: 'no key rotation records' },
+];
+
 export function fixedReport(findings: Finding[] = FIXED_FINDINGS): Report {
   return {
     schema_version: 1,
@@ -108,6 +130,9 @@ export function fixedReport(findings: Finding[] = FIXED_FINDINGS): Report {
       { path: 'keys/jwks.json', sha256: 'a'.repeat(64), kind: 'jwks', rows: 3, rejected: 0 },
       { path: LOG, sha256: 'b'.repeat(64), kind: 'events', rows: 2201, rejected: 1 },
     ],
+    run: FIXED_RUN,
+    runs: [FIXED_RUN],
+    coverage: FIXED_COVERAGE,
     summary: summarize(findings),
     findings: [...findings].sort(compareFindings),
   };

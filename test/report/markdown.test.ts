@@ -6,9 +6,9 @@ import { fixedReport, fixedTimelines } from './fixed-report.js';
 const md = renderMarkdown(fixedReport(), { timelines: fixedTimelines() });
 
 describe('the Markdown report', () => {
-  it('has the summary, findings by check, the critical timelines and the chain of custody, in that order', () => {
+  it('has the summary, coverage, findings by check, the critical timelines and the chain of custody, in that order', () => {
     const sections = [...md.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
-    expect(sections).toEqual(['Summary', 'Findings', 'Timelines of the critical findings', 'Inputs (chain of custody)']);
+    expect(sections).toEqual(['Summary', 'Coverage', 'Findings', 'Timelines of the critical findings', 'Inputs (chain of custody)']);
     expect(md).toContain('| critical | 2 |');
     const checks = [...md.matchAll(/^### ([a-z\\-]+) \(/gm)].map((m) => m[1]!.replace(/\\/g, ''));
     expect(checks).toEqual(['refresh-reuse', 'alg-none', 'bad-signature', 'weak-key', 'stale-client', 'unused-key']);

@@ -6,7 +6,8 @@ export function checkCommand(): Command {
     .description('run the detection checks over the store and print the findings')
     .option('--only <ids>', 'comma-separated check ids to run')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above: critical, high, medium, low, info')
-    .action(async (opts: { only?: string; failOn?: string }, cmd: Command) => {
+    .option('--strict', 'exit 2 when a signature or use check could not be evaluated (what it needs is not in the store)')
+    .action(async (opts: { only?: string; failOn?: string; strict?: boolean }, cmd: Command) => {
       const { runCheckCommand } = await import('../run-check.js');
       const g = globals(cmd);
       await runCheckCommand('detection', opts, g, outFor(g));
@@ -18,7 +19,8 @@ export function checkKeysCommand(): Command {
     .description('audit the key registry: rotation gaps, overdue, retired/revoked/unknown keys still signing, weak keys')
     .option('--only <ids>', 'comma-separated check ids to run')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above: critical, high, medium, low, info')
-    .action(async (opts: { only?: string; failOn?: string }, cmd: Command) => {
+    .option('--strict', 'exit 2 when a signature or use check could not be evaluated (what it needs is not in the store)')
+    .action(async (opts: { only?: string; failOn?: string; strict?: boolean }, cmd: Command) => {
       const { runCheckCommand } = await import('../run-check.js');
       const g = globals(cmd);
       await runCheckCommand('keys', opts, g, outFor(g));
