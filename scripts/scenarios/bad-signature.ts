@@ -25,12 +25,16 @@ export async function scenario(kit: Kit): Promise<Scenario> {
   const plain = await kit.sign('rsa', c('bob', 'plain'));
   const confusion = `${b64({ alg: 'HS256', kid: 'rsa-current' })}.${b64(c('admin', 'hs-on-rsa'))}.${Buffer.alloc(32, 1).toString('base64url')}`;
   const unknown = await kit.sign('rsa-old', c('dave', 'unknown-kid'), { kid: 'not-in-registry' });
+  // Without a kid: a forgery signed by a key the registry does not hold is tried against every registry key that
+  // fits RS256 and matches none (many deployments sign with one key and no kid). Near miss: a genuine kid-less token.
+  const kidlessForgery = await kit.sign('rsa-old', c('erin', 'kidless-forged'), { kid: undefined });
+  const kidlessGenuine = await kit.sign('rsa', c('frank', 'kidless-genuine'), { kid: undefined });
   const use = (i: number, token: string, sub: string, outcome: string) => ({
     ts: T0 + 60 * i, event: 'use', token, sub, ip: '203.0.113.99', aud: 'https://api.example', outcome,
   });
   return {
     id: 'bad-signature',
-    description: 'Tokens whose claims were changed after signing (accepted, rejected, captured) and an ECDSA r=s=0 psychic signature.',
+    description: 'Tokens whose claims were changed after signing (accepted, rejected, captured), an ECDSA r=s=0 psychic signature, and a forgery without a kid.',
     checks: ['bad-signature'],
     files: {
       'keys.json': kit.jwks('rsa', 'ed', 'ec'),
@@ -43,6 +47,8 @@ export async function scenario(kit: Kit): Promise<Scenario> {
         use(5, plain, 'bob', 'success'),
         use(6, confusion, 'admin', 'failure'),
         use(7, unknown, 'dave', 'failure'),
+        use(8, kidlessForgery, 'erin', 'success'),
+        use(9, kidlessGenuine, 'frank', 'success'),
       ]),
       'captures.txt': `${capturedForgery}\n`,
     },
@@ -51,12 +57,14 @@ export async function scenario(kit: Kit): Promise<Scenario> {
       { check: 'bad-signature', severity: 'low', token: fingerprint(rejectedForgery), jti: 'tamper-rejected', sub: 'bob', kid: 'rsa-current' },
       { check: 'bad-signature', severity: 'medium', token: fingerprint(capturedForgery), jti: 'tamper-captured', sub: 'admin', kid: 'ed-1' },
       { check: 'bad-signature', severity: 'critical', token: fingerprint(psychic), jti: 'psychic', kid: 'ec-1' },
+      { check: 'bad-signature', severity: 'critical', token: fingerprint(kidlessForgery), jti: 'kidless-forged', sub: 'erin', kid: null },
     ],
     near_misses: [
       'a token signed by the second key registered under the same kid after a rotation verifies',
       'a valid token of a subject that also has a forged token',
       'an HS256 token naming the RSA key is algorithm confusion, not a bad signature',
       'a kid the registry does not have is unknown-key, not a bad signature',
+      'a genuine token without a kid verifies with the registry key that fits its alg',
     ],
   };
 }

@@ -16,16 +16,28 @@ export function nowParam(): Record<string, DuckDBValue> {
 /**
  * Per kid: tokens it verified, and tokens that name it but could not be checked because jose refuses RSA keys
  * under 2048 bits (sig_detail 'rsa-key-too-short'). The latter count as signed by the key "by kid": nothing
- * else could have verified them, and a server with a laxer library may well have accepted them.
+ * else could have verified them, and a server with a laxer library may well have accepted them. Uses are
+ * presentations (the `uses` view), so a token only minted or revoked was not accepted.
  */
-export const KEY_TOKENS_SQL = `
-SELECT t.kid, count(DISTINCT t.sha256) FILTER (WHERE t.how = 'verified') AS verified,
+export const KEY_TOKENS_SQL = keyTokensSql(false);
+
+/**
+ * The same per key material (kid and thumbprint `jkt`): a key is charged only with the tokens it verified itself,
+ * not with those another key under the same kid verified. `jkt` is NULL for the tokens counted by kid (short RSA,
+ * or verified before thumbprints were recorded): join those to every key under the kid.
+ */
+export const KEY_MATERIAL_TOKENS_SQL = keyTokensSql(true);
+
+function keyTokensSql(byMaterial: boolean): string {
+  return `
+SELECT t.kid, ${byMaterial ? 't.jkt,' : ''} count(DISTINCT t.sha256) FILTER (WHERE t.how = 'verified') AS verified,
   count(DISTINCT t.sha256) FILTER (WHERE t.how = 'short-rsa') AS short_rsa, count(DISTINCT t.sha256) AS signed,
   list(DISTINCT t.iss) FILTER (WHERE t.iss IS NOT NULL) AS issuers,
   count(e.line) FILTER (WHERE e.outcome = 'success') AS accepted_uses, min(e.ts) AS first_used, max(e.ts) AS last_used
 FROM (
-  SELECT sig_kid AS kid, sha256, iss, 'verified' AS how FROM tokens WHERE sig_status = 'valid' AND sig_kid IS NOT NULL
+  SELECT sig_kid AS kid, sig_jkt AS jkt, sha256, iss, 'verified' AS how FROM tokens WHERE sig_status = 'valid' AND sig_kid IS NOT NULL
   UNION ALL
-  SELECT kid, sha256, iss, 'short-rsa' FROM tokens WHERE sig_status = 'invalid' AND sig_detail = 'rsa-key-too-short' AND kid IS NOT NULL
-) t LEFT JOIN events e ON e.token_sha = t.sha256
-GROUP BY t.kid`;
+  SELECT kid, NULL, sha256, iss, 'short-rsa' FROM tokens WHERE sig_status = 'invalid' AND sig_detail = 'rsa-key-too-short' AND kid IS NOT NULL
+) t LEFT JOIN uses e ON e.used_sha = t.sha256
+GROUP BY t.kid${byMaterial ? ', t.jkt' : ''}`;
+}

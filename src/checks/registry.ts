@@ -7,6 +7,8 @@ import { algConfusion } from './alg-confusion.js';
 import { algNotAllowed } from './alg-not-allowed.js';
 import { headerInjection } from './header-injection.js';
 import { badSignature } from './bad-signature.js';
+import { undecodableToken } from './undecodable-token.js';
+import { nonCanonicalEncoding } from './non-canonical-encoding.js';
 import { unknownKey } from './unknown-key.js';
 import { retiredKey } from './retired-key.js';
 import { revokedKey } from './revoked-key.js';
@@ -36,6 +38,8 @@ export const CHECKS: readonly Check[] = [
   algNotAllowed,
   headerInjection,
   badSignature,
+  undecodableToken,
+  nonCanonicalEncoding,
   unknownKey,
   retiredKey,
   revokedKey,

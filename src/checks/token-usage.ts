@@ -10,6 +10,7 @@ export const TOKEN_USAGE_COLUMNS = columns({
   sha256: 'text', token: 'text', alg: 'text?', kid: 'text?', jti: 'text?', sub: 'text?', iss: 'text?', typ: 'text?',
   sig_status: 'text', sig_detail: 'text?', iat: 'int?', nbf: 'int?', exp: 'int?', header: 'text?',
   uses: 'int', accepted: 'int', unknown_outcome: 'int', first_seen: 'text?', last_seen: 'text?', events: 'refs',
+  log_sub: 'text?',
 });
 export type TokenUsageRow = RowOf<typeof TOKEN_USAGE_COLUMNS>;
 
@@ -18,9 +19,11 @@ export type UsageCounts = Pick<TokenUsageRow, 'uses' | 'accepted' | 'unknown_out
 
 /** What `tokenDraft` reads: a token's identity, its first and last sighting, its events and usage counts. */
 export type TokenDraftRow = UsageCounts &
-  Pick<TokenUsageRow, 'sha256' | 'token' | 'jti' | 'sub' | 'kid' | 'first_seen' | 'last_seen' | 'events'>;
+  Pick<TokenUsageRow, 'sha256' | 'token' | 'jti' | 'sub' | 'kid' | 'first_seen' | 'last_seen' | 'events' | 'sig_status'> &
+  Partial<Pick<TokenUsageRow, 'log_sub'>>;
 
-/** Tokens `t` matching `where` (SQL over tokens t), one row each with usage columns; `select` adds columns. */
+/** Tokens `t` matching `where` (SQL over tokens t), one row each with usage columns (over the `uses` view: a token
+ *  only minted, handed out by a refresh, or revoked was not used); `select` adds columns. */
 export function tokensWithUsage(where: string, select = ''): string {
   return `
 SELECT t.sha256, t.fingerprint AS token, t.alg, t.kid, t.jti, t.sub, t.iss, t.typ, t.sig_status, t.sig_detail,
@@ -30,9 +33,10 @@ SELECT t.sha256, t.fingerprint AS token, t.alg, t.kid, t.jti, t.sub, t.iss, t.ty
   count(e.line) FILTER (WHERE e.outcome IS NULL OR e.outcome NOT IN ('success', 'failure')) AS unknown_outcome,
   coalesce(iso(min(e.ts)), iso(min(c.captured_at))) AS first_seen,
   coalesce(iso(max(e.ts)), iso(max(c.captured_at))) AS last_seen,
-  ${eventRefsSql('e')} AS events
+  ${eventRefsSql('e')} AS events,
+  ${LOG_SUB_SQL('e')} AS log_sub
 FROM tokens t
-LEFT JOIN token_events e ON e.sha256 = t.sha256
+LEFT JOIN uses e ON e.used_sha = t.sha256
 LEFT JOIN (SELECT token_sha, min(captured_at) AS captured_at FROM captures GROUP BY token_sha) c ON c.token_sha = t.sha256
 WHERE ${where}
 GROUP BY ALL ORDER BY t.sha256`;
@@ -57,6 +61,20 @@ export function usageEvidence(row: UsageCounts): Record<string, unknown> {
   return { uses: row.uses, accepted: row.accepted, outcome_unknown: row.unknown_outcome };
 }
 
+/** The subject the logs recorded for a token's uses (the most frequent), an aggregate over uses `u`. */
+export const LOG_SUB_SQL = (u: string): string => `mode(${u}.sub) FILTER (WHERE ${u}.sub IS NOT NULL AND ${u}.sub <> '')`;
+
+/**
+ * Who a finding is about: the subject the log recorded, else the token's `sub` claim — a fact when its signature
+ * verified, only a claim otherwise (a forged token's subject is who was impersonated, not who acted).
+ */
+export function subjectOf(row: { sub: string | null; sig_status: string; log_sub?: string | null }): { sub: string | null; subject_source: string | undefined; claimed_sub: string | undefined } {
+  const log = row.log_sub ?? null;
+  if (log !== null) return { sub: log, subject_source: 'log', claimed_sub: row.sub !== null && row.sub !== log ? row.sub : undefined };
+  if (row.sub === null) return { sub: null, subject_source: undefined, claimed_sub: undefined };
+  return { sub: row.sub, subject_source: row.sig_status === 'valid' ? 'verified-claim' : 'unverified-claim', claimed_sub: undefined };
+}
+
 /** The common fields of a token-level finding. */
 export function tokenDraft(
   row: TokenDraftRow,
@@ -64,17 +82,18 @@ export function tokenDraft(
   evidence: Record<string, unknown>,
   title?: string,
 ): FindingDraft {
+  const who = subjectOf(row);
   return {
     key: [row.sha256],
     severity,
     title,
     jti: row.jti,
-    sub: row.sub,
+    sub: who.sub,
     kid: row.kid,
     token: row.token,
     first_seen: row.first_seen,
     last_seen: row.last_seen,
     events: row.events,
-    evidence: { ...evidence, ...usageEvidence(row) },
+    evidence: { ...evidence, ...usageEvidence(row), subject_source: who.subject_source, claimed_sub: who.claimed_sub },
   };
 }

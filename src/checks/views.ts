@@ -1,6 +1,7 @@
-// Shared views every check reads, made once per run: events with their token and source, token kinds, key
-// lifecycles. Checks stay one query each instead of repeating these joins.
+// Shared views every check reads, made once per run: events with their source, token kinds, key
+// lifecycles, and the token uses (src/store/uses.ts). Checks stay one query each instead of repeating these joins.
 import type { Store } from '../store/db.js';
+import { createUseViews } from '../store/uses.js';
 
 const ISO = `'%Y-%m-%dT%H:%M:%SZ'`;
 
@@ -19,11 +20,6 @@ SELECT sha256,
     ELSE 'other'
   END AS kind
 FROM tokens;
-CREATE OR REPLACE TEMP VIEW token_events AS
-SELECT e.*, s.path AS source, t.fingerprint, t.alg, t.kid AS token_kid, t.iss, t.sub AS token_sub, t.jti AS token_jti,
-       t.iat, t.nbf, t.exp, t.aud AS token_aud, t.sig_status, t.sig_kid, t.sig_detail, t.sha256, k.kind AS token_kind
-FROM events e JOIN sources s ON s.id = e.source_id
-JOIN tokens t ON t.sha256 = e.token_sha JOIN token_kinds k ON k.sha256 = t.sha256;
 CREATE OR REPLACE TEMP VIEW events_src AS
 SELECT e.*, s.path AS source FROM events e JOIN sources s ON s.id = e.source_id;
 CREATE OR REPLACE TEMP VIEW key_windows AS
@@ -35,10 +31,20 @@ SELECT kid,
   min(ts) FILTER (WHERE action = 'compromised') AS compromised,
   count(*) AS records
 FROM key_events GROUP BY kid;
+CREATE OR REPLACE TEMP VIEW key_record_windows AS
+SELECT kid, jkt, iss,
+  min(ts) FILTER (WHERE action = 'created') AS created,
+  min(ts) FILTER (WHERE action = 'activated') AS activated,
+  min(ts) FILTER (WHERE action = 'retired') AS retired,
+  min(ts) FILTER (WHERE action = 'revoked') AS revoked,
+  min(ts) FILTER (WHERE action = 'compromised') AS compromised,
+  count(*) AS records
+FROM key_events GROUP BY kid, jkt, iss;
 `;
 
 export async function createViews(store: Store): Promise<void> {
   for (const stmt of VIEWS_SQL.split(';').map((s) => s.trim()).filter(Boolean)) await store.run(stmt);
+  await createUseViews(store);
 }
 
 /** SQL for a list of event references, for use in an aggregate over token_events / events_src rows `e`. */

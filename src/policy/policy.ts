@@ -27,6 +27,12 @@ export interface Policy {
   min_rsa_bits: number;
   /** oct (HMAC) secrets below this many bits are weak */
   min_hmac_bits: number;
+  /**
+   * Is a retired key still trusted for tokens it signed before its retirement, for the rest of their lifetime? true
+   * (the default): that is rotation overlap, what OpenID Connect's published-but-retired keys are for; false: a
+   * retirement ends trust, so any acceptance after it is a finding.
+   */
+  retired_key_trusted: boolean;
   /** distinct keys (by material) tried for one token: its kid's keys, or every key fitting its alg when it names no
    *  kid; past this many without a match, the token is left sig_status 'unknown-key', sig_detail
    *  'too-many-candidates' (verification costs tokens × candidates) */
@@ -46,6 +52,7 @@ export const DEFAULT_POLICY: Policy = {
   failure_burst: { window_seconds: 120, min_failures: 10 },
   min_rsa_bits: 2048,
   min_hmac_bits: 256,
+  retired_key_trusted: true,
   max_verify_candidates: 32,
 };
 
@@ -80,6 +87,10 @@ export function mergePolicy(raw: unknown, path = 'policy'): Policy {
 function mergeValue(def: unknown, value: unknown, where: string): unknown {
   if (def === null) {
     if (value !== null && typeof value !== 'string') throw new InputError(`${where} must be a string or null`);
+    return value;
+  }
+  if (typeof def === 'boolean') {
+    if (typeof value !== 'boolean') throw new InputError(`${where} must be true or false`);
     return value;
   }
   if (typeof def === 'number') {

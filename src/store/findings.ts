@@ -28,21 +28,22 @@ interface FindingRow {
   remediation: string | null;
 }
 
-/** Replace the stored findings of the checks that ran with these. */
-export async function saveFindings(store: Store, checks: readonly { readonly id: string }[], findings: readonly Finding[]): Promise<void> {
+/**
+ * Replace the stored findings of the checks that ran with these, made by run `runId` (store/runs.ts). Call it inside
+ * the transaction that records the run, so findings and run land together.
+ */
+export async function saveFindings(store: Store, checks: readonly { readonly id: string }[], findings: readonly Finding[], runId: number | null = null): Promise<void> {
   const runAt = timestampText(new Date().toISOString());
-  await store.transaction(async () => {
-    await store.run(`DELETE FROM findings WHERE list_contains($ids::VARCHAR[], check_id)`, { ids: JSON.stringify(checks.map((c) => c.id)) });
-    await appendRows(
-      store,
-      'findings',
-      ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'json', 'json', 'text', 'text'],
-      findings.map((f) => [
-        f.id, f.check, f.severity, f.title, f.jti, f.sub, f.kid, f.token, timestampText(f.first_seen), timestampText(f.last_seen),
-        JSON.stringify(f.events), JSON.stringify(f.evidence), f.remediation, runAt,
-      ]),
-    );
-  });
+  await store.run(`DELETE FROM findings WHERE list_contains($ids::VARCHAR[], check_id)`, { ids: JSON.stringify(checks.map((c) => c.id)) });
+  await appendRows(
+    store,
+    'findings',
+    ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'json', 'json', 'text', 'text', 'int'],
+    findings.map((f) => [
+      f.id, f.check, f.severity, f.title, f.jti, f.sub, f.kid, f.token, timestampText(f.first_seen), timestampText(f.last_seen),
+      JSON.stringify(f.events), JSON.stringify(f.evidence), f.remediation, runAt, runId,
+    ]),
+  );
 }
 
 /** Every stored finding, sorted by severity then time. */

@@ -1,7 +1,7 @@
 // The store's tables (DESIGN.md "The store"). Bump SCHEMA_VERSION and add a step to MIGRATIONS on any change,
 // so a store made by an older version is migrated rather than misread.
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const V1 = `
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -58,5 +58,19 @@ ALTER TABLE tokens ADD COLUMN sig_jkt VARCHAR;
 ALTER TABLE tokens ADD COLUMN noncanonical VARCHAR[];
 `;
 
+// v4: check runs, and rotation records that may name the key exactly (`jkt`, its RFC 7638 thumbprint) or its
+// issuer (`iss`): two issuers or two key generations sharing a kid no longer share a lifecycle. Check runs. Every run of checks is recorded with what it saw (tool version, the policy and its sha256, the
+// sources by id and sha256, the checks that ran), and each finding names its run: a report, a timeline or an
+// investigation can tell whether the stored findings were made from the store's present inputs and policy.
+const V4 = `
+CREATE SEQUENCE run_ids START 1;
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY, started_at TIMESTAMP NOT NULL, ended_at TIMESTAMP NOT NULL, tool_version VARCHAR NOT NULL,
+  policy_sha256 VARCHAR NOT NULL, policy JSON NOT NULL, sources JSON NOT NULL, checks VARCHAR[] NOT NULL, coverage JSON);
+ALTER TABLE findings ADD COLUMN run_id INTEGER;
+ALTER TABLE key_events ADD COLUMN jkt VARCHAR;
+ALTER TABLE key_events ADD COLUMN iss VARCHAR;
+`;
+
 /** MIGRATIONS[n] takes a store from version n to n+1; index 0 creates a fresh store. */
-export const MIGRATIONS: readonly string[] = [V1, V2, V3];
+export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4];

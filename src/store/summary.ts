@@ -1,5 +1,6 @@
 // The store at a glance: what was loaded, and the tokens whose signatures do not hold but were accepted anyway.
 import type { Store } from './db.js';
+import { createUseViews } from './uses.js';
 
 export interface StoreSummary {
   sources: number;
@@ -63,10 +64,11 @@ export async function summarize(store: Store): Promise<StoreSummary> {
 
 /** Tokens without a valid signature that an event shows the server accepted: the first thing to look at. */
 async function suspiciousAccepted(store: Store): Promise<SuspiciousToken[]> {
+  await createUseViews(store); // accepted means what it means in every finding: presented (src/store/uses.ts)
   const rows = await store.json<Record<string, unknown>>(
     `SELECT t.fingerprint AS token, t.alg, t.kid, t.sig_status, t.sig_detail, t.sub,
             count(*) AS accepted_uses, min(e.ts) AS first_accepted
-     FROM tokens t JOIN events e ON e.token_sha = t.sha256
+     FROM tokens t JOIN uses e ON e.used_sha = t.sha256
      WHERE t.sig_status <> 'valid' AND e.outcome = 'success'
      GROUP BY ALL ORDER BY first_accepted, token LIMIT 50`,
   );

@@ -39,13 +39,29 @@ describe('report', () => {
     expect(Number(stored[0].n)).toBe(report.findings.length);
   });
 
-  it('reports the stored findings as they are, without re-running the checks', () => {
-    expect(run('check', '--only', 'alg-none').code).toBe(0);
-    const report = JSON.parse(run('report', '--format', 'json').stdout);
+  it('reports the stored findings as they are, without re-running the checks, when every check has run on these inputs', () => {
+    const detection = JSON.parse(run('--format', 'json', 'check').stdout);
+    const keys = JSON.parse(run('--format', 'json', 'check-keys').stdout);
+    const r = run('report', '--format', 'json');
+    expect(r.stderr).not.toMatch(/re-checked/);
+    const report = JSON.parse(r.stdout);
     expectValidReport(report);
-    expect(report.findings).toHaveLength(4);
-    const fresh = JSON.parse(run('--format', 'json', 'check', '--only', 'alg-none').stdout);
-    expect(report.findings).toEqual(fresh.findings); // the store round-trips every field
+    expect(report.findings.filter((f: { check: string }) => f.check === 'alg-none')).toHaveLength(4);
+    // the store round-trips every field
+    const byId = (fs: { id: string }[]) => [...fs].sort((a, b) => a.id.localeCompare(b.id));
+    expect(byId(report.findings)).toEqual(byId([...detection.findings, ...keys.findings]));
+    expect(report.runs.map((x: { id: number }) => x.id)).toEqual([detection.run.id, keys.run.id]);
+  });
+
+  it('runs the checks that never ran before reporting, and says so', () => {
+    const local = join(tempDir(), 'partial.duckdb');
+    expect(cli(['--db', local, 'ingest', ALG_NONE]).code).toBe(0);
+    expect(cli(['--db', local, 'check', '--only', 'alg-none']).code).toBe(0);
+    const r = cli(['--db', local, '--format', 'json', 'report']);
+    expect(r.stderr).toMatch(/re-checked before reporting: .*never run/);
+    expect(r.stderr).not.toMatch(/\balg-none\b/);
+    const report = JSON.parse(r.stdout);
+    expect(report.runs.flatMap((x: { checks: string[] }) => x.checks)).toEqual(expect.arrayContaining(['alg-none', 'weak-key', 'expired-use']));
   });
 
   it.each([

@@ -101,11 +101,13 @@ describe('timeline usage', () => {
     expect(j.stderr).toMatch(/no events for jti no-such-jti/);
   });
 
-  it('says when no check has run yet', () => {
+  it('runs the checks first when none has run yet, says so, and shows their findings inline', () => {
     const fresh = join(tempDir(), 'fresh.duckdb');
     expect(cli(['--db', fresh, '--quiet', 'ingest', BUNDLE]).code).toBe(0);
     const r = cli(['--db', fresh, 'timeline', '--jti', STOLEN]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/run `jwt-forensics check` to see findings inline/);
+    expect(r.stderr).toMatch(/findings re-checked before reporting: every check \(never run\)/);
+    expect(r.stdout).not.toMatch(/run `jwt-forensics check` to see findings inline/);
   });
+
 });

@@ -31,7 +31,7 @@ function spec(table: string, fields: readonly string[]): StageSpec {
   };
 }
 
-const KEY_EVENT_STAGE = spec('stage_key_events', ['kid', 'action', 'actor', 'reason']);
+const KEY_EVENT_STAGE = spec('stage_key_events', ['kid', 'action', 'actor', 'reason', 'jkt', 'iss']);
 const REVOCATION_STAGE = spec('stage_revocations', ['jti', 'sub', 'sid', 'reason']);
 
 export async function readKeyEvents(store: Store, scan: FileScan, sourceId: number): Promise<LoadResult> {
@@ -45,7 +45,12 @@ export async function readKeyEvents(store: Store, scan: FileScan, sourceId: numb
   );
   const rejects = staged.rejects.concat(bad.map(keyEventReject));
   await store.run(`DELETE FROM ${t} WHERE ${invalid}`, { actions: JSON.stringify(KEY_ACTIONS) });
-  await store.run(`INSERT INTO key_events SELECT $sid, line, ts, kid, action, actor, reason, extra FROM ${t}`, { sid: sourceId });
+  // `jkt` (the key's RFC 7638 thumbprint) and `iss` narrow a record to one key under a kid that several share
+  await store.run(
+    `INSERT INTO key_events (source_id, line, ts, kid, action, actor, reason, extra, jkt, iss)
+     SELECT $sid, line, ts, kid, action, actor, reason, extra, jkt, iss FROM ${t}`,
+    { sid: sourceId },
+  );
   return finish(store, t, rejects);
 }
 
