@@ -10,6 +10,7 @@ import { lookupGeoIp } from './geoip.js';
 import { type Out } from './output.js';
 import { toJson } from '../format/serialize.js';
 import { paint, renderTable } from '../format/table.js';
+import { dropIfNothingRead, storeExists } from './new-store.js';
 import { startProgress } from './progress.js';
 import { stripControlInline } from '../util/sanitize.js';
 
@@ -19,9 +20,11 @@ export async function runIngest(paths: string[], opts: Globals & { kind?: string
   const format = formatOf(opts, ['table', 'json'], 'table');
   const kind = opts.kind ? parseKind(opts.kind) : undefined;
   const mapping = await mappingChoice(opts);
+  const existed = storeExists(opts.db);
   const store = await Store.open(opts.db);
   const progress = startProgress(!out.quiet);
   const loaded: SourceSummary[] = [];
+  let failure: unknown = null;
   try {
     progress.update('ingesting…');
     const run = await ingestPaths(store, paths, {
@@ -44,9 +47,13 @@ export async function runIngest(paths: string[], opts: Globals & { kind?: string
     out.write(format === 'json' ? toJson(run) : renderIngest(run, out));
     failOnUnusable(run);
     return run;
+  } catch (err) {
+    failure = err;
+    throw err;
   } finally {
     progress.done();
     store.close();
+    dropIfNothingRead(failure, opts.db, existed);
   }
 }
 

@@ -9,6 +9,7 @@ import type { Store } from '../store/db.js';
 import { makePidDir, removeNow } from '../util/pid-dir.js';
 import { detectKind, type DetectedKind, type Kind } from './detect-kind.js';
 import { peekHead } from './events/file-scan.js';
+import { fieldHints, sampleFields } from './field-hints.js';
 import { ingestFile, type SourceSummary } from './ingest-source.js';
 import { mappingFor, type MappingChoice } from './mapping/preset-choice.js';
 
@@ -65,11 +66,12 @@ async function ingestExpanded(
     // a provider log is unrecognised as canonical input, but is events once a mapping reads it
     const kind = mappingFor(head, detected, opts.mapping) ? 'events' : detected;
     if (kind === null && file.fromFolder) {
-      skipped.push({ path: file.label, why: 'not a recognised input' });
+      skipped.push({ path: file.label, why: unrecognisedWhy(head) });
       continue;
     }
     ordered.push({ file, rank: kind === null ? 9 : ORDER[kind] });
   }
+  if (ordered.length === 0) throw new NothingToRead(paths, skipped);
   ordered.sort((a, b) => a.rank - b.rank);
   const sources: SourceSummary[] = [];
   for (const { file } of ordered) {
@@ -78,6 +80,25 @@ async function ingestExpanded(
     sources.push(summary);
   }
   return { sources, skipped };
+}
+
+/** Why a file in a folder was passed over: for JSON lines that look like events under other field names, which. */
+function unrecognisedWhy(head: Buffer): string {
+  const sample = sampleFields(head);
+  if (sample.records === 0) return 'not a recognised input';
+  const hint = fieldHints(sample, { missingTs: true })[0];
+  return `JSON lines, but not a recognised input${hint ? `: ${hint}` : ' (no `ts`, `token` or `kid` where canonical input has them)'}`;
+}
+
+/** The paths held no file to read (an empty folder, or nothing recognised in it): never an empty, clean result. */
+export class NothingToRead extends InputError {
+  constructor(paths: readonly string[], skipped: IngestRun['skipped']) {
+    const where = paths.join(', ');
+    const passed = skipped.slice(0, 5).map((s) => `${s.path} (${s.why})`).join(', ');
+    super(skipped.length === 0
+      ? `nothing to read in ${where}: no files`
+      : `nothing to read in ${where}: no file was recognised (passed over: ${passed}${skipped.length > 5 ? `, … ${skipped.length - 5} more` : ''})`);
+  }
 }
 
 /** Unusable files did not stop the others from loading; the command still fails at the end (DESIGN.md: exit 2). */

@@ -8,6 +8,7 @@ import { lap } from '../util/profile.js';
 import { TOOL_VERSION } from '../version.js';
 import { detectKind, type DetectedKind, type Kind } from './detect-kind.js';
 import { peekHead, scanFile, sha256OfFile, type FileScan } from './events/file-scan.js';
+import { fieldHints, sampleFields } from './field-hints.js';
 import { GunzipLimitError } from './gunzip-limit.js';
 import { plainPath } from './plain-path.js';
 import type { LoadResult } from './load-result.js';
@@ -126,6 +127,8 @@ async function ingestScanned(store: Store, path: string, readPath: string, opts:
     throw err instanceof StoreWriteError ? err.during(label) : err;
   });
   lap('source: committed');
+  const hints = kind === 'events' && !mapping ? fieldHints(sampleFields(scan.head), { missingTs: loaded.rejects.some((r) => r.reason === 'missing-ts') }) : [];
+  const unusable = loaded.unusable ? unusableMessage(label, loaded.unusable) : LINE_KINDS.includes(kind) ? nothingLoaded(label, loaded, hints) : null;
   return {
     ...empty(label, sha256, kind, mapping),
     rows: loaded.rows,
@@ -133,10 +136,24 @@ async function ingestScanned(store: Store, path: string, readPath: string, opts:
     rejects: loaded.rejects.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
     newTokens: loaded.newTokens,
     reverified,
-    warnings: loaded.warnings ?? [],
+    warnings: [...(loaded.warnings ?? []), ...hints],
     elapsedMs: Date.now() - started,
-    ...(loaded.unusable ? { unusable: unusableMessage(label, loaded.unusable) } : {}),
+    ...(unusable ? { unusable } : {}),
   };
+}
+
+const LINE_KINDS: readonly DetectedKind[] = ['events', 'captures', 'captures-text', 'key-events', 'revocations'];
+
+/**
+ * A file of which every line was rejected is the wrong file or the wrong schema, never an empty result: it fails
+ * the command (its rejects are kept), naming the top reasons and what the lines hold instead.
+ */
+function nothingLoaded(label: string, loaded: LoadResult, hints: readonly string[]): string | null {
+  if (loaded.rows > 0 || loaded.rejects.length === 0) return null;
+  const counts = new Map<string, number>();
+  for (const r of loaded.rejects) counts.set(r.reason, (counts.get(r.reason) ?? 0) + 1);
+  const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([reason, n]) => `${reason} ×${n}`).join(', ');
+  return `${label}: every line was rejected (${top})${hints.length ? `: ${hints[0]}` : ''}`;
 }
 
 function unusableMessage(label: string, u: NonNullable<LoadResult['unusable']>): string {
@@ -152,8 +169,12 @@ function resolveKind(scan: FileScan, label: string, forced: Kind | undefined): D
   if (forced === 'captures') return detected === 'captures-text' ? 'captures-text' : 'captures';
   if (forced) return forced;
   if (!detected) {
+    // JSON lines that are events under other field names: say which, rather than only that the kind is unknown
+    const hint = fieldHints(sampleFields(scan.head), { missingTs: true })[0];
     throw new InputError(
-      `${label}: cannot tell what this file holds (expected NDJSON events, token captures, JWKS, PEM, rotation records or revocations); pass --kind`,
+      hint
+        ? `${label}: JSON lines, but not canonical events: ${hint}`
+        : `${label}: cannot tell what this file holds (expected NDJSON events, token captures, JWKS, PEM, rotation records or revocations); pass --kind`,
     );
   }
   return detected;

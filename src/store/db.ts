@@ -10,6 +10,8 @@ export type Row = Record<string, unknown>;
 
 export interface OpenOptions {
   readOnly?: boolean;
+  /** the store must already exist (commands that read what `ingest` loaded): never create an empty one */
+  mustExist?: boolean;
   /**
    * refuse SQL that touches files other than the store (for `query`): external access off, no temp directory (so
    * not even `<db>.tmp/` is writable), and the configuration locked so no statement can turn any of it back
@@ -33,7 +35,7 @@ export class Store {
 
   static async open(path: string, opts: OpenOptions = {}): Promise<Store> {
     const isMemory = path === ':memory:';
-    if (opts.readOnly && !isMemory && !existsSync(path)) {
+    if ((opts.readOnly || opts.mustExist) && !isMemory && !existsSync(path)) {
       throw new InputError(`no store at ${path}: run \`jwt-forensics ingest <path…>\` first, or pass --db`);
     }
     // Every extension we use is built in: nothing is ever downloaded or loaded on demand (a statement naming an
