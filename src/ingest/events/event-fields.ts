@@ -4,9 +4,20 @@ import { textSql, timestampSql } from '../sql-time.js';
 
 const TEXT_FIELDS = ['jti', 'sub', 'sid', 'client_id', 'ip', 'ua', 'app_version', 'aud', 'outcome', 'parent_jti', 'reason'] as const;
 
-const bearer = (col: string): string => `NULLIF(regexp_extract(${col}, '^\\s*[Bb][Ee][Aa][Rr][Ee][Rr]\\s+(\\S+)\\s*$', 1), '')`;
+// An Authorization header with a token: `Bearer` (RFC 6750) or `DPoP` (RFC 9449), scheme names in any case.
+const AUTH = '^\\s*([Bb][Ee][Aa][Rr][Ee][Rr]|[Dd][Pp][Oo][Pp])\\s+(\\S+)\\s*$';
+const bearer = (col: string): string => `NULLIF(regexp_extract(${col}, '${AUTH}', 2), '')`;
+const scheme = (col: string): string => `NULLIF(regexp_extract(${col}, '${AUTH}', 1), '')`;
+const AUTHZ = `coalesce(r_authz, r_authz_cap)`;
 
 const TOKEN = `COALESCE(${textSql('r_token')}, ${bearer('r_authz')}, ${bearer('r_authz_cap')})`;
+
+// A header we read a token from leaves `extra` (the token is the evidence), its scheme stays as `auth_scheme`
+// (`Bearer` or `DPoP`: a DPoP-bound token presented as a bearer token is a replay); a header we could not read
+// (another scheme, a malformed value) stays in `extra` whole, never dropped.
+const EXTRA = `CASE WHEN ${AUTHZ} IS NULL OR ${scheme(AUTHZ)} IS NULL THEN x
+  ELSE NULLIF(json_merge_patch(coalesce(x, '{}'::JSON), json_object('authorization', NULL, 'Authorization', NULL,
+    'auth_scheme', CASE WHEN lower(${scheme(AUTHZ)}) = 'dpop' THEN 'DPoP' ELSE 'Bearer' END)), '{}') END`;
 
 export const EVENT_STAGE: StageSpec = {
   table: 'stage_events',
@@ -33,11 +44,11 @@ export const EVENT_STAGE: StageSpec = {
     city: textSql('r_city'),
     lat: 'TRY_CAST(r_lat AS DOUBLE)',
     lon: 'TRY_CAST(r_lon AS DOUBLE)',
-    extra: 'x',
+    extra: EXTRA,
   },
   // `extra` keeps what the columns do not: merge-patch nulls remove the canonical keys (only geo's four members).
   omit: {
-    ...Object.fromEntries(['ts', 'event', 'token', 'authorization', 'Authorization', ...TEXT_FIELDS].map((k) => [k, null])),
+    ...Object.fromEntries(['ts', 'event', 'token', ...TEXT_FIELDS].map((k) => [k, null])),
     geo: { country: null, city: null, lat: null, lon: null },
   },
 };

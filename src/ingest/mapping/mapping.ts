@@ -19,7 +19,8 @@ const TEXT: readonly CanonicalField[] = ['jti', 'sub', 'sid', 'client_id', 'ip',
 /** Quote a validated table key or value as an SQL string literal (data values never get here: only the mapping). */
 export const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
-const bearer = (e: string): string => `NULLIF(regexp_extract(${e}, '^\\s*[Bb][Ee][Aa][Rr][Ee][Rr]\\s+(\\S+)\\s*$', 1), '')`;
+// `Bearer` (RFC 6750) or `DPoP` (RFC 9449) before the token, scheme names in any case
+const bearer = (e: string): string => `NULLIF(regexp_extract(${e}, '^\\s*(?:[Bb][Ee][Aa][Rr][Ee][Rr]|[Dd][Pp][Oo][Pp])\\s+(\\S+)\\s*$', 1), '')`;
 
 export function compileMapping(input: unknown, label: string, isPreset = false): Mapping {
   const file = checkMapping(input, label);
