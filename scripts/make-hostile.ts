@@ -168,10 +168,10 @@ lines('control-chars.ndjson', 'events', 'raw NUL and ESC (invalid JSON) and esca
 
 const BIG = `${b64(HEADER)}.${'A'.repeat(3 * 1024 * 1024)}.${SIG}`;
 // The big line is second: a first line longer than the 256 KiB detection window defeats kind detection (issue 8 note).
-lines('big-token.ndjson', 'events', 'a 3 MB token: the event loads, the token is kept unparsed as too-large', [
+lines('big-token.ndjson', 'events', 'a 3 MB token: the event loads, the token keeps its header (read: a huge payload must not hide alg none) and its payload unparsed as too-large', [
   good(ev(1)),
   good(ev(2, { token: BIG })),
-], { tokens: [keep(BIG, 'too-large', null, '3 MB compact string')] });
+], { tokens: [keep(BIG, null, 'too-large', '3 MB compact string')] });
 
 const deepObject = (depth: number): string => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 const deepArray = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
@@ -284,11 +284,40 @@ lines('escapes.ndjson', 'events', 'terminal escape sequences, HTML/script, Markd
   good(ev(7, { token: hostileToken, jti: 'h-escape', outcome: 'success', ip: '203.0.113.9', ua: 'curl/8.0' })),
 ], { tokens: [keep(hostileToken, null, null, 'escapes and script in header and claims; jku/x5u never fetched')] });
 
-lines('deep-line.ndjson', 'events', 'a 5,000-deep value in an unknown field of a good event (kept in extra) and a 100,000-deep line', [
-  good(`{"ts":${T0},"event":"use","deep":${deepArray(5000)}}`),
+lines('deep-line.ndjson', 'events', 'a 5,000-deep value in an unknown field and a 100,000-deep line (DuckDB\'s JSON functions recurse: rejected too-deep before it parses them) between good events', [
+  bad(`{"ts":${T0},"event":"use","deep":${deepArray(5000)}}`, 'too-deep'),
   good(ev(2)),
-  good(`{"ts":${T0},"event":"use","deeper":${deepArray(100000)}}`),
+  bad(`{"ts":${T0},"event":"use","deeper":${deepArray(100000)}}`, 'too-deep'),
   good(ev(4)),
+]);
+
+// --- issue 14: what a lenient verifier accepts, and explanations that must stay linear ------------------------
+
+/** Set an unused low bit of a segment's last character: the same bytes to a lenient decoder, a different text. */
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const flip = (seg: string): string => seg.slice(0, -1) + ALPHABET[ALPHABET.indexOf(seg.at(-1)!) | 1]!;
+// a payload whose base64url has spare bits (its byte length is not a multiple of 3)
+const SPARE_CLAIMS = { ...CLAIMS, sub: 'mallory', jti: 'h-nc1', pad: 'x' };
+const NONE_FLIPPED = `${b64({ alg: 'none', typ: 'JWT' })}.${flip(b64(SPARE_CLAIMS))}.`;
+const PADDED_SIG = `${b64(HEADER)}.${b64(CLAIMS)}.${SIG}=`;
+const SPACED = `${b64(HEADER)}.${b64(CLAIMS)} .${SIG}`;
+lines('noncanonical-tokens.ndjson', 'events', 'tokens re-encoded after signing (a flipped padding bit on alg none, = padding, a space): read as jose reads them, not left malformed', [
+  good(ev(1, { token: NONE_FLIPPED })),
+  good(ev(2, { token: PADDED_SIG })),
+  good(ev(3, { token: SPACED })),
+], {
+  tokens: [
+    keep(NONE_FLIPPED, null, null, 'alg none, flipped padding bit in the payload: decoded'),
+    keep(PADDED_SIG, null, null, '= padding after the signature: decoded'),
+    keep(SPACED, null, null, 'a space in the payload segment: decoded'),
+  ],
+});
+
+// a 200 KB unreadable line of token characters: explaining it must not go quadratic (it took 104 s)
+lines('long-unreadable.ndjson', 'events', 'a 200 KB line of token characters that is not JSON, between good lines: explained in linear time', [
+  good(ev(1)),
+  bad(`{"x":${'eyJhbGciOi'.repeat(20_000)}`, 'bad-json'),
+  good(ev(3)),
 ]);
 
 // --- captures, revocations, rotation records -------------------------------------------------------------
