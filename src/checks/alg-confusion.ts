@@ -1,7 +1,7 @@
 // HMAC tokens that name an asymmetric key, and HMAC tokens that verify when a registry *public* key is used
 // as the HMAC secret (the classic RS256→HS256 confusion). jose refuses public keys as HMAC secrets, so the
 // confirmation is done here with node:crypto: one query for the candidate tokens, then per distinct token × key.
-import { createHmac, createPublicKey, timingSafeEqual } from 'node:crypto';
+import { createHmac, createPublicKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { columns, typedRows, type RowOf } from '../store/rows.js';
 import type { Check, CheckContext, FindingDraft } from './check.js';
 import { TOKEN_USAGE_COLUMNS, severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
@@ -46,8 +46,9 @@ function secretsOf(key: RowOf<typeof KEY_COLS>): Secret[] {
   const core = Object.fromEntries(PUBLIC_MEMBERS.filter((m) => typeof jwk[m] === 'string').map((m) => [m, jwk[m]]));
   let pem: string;
   let der: Buffer;
+  let pub: KeyObject;
   try {
-    const pub = createPublicKey({ key: core as never, format: 'jwk' });
+    pub = createPublicKey({ key: core as never, format: 'jwk' });
     pem = pub.export({ type: 'spki', format: 'pem' }).toString();
     der = pub.export({ type: 'spki', format: 'der' });
   } catch {
@@ -60,6 +61,17 @@ function secretsOf(key: RowOf<typeof KEY_COLS>): Secret[] {
     ['jwk-json', JSON.stringify(jwk)],
     ['jwk-json-public-members', JSON.stringify(core)],
   ];
+  // RSA keys are also published as PKCS#1 (`RSA PUBLIC KEY`), and a key that came with a certificate as the
+  // certificate's PEM: a confused verifier handed either as its "key" uses those bytes as the HMAC secret.
+  if (core.kty === 'RSA') {
+    const pkcs1 = pub.export({ type: 'pkcs1', format: 'pem' }).toString();
+    forms.push(['pem-pkcs1', pkcs1], ['pem-pkcs1-no-trailing-newline', pkcs1.trimEnd()], ['der-pkcs1', pub.export({ type: 'pkcs1', format: 'der' })]);
+  }
+  const cert = Array.isArray(jwk.x5c) && typeof jwk.x5c[0] === 'string' ? jwk.x5c[0] : null;
+  if (cert) {
+    const certPem = `-----BEGIN CERTIFICATE-----\n${(cert.match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`;
+    forms.push(['pem-certificate', certPem], ['pem-certificate-no-trailing-newline', certPem.trimEnd()], ['der-certificate', Buffer.from(cert, 'base64')]);
+  }
   const base = { kid: key.kid, thumbprint: key.thumbprint };
   return forms.map(([form, v]) => ({ ...base, form, bytes: Buffer.isBuffer(v) ? v : Buffer.from(v, 'utf8') }));
 }

@@ -55,3 +55,31 @@ describe('alg-confusion', () => {
     }
   });
 });
+
+describe('alg-confusion: PKCS#1 and certificate forms (issue 14 §8)', () => {
+  it('an RSA key as its PKCS#1 PEM, and a certificate key as the certificate PEM, are tried as HMAC secrets', async () => {
+    const { readFileSync } = await import('node:fs');
+    const certPem = readFileSync(new URL('../../fixtures/keys/generated/cert-rsa.pem', import.meta.url), 'utf8');
+    const rsa = await makeKey('rsa-k', 'RS256');
+    const { kid: _kid, alg: _alg, ...core } = rsa.publicJwk;
+    const pkcs1 = createPublicKey({ key: core as never, format: 'jwk' }).export({ type: 'pkcs1', format: 'pem' }).toString();
+    const certBlock = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/.exec(certPem)![0];
+    const viaPkcs1 = hmac('HS256', 'rsa-k', pkcs1);
+    const viaCert = hmac('HS256', null, certBlock.endsWith('\n') ? certBlock : `${certBlock}\n`);
+    const dir = tempDir();
+    writeFileSync(join(dir, 'keys.json'), jwks(rsa));
+    writeFileSync(join(dir, 'cert.pem'), certPem);
+    writeFileSync(join(dir, 'captures.txt'), `${viaPkcs1}\n${viaCert}\n`);
+    const store = await Store.open(':memory:');
+    try {
+      await ingestPaths(store, [dir]);
+      const findings = await runChecks(store, DEFAULT_POLICY, [algConfusion]);
+      const form = (t: string) => findings.find((f) => f.token === fingerprintOf(sha256Hex(t)))?.evidence.matched_form;
+      expect(form(viaPkcs1)).toBe('pem-pkcs1');
+      expect(form(viaCert)).toBe('pem-certificate');
+      expect(JSON.stringify(findings)).not.toContain('BEGIN');
+    } finally {
+      store.close();
+    }
+  });
+});
