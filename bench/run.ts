@@ -82,7 +82,10 @@ const rows = Object.entries(results).map(([name, r]) => {
   };
 });
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, mem_gb: Math.round(totalmem() / 2 ** 30), node: process.version };
+// the code measured: the commit, and whether the work tree differed from it
+const git = (...a: string[]): string => spawnSync('git', a, { encoding: 'utf8' }).stdout.trim();
+const commit = `${git('rev-parse', '--short', 'HEAD') || 'unknown'}${git('status', '--porcelain', '--untracked-files=no') ? '+dirty' : ''}`;
 console.table(rows);
 // One file per size, so the 1M and 4M tables in the README each have their source.
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL(`./results/${events}.json`, import.meta.url), JSON.stringify({ events, runs, machine, date: new Date().toISOString(), rows }, null, 2) + '\n');
+writeFileSync(new URL(`./results/${events}.json`, import.meta.url), JSON.stringify({ events, runs, commit, machine, date: new Date().toISOString(), rows }, null, 2) + '\n');
