@@ -22,15 +22,6 @@ SELECT sha256,
 FROM tokens;
 CREATE OR REPLACE TEMP VIEW events_src AS
 SELECT e.*, s.path AS source FROM events e JOIN sources s ON s.id = e.source_id;
-CREATE OR REPLACE TEMP VIEW key_windows AS
-SELECT kid,
-  min(ts) FILTER (WHERE action = 'created') AS created,
-  min(ts) FILTER (WHERE action = 'activated') AS activated,
-  min(ts) FILTER (WHERE action = 'retired') AS retired,
-  min(ts) FILTER (WHERE action = 'revoked') AS revoked,
-  min(ts) FILTER (WHERE action = 'compromised') AS compromised,
-  count(*) AS records
-FROM key_events GROUP BY kid;
 CREATE OR REPLACE TEMP VIEW key_record_windows AS
 SELECT kid, jkt, iss,
   min(ts) FILTER (WHERE action = 'created') AS created,
@@ -40,6 +31,11 @@ SELECT kid, jkt, iss,
   min(ts) FILTER (WHERE action = 'compromised') AS compromised,
   count(*) AS records
 FROM key_events GROUP BY kid, jkt, iss;
+-- per kid, whichever key or issuer the records name (the key audit's view: records are about kids)
+CREATE OR REPLACE TEMP VIEW key_windows AS
+SELECT kid, min(created) AS created, min(activated) AS activated, min(retired) AS retired, min(revoked) AS revoked,
+  min(compromised) AS compromised, sum(records) AS records
+FROM key_record_windows GROUP BY kid;
 `;
 
 export async function createViews(store: Store): Promise<void> {
