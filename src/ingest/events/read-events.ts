@@ -20,6 +20,8 @@ import { MAX_PENDING, startVerifying, storeTokens, TOKEN_CHUNK, type TokenBatch 
 import { newTokenLines, tokenTexts } from './token-lines.js';
 import { tooDeep, tooLong } from './line-limits.js';
 import { splitParts, wholeFile } from './ndjson-parts.js';
+import { scanDuplicateKeys } from './duplicate-keys.js';
+import { duplicateWarning, fixDuplicateKeys } from './duplicate-fix.js';
 import type { LinePart } from './split-lines.js';
 
 /** DuckDB's memory while events load (it would otherwise keep up to 80% of RAM of written blocks cached): what is
@@ -29,6 +31,16 @@ export function ingestMemory(): string {
   if (!env) return '1GB';
   if (!/^\d+(\.\d+)?\s*(MB|GB|MiB|GiB)$/i.test(env)) throw new InputError(`JWT_FORENSICS_MEMORY must be a size such as 2GB or 512MB, not ${JSON.stringify(env.slice(0, 20))}`);
   return env;
+}
+
+/** Run `work` with DuckDB's memory capped as while events load (captures too: their tokens fill a transaction). */
+export async function withMemoryCap<T>(store: Store, work: () => Promise<T>): Promise<T> {
+  await store.run(`SET memory_limit = $memory`, { memory: ingestMemory() });
+  try {
+    return await work();
+  } finally {
+    await store.run(`RESET memory_limit`).catch(() => undefined);
+  }
 }
 
 // `spec` is EVENT_STAGE for canonical events, a compiled mapping's spec for provider logs (mapping/mapping.ts).
@@ -65,6 +77,9 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
       reportProgress({ path: label, bytesRead: part.sourceBytesRead, bytesTotal: scan.bytes, events: rows });
     };
     const whole = await wholeFile(scan);
+    // Lines that repeat a canonical key: found while DuckDB reads (a .gz: by its count), set after it has.
+    const candidates = spec === EVENT_STAGE ? (scan.gzip ? scan.duplicateKeys : scanDuplicateKeys(scan.path)) : Promise.resolve(null);
+    candidates.catch(() => undefined);
     if (whole) {
       const progress = (pct: number): void => reportProgress({ path: label, bytesRead: (scan.bytes * pct) / 100, bytesTotal: scan.bytes, events: Math.round((whole.lines * pct) / 100) });
       await withProgress(store, progress, () => load(whole));
@@ -80,7 +95,11 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
     }
     for (const batch of batches) newTokens += await storeTokens(store, sourceId, batch);
     lap('events: tokens stored');
-    return { rows, rejects: rejects.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), newTokens };
+    const fix = await fixDuplicateKeys(store, { path: scan.path, gzip: scan.gzip, index: (await scan.layout) ?? undefined }, sourceId, spec, (await candidates) ?? []);
+    if (fix.tokens.length) newTokens += await storeTokens(store, sourceId, startVerifying(keys, fix.tokens, scan.verify));
+    const warning = duplicateWarning(fix);
+    lap('events: duplicate keys set');
+    return { rows, rejects: rejects.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), newTokens, ...(warning ? { warnings: [warning] } : {}) };
   } catch (err) {
     if (err instanceof PlacementError) throw new PlacementError(`${scan.label ?? scan.path}: the file changed while it was being read (${err.message}); copy it and ingest the copy`);
     throw err;
