@@ -3,6 +3,7 @@ import { compareFindings, findingId, type Finding } from '../findings/finding.js
 import type { Policy } from '../policy/policy.js';
 import type { Store } from '../store/db.js';
 import { typedRows } from '../store/rows.js';
+import { lap } from '../util/profile.js';
 import type { Check, FindingDraft } from './check.js';
 import { measureCoverage } from './coverage.js';
 import type { CoverageEntry } from '../findings/coverage.js';
@@ -14,6 +15,7 @@ export async function runChecks(store: Store, policy: Policy, checks: readonly C
   for (const check of checks) {
     const drafts = await draftsOf(store, policy, check);
     findings.push(...dedupe(drafts.map((d) => complete(check, d))));
+    lap(`check ${check.id}: ${drafts.length} finding(s)`);
   }
   return findings.sort(compareFindings);
 }
