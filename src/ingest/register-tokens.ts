@@ -44,21 +44,15 @@ export async function storeTokens(store: Store, sourceId: number, batch: TokenBa
   return rows.length;
 }
 
-/** Decode, verify and store tokens not yet in the store. Returns how many were new. */
-export async function registerTokens(store: Store, sourceId: number, tokens: readonly RawToken[], opts: VerifyOptions = {}): Promise<number> {
-  if (tokens.length === 0) return 0;
-  return storeTokens(store, sourceId, startVerifying(await loadKeys(store), tokens, opts));
-}
-
 /** New tokens per chunk, and how many may wait decoded for their verdicts before the oldest chunk is stored. */
 export const TOKEN_CHUNK = 10_000;
 export const MAX_PENDING = 20_000;
 
-/** New tokens of a source, a chunk at a time: each chunk is decoded and verified while the reader goes on, and
- *  stored once more than MAX_PENDING tokens wait, so memory holds a few chunks of tokens, never every token of a
- *  file. `has` tells whether a token waits here (not in the store yet): with the store, that is every token seen. */
+/** New tokens of a source, a chunk at a time: each chunk is decoded and verified while the caller reads the next,
+ *  and stored once more than MAX_PENDING tokens wait, so memory holds a few chunks of tokens, never every token of a
+ *  file. */
 export class TokenChunks {
-  private readonly batches: { batch: TokenBatch; shas: Set<string> }[] = [];
+  private readonly batches: TokenBatch[] = [];
   private waiting = 0;
   private stored = 0;
   /** chunks started (for tests: a file of N new tokens goes through in about N / TOKEN_CHUNK) */
@@ -71,15 +65,11 @@ export class TokenChunks {
     private readonly opts: VerifyOptions = {},
   ) {}
 
-  has(sha: string): boolean {
-    return this.batches.some((b) => b.shas.has(sha));
-  }
-
-  /** Start on these tokens (new to the store and to this object); stores the oldest chunks past MAX_PENDING. */
+  /** Start on these tokens (new to the store, and not given before); stores the oldest chunks past MAX_PENDING. */
   async add(tokens: readonly RawToken[]): Promise<void> {
     if (tokens.length === 0) return;
     this.chunks++;
-    this.batches.push({ batch: startVerifying(this.keys, tokens, this.opts), shas: new Set(tokens.map((t) => t.sha256)) });
+    this.batches.push(startVerifying(this.keys, tokens, this.opts));
     this.waiting += tokens.length;
     while (this.batches.length > 1 && this.waiting > MAX_PENDING) await this.storeOldest();
   }
@@ -91,21 +81,11 @@ export class TokenChunks {
   }
 
   private async storeOldest(): Promise<void> {
-    const { batch, shas } = this.batches[0]!;
+    const batch = this.batches[0]!;
     this.stored += await storeTokens(this.store, this.sourceId, batch);
     this.batches.shift();
-    this.waiting -= shas.size;
+    this.waiting -= batch.decoded.length;
   }
-}
-
-/** Tokens that staged in a temp table (columns token_sha, token) and are not in the store yet. */
-export async function newTokensFrom(store: Store, table: string): Promise<RawToken[]> {
-  const rows = await store.all<{ sha: string; raw: string }>(
-    `SELECT token_sha AS sha, any_value(token) AS raw FROM ${table} s
-     WHERE token IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tokens t WHERE t.sha256 = s.token_sha)
-     GROUP BY token_sha ORDER BY token_sha`,
-  );
-  return rows.map((r) => ({ sha256: r.sha, raw: r.raw }));
 }
 
 /** New keys can settle tokens seen before them: re-verify the ones whose verdict could change. */
@@ -113,7 +93,7 @@ export async function reverifyForKeys(store: Store, kids: readonly string[], opt
   if (kids.length === 0) return 0;
   const rows = await store.all<{ raw: string }>(
     `SELECT raw FROM tokens
-     WHERE sig_status IN ('unknown-key', 'invalid') AND (kid IS NULL OR list_contains($kids::VARCHAR[], kid))`,
+     WHERE sig_status IN ('unknown-key', 'invalid') AND (kid IS NULL OR kid IN (SELECT unnest($kids::VARCHAR[])))`,
     { kids: JSON.stringify(kids) },
   );
   if (rows.length === 0) return 0;

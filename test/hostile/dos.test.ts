@@ -254,7 +254,13 @@ describe('token captures with many distinct tokens', () => {
       const file = tempFile(`captures.${form === 'text' ? 'txt' : 'ndjson'}`, [...lines, ...lines].join('\n'));
       await withStore(async (store) => {
         vi.mocked(verifyTokens).mockClear();
+        const run = vi.spyOn(store, 'run');
+        const all = vi.spyOn(store, 'all');
         const summary = await ingestFile(store, file);
+        // which tokens are new is asked of the store once (an anti-join), not once per chunk: each asking reads
+        // the whole tokens table, which grows with the file (quadratic)
+        const asked = [...run.mock.calls, ...all.mock.calls].filter(([sql]) => /FROM tokens\b/.test(sql));
+        expect(asked).toHaveLength(1);
         expect([summary.rows, summary.newTokens]).toEqual([2 * N, N]);
         expect(await count(store, `SELECT count(*) AS n FROM tokens`)).toBe(N);
         expect(Math.max(...batches())).toBeLessThanOrEqual(10_000);

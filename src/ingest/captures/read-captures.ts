@@ -11,33 +11,37 @@ import { loadKeys } from '../../store/key-registry.js';
 import type { LoadResult } from '../load-result.js';
 import { tsReject, type RejectRow } from '../line-reasons.js';
 import { stageNdjson, type StageSpec } from '../events/ndjson-stage.js';
-import { TOKEN_CHUNK, TokenChunks, type RawToken } from '../register-tokens.js';
+import { withMemoryCap } from '../events/read-events.js';
+import { TOKEN_CHUNK, TokenChunks } from '../register-tokens.js';
 import { textSql, timestampSql } from '../sql-time.js';
+import { lap } from '../../util/profile.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Capture rows appended at a time. */
+/** Lines appended at a time. */
 const ROW_CHUNK = 50_000;
 
-/** Text form: a line is a token, optionally behind `Bearer `. Read in chunks, like events: the rows are appended
- *  every ROW_CHUNK lines and the new tokens go through TOKEN_CHUNK at a time (register-tokens.ts), so memory holds a
- *  few chunks, not every token of the file (1M distinct tokens took 2.4 GB when they were kept). */
-export async function readCaptureLines(store: Store, scan: FileScan, sourceId: number): Promise<LoadResult> {
+/** Text form: a line is a token, optionally behind `Bearer `. Read in chunks: every ROW_CHUNK lines the capture rows
+ *  go to `captures` and the lines' tokens to a temp table, so memory holds one chunk, not every token of the file
+ *  (1M distinct tokens took 3.6 GB when they were kept); the new ones are then found with one anti-join and verified
+ *  TOKEN_CHUNK at a time, as the NDJSON form's are. */
+export function readCaptureLines(store: Store, scan: FileScan, sourceId: number): Promise<LoadResult> {
+  return withMemoryCap(store, () => captureLines(store, scan, sourceId));
+}
+
+async function captureLines(store: Store, scan: FileScan, sourceId: number): Promise<LoadResult> {
   const label = scan.label ?? scan.path;
-  const chunks = new TokenChunks(store, sourceId, await loadKeys(store), scan.verify);
   const rejects: RejectRow[] = [];
   let rows: Cell[][] = [];
+  let tokens: Cell[][] = [];
   let total = 0;
-  let fresh = new Map<string, RawToken>(); // tokens of this chunk not met before in the file
-  const startTokens = async (): Promise<void> => {
-    const known = await knownShas(store, [...fresh.keys()]);
-    await chunks.add([...fresh.values()].filter((t) => !known.has(t.sha256)));
-    fresh = new Map();
-  };
-  const appendCaptures = async (): Promise<void> => {
+  await store.run(`CREATE OR REPLACE TEMP TABLE capture_lines (token_sha VARCHAR, token VARCHAR)`);
+  const append = async (): Promise<void> => {
     await appendRows(store, 'captures', ['int', 'bigint', 'text', 'text', 'text', 'text', 'json'], rows);
+    await appendRows(store, 'capture_lines', ['text', 'text'], tokens);
     total += rows.length;
     rows = [];
+    tokens = [];
   };
   const lines = readLines(scan.path, scan.gzip, { maxLineBytes: MAX_LINE_BYTES, guard: gunzipGuard(label, scan.bytes) });
   for await (const batch of lines) {
@@ -57,15 +61,38 @@ export async function readCaptureLines(store: Store, scan: FileScan, sourceId: n
       const raw = text.replace(/^\uFEFF/, '').trim().replace(/^bearer\s+/i, '');
       const sha = sha256Hex(raw);
       rows.push([sourceId, line, null, sha, null, null, null]);
-      if (fresh.has(sha) || chunks.has(sha)) continue;
-      fresh.set(sha, { sha256: sha, raw });
-      if (fresh.size >= TOKEN_CHUNK) await startTokens();
+      tokens.push([sha, raw]);
     }
-    if (rows.length >= ROW_CHUNK) await appendCaptures();
+    if (rows.length >= ROW_CHUNK) await append();
   }
-  await startTokens();
-  await appendCaptures();
-  return { rows: total, rejects, newTokens: await chunks.finish() };
+  await append();
+  lap('captures: lines read');
+  const newTokens = await verifyNew(store, scan, sourceId, 'capture_lines');
+  return { rows: total, rejects, newTokens };
+}
+
+/** The tokens of `table` (columns token_sha, token; dropped once read) the store does not hold, found with one
+ *  anti-join and sorted once in DuckDB, then decoded, verified and stored TOKEN_CHUNK at a time (register-tokens.ts). */
+async function verifyNew(store: Store, scan: FileScan, sourceId: number, table: string): Promise<number> {
+  const chunks = new TokenChunks(store, sourceId, await loadKeys(store), scan.verify);
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE new_capture_tokens AS SELECT token_sha AS sha, any_value(token) AS raw FROM ${table} s
+     WHERE token IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tokens k WHERE k.sha256 = s.token_sha)
+     GROUP BY token_sha ORDER BY token_sha`,
+  );
+  await store.run(`DROP TABLE ${table}`);
+  lap('captures: new tokens found');
+  for (let after = ''; ; ) {
+    const page = await store.all<{ sha: string; raw: string }>(
+      `SELECT sha, raw FROM new_capture_tokens WHERE sha > $after ORDER BY sha LIMIT ${TOKEN_CHUNK}`,
+      { after },
+    );
+    if (page.length === 0) break;
+    await chunks.add(page.map((r) => ({ sha256: r.sha, raw: r.raw })));
+    after = page[page.length - 1]!.sha;
+  }
+  await store.run(`DROP TABLE new_capture_tokens`);
+  return chunks.finish();
 }
 
 const CAPTURE_STAGE: StageSpec = {
@@ -84,7 +111,11 @@ const CAPTURE_STAGE: StageSpec = {
 };
 
 /** NDJSON form. `captured_at` is optional; when present it must be a time. */
-export async function readCaptureRecords(store: Store, scan: FileScan, sourceId: number): Promise<LoadResult> {
+export function readCaptureRecords(store: Store, scan: FileScan, sourceId: number): Promise<LoadResult> {
+  return withMemoryCap(store, () => captureRecords(store, scan, sourceId));
+}
+
+async function captureRecords(store: Store, scan: FileScan, sourceId: number): Promise<LoadResult> {
   const staged = await stageNdjson(store, scan, CAPTURE_STAGE);
   const t = CAPTURE_STAGE.table;
   const invalid = `token IS NULL OR (ts IS NULL AND ts_raw IS NOT NULL)`;
@@ -99,31 +130,6 @@ export async function readCaptureRecords(store: Store, scan: FileScan, sourceId:
   await store.run(`DELETE FROM ${t} WHERE ${invalid}`);
   await store.run(`INSERT INTO captures SELECT $sid, line, ts, token_sha, origin, note, extra FROM ${t}`, { sid: sourceId });
   const rows = Number((await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${t}`))!.n);
-  // the new tokens in chunks, as the text form: sorted once by sha256 in DuckDB, then read a chunk at a time
-  const chunks = new TokenChunks(store, sourceId, await loadKeys(store), scan.verify);
-  await store.run(
-    `CREATE OR REPLACE TEMP TABLE new_capture_tokens AS SELECT token_sha AS sha, any_value(token) AS raw FROM ${t} s
-     WHERE token IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tokens k WHERE k.sha256 = s.token_sha)
-     GROUP BY token_sha ORDER BY token_sha`,
-  );
-  await store.run(`DROP TABLE ${t}`);
-  for (let after = '';;) {
-    const page = await store.all<{ sha: string; raw: string }>(
-      `SELECT sha, raw FROM new_capture_tokens WHERE sha > $after ORDER BY sha LIMIT ${TOKEN_CHUNK}`,
-      { after },
-    );
-    if (page.length === 0) break;
-    await chunks.add(page.map((r) => ({ sha256: r.sha, raw: r.raw })));
-    after = page[page.length - 1]!.sha;
-  }
-  await store.run(`DROP TABLE new_capture_tokens`);
-  return { rows, rejects, newTokens: await chunks.finish() };
-}
-
-async function knownShas(store: Store, shas: string[]): Promise<Set<string>> {
-  if (shas.length === 0) return new Set();
-  const rows = await store.all<{ sha256: string }>(`SELECT sha256 FROM tokens WHERE list_contains($s::VARCHAR[], sha256)`, {
-    s: JSON.stringify(shas),
-  });
-  return new Set(rows.map((r) => r.sha256));
+  const newTokens = await verifyNew(store, scan, sourceId, t);
+  return { rows, rejects, newTokens };
 }
