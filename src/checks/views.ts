@@ -1,11 +1,13 @@
-// Shared views every check reads, made once per run: events with their source, token kinds, key
+// Shared views every check reads, made once per run: events with their source (a later identical copy of an event
+// left out, so the checks count it once: src/store/event-copies.ts), token kinds, key
 // lifecycles, and the token uses (src/store/uses.ts). Checks stay one query each instead of repeating these joins.
 import type { Store } from '../store/db.js';
+import { notACopy } from '../store/event-copies.js';
 import { createUseViews } from '../store/uses.js';
 
 const ISO = `'%Y-%m-%dT%H:%M:%SZ'`;
 
-export const VIEWS_SQL = `
+export const viewsSql = (copies: number): string => `
 CREATE OR REPLACE TEMP MACRO iso(t) AS strftime(t, ${ISO});
 CREATE OR REPLACE TEMP MACRO epoch_ts(x) AS
   CASE WHEN x IS NOT NULL AND abs(x) < 253402300799 THEN make_timestamp(CAST(x * 1000000 AS BIGINT)) END;
@@ -21,7 +23,8 @@ SELECT sha256,
   END AS kind
 FROM tokens;
 CREATE OR REPLACE TEMP VIEW events_src AS
-SELECT e.*, s.path AS source FROM events e JOIN sources s ON s.id = e.source_id;
+SELECT e.*, s.path AS source FROM events e JOIN sources s ON s.id = e.source_id
+WHERE ${notACopy('e', copies)};
 CREATE OR REPLACE TEMP VIEW key_record_windows AS
 SELECT kid, jkt, iss,
   min(ts) FILTER (WHERE action = 'created') AS created,
@@ -39,8 +42,8 @@ FROM key_record_windows GROUP BY kid;
 `;
 
 export async function createViews(store: Store): Promise<void> {
-  for (const stmt of VIEWS_SQL.split(';').map((s) => s.trim()).filter(Boolean)) await store.run(stmt);
-  await createUseViews(store);
+  const copies = await createUseViews(store); // first: it makes event_copies (src/store/event-copies.ts), which events_src reads
+  for (const stmt of viewsSql(copies).split(';').map((s) => s.trim()).filter(Boolean)) await store.run(stmt);
 }
 
 /** SQL for a list of event references, for use in an aggregate over token_events / events_src rows `e`. */

@@ -20,6 +20,7 @@ import type { Mapping } from './mapping/mapping.js';
 import { keyFileProblem, readKeys } from './keys/read-keys.js';
 import { readKeyEvents, readRevocations } from './records/read-records.js';
 import { reverifyForKeys } from './register-tokens.js';
+import { copiesFromOthers, copiesWarning } from '../store/event-copies.js';
 
 export interface SourceSummary {
   path: string;
@@ -94,9 +95,11 @@ async function ingestScanned(store: Store, path: string, readPath: string, opts:
       return { ...empty(label, sha256, kind, mapping), skipped: true, elapsedMs: Date.now() - started, ...unusable };
     }
   }
-  const { loaded, reverified, sha256 } = await store.transaction(async () => {
+  const { loaded, reverified, sha256, copies } = await store.transaction(async () => {
     const id = Number((await store.one<{ id: bigint }>(`SELECT nextval('source_ids') AS id`))!.id);
     const loaded = mapping ? await readMappedEvents(store, scan, id, mapping) : await READERS[kind](store, scan, id);
+    // events another source already brought (a reordered copy, the .gz of a file loaded): kept, said, counted once
+    const copies = kind === 'events' ? copiesWarning(await copiesFromOthers(store, id), loaded.rows) : null;
     const reverified = await reverifyForKeys(store, loaded.kids ?? [], opts.verify);
     await appendRows(
       store,
@@ -122,7 +125,7 @@ async function ingestScanned(store: Store, path: string, readPath: string, opts:
         ms: Date.now() - started,
       },
     );
-    return { loaded, reverified, sha256 };
+    return { loaded, reverified, sha256, copies };
   }).catch((err: unknown) => {
     throw err instanceof StoreWriteError ? err.during(label) : err;
   });
@@ -136,7 +139,7 @@ async function ingestScanned(store: Store, path: string, readPath: string, opts:
     rejects: loaded.rejects.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)),
     newTokens: loaded.newTokens,
     reverified,
-    warnings: [...(loaded.warnings ?? []), ...hints],
+    warnings: [...(loaded.warnings ?? []), ...(copies ? [copies] : []), ...hints],
     elapsedMs: Date.now() - started,
     ...(unusable ? { unusable } : {}),
   };

@@ -4,13 +4,15 @@
 // `logout` carry a token only to end it (an administrator's revoke, a logout's id_token_hint): none of those is a
 // use. A refresh presents its parent, found by jti.
 import type { Store } from './db.js';
+import { createEventCopies, notACopy } from './event-copies.js';
 
 /**
  * `parent_tokens`: jti → the one token it names (the only validly signed one, else the only one; else NULL).
  * `uses`: events_src columns (events plus `source`, the source's path) and `used_sha` (the token presented), `via`
- * (`token` or `parent_jti`); `outcome` with a `fail` event's missing outcome read as failure.
+ * (`token` or `parent_jti`); `outcome` with a `fail` event's missing outcome read as failure. A later identical
+ * copy of an event (another source's, src/store/event-copies.ts) is left out: it is not another use.
  */
-export const USE_VIEWS_SQL = [
+export const useViewsSql = (copies: number): string[] => [
   `CREATE OR REPLACE TEMP VIEW parent_tokens AS
 SELECT jti,
   CASE WHEN count(*) FILTER (WHERE sig_status = 'valid') = 1 THEN any_value(sha256) FILTER (WHERE sig_status = 'valid')
@@ -21,12 +23,17 @@ SELECT * REPLACE (coalesce(outcome, CASE WHEN event = 'fail' THEN 'failure' END)
   SELECT e.*, s.path AS source, e.token_sha AS used_sha, 'token' AS via
   FROM events e JOIN sources s ON s.id = e.source_id
   WHERE e.token_sha IS NOT NULL AND coalesce(e.event, 'use') NOT IN ('issue', 'refresh', 'revoke', 'logout')
+    AND ${notACopy('e', copies)}
   UNION ALL BY NAME
   SELECT e.*, s.path AS source, p.sha256 AS used_sha, 'parent_jti' AS via
   FROM events e JOIN sources s ON s.id = e.source_id JOIN parent_tokens p ON p.jti = e.parent_jti
-  WHERE e.event = 'refresh' AND p.sha256 IS NOT NULL)`,
+  WHERE e.event = 'refresh' AND p.sha256 IS NOT NULL
+    AND ${notACopy('e', copies)})`,
 ];
 
-export async function createUseViews(store: Store): Promise<void> {
-  for (const sql of USE_VIEWS_SQL) await store.run(sql);
+/** Makes event_copies and the use views; returns how many later copies event_copies lists. */
+export async function createUseViews(store: Store): Promise<number> {
+  const copies = await createEventCopies(store); // a later identical copy of an event is not another use (src/store/event-copies.ts)
+  for (const sql of useViewsSql(copies)) await store.run(sql);
+  return copies;
 }
