@@ -4,6 +4,8 @@
 // or the count of a .gz), cheaply: one regular-expression search per chunk for the quoted canonical key names,
 // each hit mapped to its line; a line with the same name twice is a candidate. Candidates are parsed after the
 // bulk INSERT (duplicate-fix.ts): only those that really repeat a top-level canonical key are re-projected.
+import { createReadStream, existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 
 /** Top-level keys the canonical event stage reads (event-fields.ts); a repeat of any of them changes a column. */
 export const CANONICAL_KEYS = [
@@ -72,15 +74,21 @@ export class DuplicateKeyScan {
   }
 }
 
-/** The candidate lines of a file, read in the background (while DuckDB reads the same file): a .gz has them from
- *  its count (file-scan.ts), a plain file is read once more here, off the path of the layout pass. */
+/** The candidate lines of a file, read in the background (while the layout pass and DuckDB read the same file): a
+ *  .gz has them from its count (file-scan.ts), a plain file is read once more, on a worker thread when the built
+ *  worker is there (dist/), else on this one. */
 export async function scanDuplicateKeys(path: string): Promise<number[]> {
-  const { createReadStream } = await import('node:fs');
-  const scan = new DuplicateKeyScan();
-  for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 })) {
-    scan.push(chunk as Buffer);
-    await new Promise<void>((resolve) => setImmediate(resolve)); // let the progress timer and DuckDB's callbacks run
+  const worker = new URL('./duplicate-worker.js', import.meta.url);
+  if (existsSync(worker)) {
+    return new Promise<number[]>((resolve, reject) => {
+      const w = new Worker(worker, { workerData: { path } });
+      w.once('message', (lines: number[]) => resolve(lines));
+      w.once('error', reject);
+      w.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`the duplicate-key scan of ${path} stopped (exit ${code})`))));
+    });
   }
+  const scan = new DuplicateKeyScan();
+  for await (const chunk of createReadStream(path, { highWaterMark: 4 * 1024 * 1024 })) scan.push(chunk as Buffer);
   return scan.finish();
 }
 

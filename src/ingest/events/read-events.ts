@@ -76,10 +76,10 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
       rejects.push(...loaded.rejects, ...part.oversized.map(tooLong), ...part.tooDeep.map(tooDeep));
       reportProgress({ path: label, bytesRead: part.sourceBytesRead, bytesTotal: scan.bytes, events: rows });
     };
-    const whole = await wholeFile(scan);
-    // Lines that repeat a canonical key: found while DuckDB reads (a .gz: by its count), set after it has.
+    // Lines that repeat a canonical key: found while the layout pass and DuckDB read (a .gz: by its count), set after.
     const candidates = spec === EVENT_STAGE ? (scan.gzip ? scan.duplicateKeys : scanDuplicateKeys(scan.path)) : Promise.resolve(null);
     candidates.catch(() => undefined);
+    const whole = await wholeFile(scan);
     if (whole) {
       const progress = (pct: number): void => reportProgress({ path: label, bytesRead: (scan.bytes * pct) / 100, bytesTotal: scan.bytes, events: Math.round((whole.lines * pct) / 100) });
       await withProgress(store, progress, () => load(whole));

@@ -67,6 +67,11 @@ describe('duplicate keys in one line', () => {
     }
   });
 
+  it('the built scan runs on a worker thread and finds the same lines', async () => {
+    const built = (await import(new URL('../../../dist/ingest/events/duplicate-keys.js', import.meta.url).href)) as typeof import('../../../src/ingest/events/duplicate-keys.js');
+    expect(await built.scanDuplicateKeys(tempFile('w.ndjson', LINES))).toEqual([1, 3]);
+  });
+
   it('members as written; deduplicate keeps the last of canonical keys only', () => {
     expect(topLevelMembers('{"a": [1, {"b": "}"}], "c" : "x\\"y" }')?.map((m) => [m.key, m.value])).toEqual([['a', '[1, {"b": "}"}]'], ['c', '"x\\"y"']]);
     expect(deduplicate('{"x":1,"x":2}')).toBeNull();
