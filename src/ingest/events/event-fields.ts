@@ -15,7 +15,8 @@ const TOKEN = `COALESCE(${textSql('r_token')}, ${bearer('r_authz')}, ${bearer('r
 // A header we read a token from leaves `extra` (the token is the evidence), its scheme stays as `auth_scheme`
 // (`Bearer` or `DPoP`: a DPoP-bound token presented as a bearer token is a replay); a header we could not read
 // (another scheme, a malformed value) stays in `extra` whole, never dropped.
-const EXTRA = `CASE WHEN ${AUTHZ} IS NULL OR ${scheme(AUTHZ)} IS NULL THEN x
+// (CASE branches run in turn on the rows still undecided: the regex only on lines that have the header)
+const EXTRA = `CASE WHEN ${AUTHZ} IS NULL THEN x WHEN ${scheme(AUTHZ)} IS NULL THEN x
   ELSE NULLIF(json_merge_patch(coalesce(x, '{}'::JSON), json_object('authorization', NULL, 'Authorization', NULL,
     'auth_scheme', CASE WHEN lower(${scheme(AUTHZ)}) = 'dpop' THEN 'DPoP' ELSE 'Bearer' END)), '{}') END`;
 
