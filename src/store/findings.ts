@@ -3,6 +3,7 @@
 import { compareFindings, type EventRef, type Finding, type Severity } from '../findings/finding.js';
 import { appendRows } from './append.js';
 import type { Store } from './db.js';
+import { columns, typedRows, type RowOf } from './rows.js';
 
 // Milliseconds kept, then dropped when zero: the ISO form the checks write.
 const ISO = `'%Y-%m-%dT%H:%M:%S.%gZ'`;
@@ -12,21 +13,11 @@ const FINDING_COLUMNS = `id, check_id, severity, title, jti, sub, kid, token,
   strftime(first_seen, ${ISO}) AS first_seen, strftime(last_seen, ${ISO}) AS last_seen,
   events::VARCHAR AS events, evidence::VARCHAR AS evidence, remediation`;
 
-interface FindingRow {
-  id: string;
-  check_id: string;
-  severity: Severity;
-  title: string;
-  jti: string | null;
-  sub: string | null;
-  kid: string | null;
-  token: string | null;
-  first_seen: string | null;
-  last_seen: string | null;
-  events: string | null;
-  evidence: string | null;
-  remediation: string | null;
-}
+const FINDING_ROW = columns({
+  id: 'text', check_id: 'text', severity: 'text', title: 'text', jti: 'text?', sub: 'text?', kid: 'text?', token: 'text?',
+  first_seen: 'text?', last_seen: 'text?', events: 'text?', evidence: 'text?', remediation: 'text?',
+});
+type FindingRow = RowOf<typeof FINDING_ROW>;
 
 /**
  * Replace the stored findings of the checks that ran with these, made by run `runId` (store/runs.ts). Call it inside
@@ -48,7 +39,7 @@ export async function saveFindings(store: Store, checks: readonly { readonly id:
 
 /** Every stored finding, sorted by severity then time. */
 export async function loadFindings(store: Store): Promise<Finding[]> {
-  const rows = await store.json<FindingRow>(`SELECT ${FINDING_COLUMNS} FROM findings`);
+  const rows = await typedRows(store, 'findings', FINDING_ROW, `SELECT ${FINDING_COLUMNS} FROM findings`);
   return rows.map(rowToFinding).sort(compareFindings);
 }
 
@@ -89,7 +80,7 @@ WHERE f.token IN ${inList('tokens')} OR f.jti IN ${inList('jtis')}
 
 export async function findingsTouching(store: Store, keys: StoryKeys): Promise<Finding[]> {
   const list = (set: Iterable<string>): string => JSON.stringify([...new Set(set)].sort());
-  const rows = await store.json<FindingRow>(TOUCHING_SQL, {
+  const rows = await typedRows(store, 'findings', FINDING_ROW, TOUCHING_SQL, {
     tokens: list(keys.tokens), jtis: list(keys.jtis), subs: list(keys.subs), kids: list(keys.kids),
     query_sub: keys.querySub, refs: list(keys.refs),
   });
@@ -101,7 +92,7 @@ function rowToFinding(r: FindingRow): Finding {
   return {
     id: r.id,
     check: r.check_id,
-    severity: r.severity,
+    severity: r.severity as Severity,
     title: r.title,
     jti: r.jti,
     sub: r.sub,
