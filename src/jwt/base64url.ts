@@ -30,11 +30,6 @@ export function decodeBase64urlStrict(s: string): Buffer | null {
   return Buffer.from(s, 'base64url');
 }
 
-/** Byte length a canonical base64url string decodes to, or -1 if it is not canonical (no allocation). */
-export function strictDecodedLength(s: string): number {
-  return isStrictBase64url(s) ? Math.floor((s.length * 3) / 4) : -1;
-}
-
 /**
  * Decode base64url as a lenient verifier does (jose on Node, i.e. the WHATWG forgiving-base64 decoder behind `atob`):
  * ASCII whitespace is skipped, one or two trailing `=` are allowed when they complete a 4-character group, and the
