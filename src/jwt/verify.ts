@@ -3,7 +3,7 @@
 import { compactVerify, errors, importJWK, type JWK } from 'jose';
 import { DEFAULT_POLICY } from '../policy/policy.js';
 import type { DecodedToken, KeyRecord, SigStatus, VerifyResult } from '../types.js';
-import { decodeBase64urlLenient, decodeBase64urlStrict } from './base64url.js';
+import { decodeBase64urlLenient, decodeBase64urlStrict, lenientDecodedLength } from './base64url.js';
 
 export interface VerifyOptions {
   /** Tokens verified in parallel (default 64). */
@@ -170,7 +170,7 @@ function plan(t: DecodedToken, reg: Registry): Plan {
   if (sig === '') return result('unsigned', 'empty-signature');
   // What jose decodes is verified (a server running it would have): non-canonical segments are recorded at decode.
   if (t.signatureLength < 0) return result('malformed', 'bad-base64url-signature');
-  if (!unencodedPayload(h) && decodeBase64urlLenient(payload) === null) return result('malformed', 'bad-base64url-payload');
+  if (!unencodedPayload(h) && lenientDecodedLength(payload) < 0) return result('malformed', 'bad-base64url-payload');
   if (typeof h.alg !== 'string') return result('unsupported', 'alg-not-a-string');
   if (!SUPPORTED_ALGS.has(h.alg)) return result('unsupported', 'alg-unsupported');
   const alg = h.alg;
