@@ -1,8 +1,8 @@
 import { defineCheck } from './check.js';
-import { acceptanceLevels, byAcceptance, describe, ladder } from './ladder.js';
+import { acceptanceLevels, byAcceptance, describe, ladder, FORGERY_LEVELS } from './ladder.js';
 import { TOKEN_USAGE_COLUMNS, severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
 
-const LADDER = ladder(...byAcceptance({ accepted: 'critical', unknown: 'high', unused: 'medium', rejected: 'low' }, {
+const LADDER = ladder(...byAcceptance(FORGERY_LEVELS, {
   rejected: 'a probe that failed',
 }));
 

@@ -6,12 +6,12 @@ import { columns, struct, type RowOf } from '../store/rows.js';
 import { defineCheck } from './check.js';
 import { keyFitsAlgSql } from './key-fit.js';
 import { TOKEN_USAGE_COLUMNS, severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
-import { acceptanceLevels, byAcceptance, describe, type LadderCase } from './ladder.js';
+import { acceptanceLevels, byAcceptance, describe, type LadderCase, FORGERY_LEVELS } from './ladder.js';
 
 // A genuine signature under a disallowed alg is drift; an unverifiable one the server accepted is a forgery that worked.
 const UNVERIFIED: LadderCase = {
   name: 'a signature that did not verify',
-  rungs: byAcceptance({ accepted: 'critical', unknown: 'high', unused: 'medium', rejected: 'low' }),
+  rungs: byAcceptance(FORGERY_LEVELS),
 };
 const DRIFT: LadderCase = {
   name: 'a genuine signature under a disallowed alg (issuer drift)',

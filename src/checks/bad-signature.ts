@@ -8,11 +8,11 @@ import { columns, listOf, type RowOf } from '../store/rows.js';
 import { defineCheck } from './check.js';
 import { keyFitsAlgSql } from './key-fit.js';
 import { TOKEN_USAGE_COLUMNS, severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
-import { acceptanceLevels, byAcceptance, describe, type LadderCase } from './ladder.js';
+import { acceptanceLevels, byAcceptance, describe, type LadderCase, FORGERY_LEVELS } from './ladder.js';
 
 const WRONG: LadderCase = {
   name: 'a signature checked and wrong',
-  rungs: byAcceptance({ accepted: 'critical', unknown: 'high', unused: 'medium', rejected: 'low' }, {
+  rungs: byAcceptance(FORGERY_LEVELS, {
     accepted: 'its verifier is broken or bypassed',
     rejected: 'an attempted forgery',
   }),

@@ -4,7 +4,7 @@ import { excerpt } from '../util/sanitize.js';
 import { columns, struct, type RowOf } from '../store/rows.js';
 import { defineCheck } from './check.js';
 import { TOKEN_USAGE_COLUMNS, severityByAcceptance, tokenDraft, tokensWithUsage } from './token-usage.js';
-import { acceptanceLevels, byAcceptance, describe, type LadderCase } from './ladder.js';
+import { acceptanceLevels, byAcceptance, describe, type LadderCase, FORGERY_LEVELS } from './ladder.js';
 
 // A signature the registry verified means the header did no harm (yet); an unverified one the server accepted means the
 // verifier trusted the header. Tokens never checked because of an unsupported `crit` alone: one step lower.
@@ -15,7 +15,7 @@ const CRIT_ONLY: LadderCase = {
 };
 const UNVERIFIED: LadderCase = {
   name: 'any other flag, when the registry did not verify the signature',
-  rungs: byAcceptance({ accepted: 'critical', unknown: 'high', unused: 'medium', rejected: 'low' }),
+  rungs: byAcceptance(FORGERY_LEVELS),
 };
 const LADDER = [VERIFIED, CRIT_ONLY, UNVERIFIED];
 

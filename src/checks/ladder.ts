@@ -35,6 +35,12 @@ const PHRASE: Record<Usage, string> = {
 };
 
 /**
+ * The ladder of a token that should not have been accepted (unsigned, forged, tampered): accepted is an incident,
+ * an unrecorded outcome may be one, a token only captured is evidence of intent, a rejected one a probe that failed.
+ */
+export const FORGERY_LEVELS: AcceptanceLevels = { accepted: 'critical', unknown: 'high', unused: 'medium', rejected: 'low' };
+
+/**
  * The rungs of a severityByAcceptance ladder, most accepted first; usages that share a severity share a rung. `notes`
  * adds what a rung means for this check ('its verifier is broken or bypassed'), keyed by the rung's first usage.
  */

@@ -3,7 +3,7 @@
 import { defineCheck, type FindingDraft } from './check.js';
 import { LIFECYCLE_COLUMNS, lifecycleEvidence, lifecycleTokensSql, type LifecycleRow } from './key-lifecycle.js';
 import { severityByAcceptance, tokenDraft } from './token-usage.js';
-import { acceptanceLevels, byAcceptance, describe, ladder } from './ladder.js';
+import { acceptanceLevels, byAcceptance, describe, ladder, FORGERY_LEVELS } from './ladder.js';
 
 // No clock-skew leeway: a revocation is a security event, a token minted seconds after it is still suspect.
 const SQL = `WITH base AS (${lifecycleTokensSql('least(w.revoked, w.compromised)')})
@@ -12,7 +12,7 @@ SELECT * FROM base WHERE signed_after OR accepted_after > 0`;
 // A row is a token accepted at or after the cut-off, or one signed after it (then every use is after its iat): an
 // acceptance of either kind is critical. (The description once said "critical when accepted after the revocation;
 // otherwise high …", while a token signed after it and accepted was critical too: the ladder says both.)
-const LADDER = ladder(...byAcceptance({ accepted: 'critical', unknown: 'high', unused: 'medium', rejected: 'low' }, {
+const LADDER = ladder(...byAcceptance(FORGERY_LEVELS, {
   accepted: 'at or after the revocation, or at any time for a token signed after it',
 }));
 
