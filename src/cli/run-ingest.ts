@@ -76,16 +76,19 @@ export function renderIngest(run: IngestRun, out: Out): string {
 
 /** `--preset auto` says what it chose for each file, on stderr so a JSON result on stdout stays clean. */
 export function autoLine(s: SourceSummary): string {
-  return s.preset ? `${s.path}: read with preset ${s.preset} (--preset auto)\n` : `${s.path}: no preset recognised it; read as ${s.kind}\n`;
+  const path = stripControlInline(s.path);
+  return s.preset ? `${path}: read with preset ${s.preset} (--preset auto)\n` : `${path}: no preset recognised it; read as ${s.kind}\n`;
 }
 
 function rejectLines(s: SourceSummary): string {
   if (!s.rejected) return '';
-  const first = s.rejects.slice(0, SHOWN_REJECTS).map((r) => `  ${s.path}:${r.line ?? '-'} ${r.reason}: ${r.detail}\n`);
+  const path = stripControlInline(s.path); // a file name may hold a newline: it never starts a line of its own
+  const first = s.rejects.slice(0, SHOWN_REJECTS).map((r) => `  ${path}:${r.line ?? '-'} ${r.reason}: ${r.detail}\n`);
   const more = s.rejected > SHOWN_REJECTS ? `  … and ${s.rejected - SHOWN_REJECTS} more (see the \`rejects\` table)\n` : '';
-  return `${s.path}: ${s.rejected} rejected\n${first.join('')}${more}`;
+  return `${path}: ${s.rejected} rejected\n${first.join('')}${more}`;
 }
 
 function warningLines(s: SourceSummary): string {
-  return s.warnings.map((w) => `${s.path}: note: ${w}\n`).join('');
+  const path = stripControlInline(s.path);
+  return s.warnings.map((w) => `${path}: note: ${w}\n`).join('');
 }
