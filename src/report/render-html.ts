@@ -7,7 +7,7 @@ import type { Timeline, TimelineEvent } from '../timeline/types.js';
 import { renderChart } from './html-chart.js';
 import { html, jsonText, joinHtml, pre, trusted, type HtmlValue, type SafeHtml } from './html-escape.js';
 import { formatGap, formatPlace, safeSeverity, timelineLabel } from './html-format.js';
-import { redactDeep } from './redact.js';
+import { redactDeep } from '../util/redact.js';
 import { REPORT_CSS } from './html-style.js';
 import type { Report } from './report.js';
 

@@ -5,7 +5,7 @@ import type { Timeline } from '../timeline/types.js';
 import { renderJunit } from './render-junit.js';
 import { renderMarkdown } from './render-markdown.js';
 import { renderSarif } from './render-sarif.js';
-import { redactDeep } from './redact.js';
+import { redactDeep } from '../util/redact.js';
 import type { Report } from './report.js';
 
 export const REPORT_FORMATS = ['markdown', 'json', 'html', 'sarif', 'junit'] as const;
