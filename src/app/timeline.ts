@@ -18,23 +18,25 @@ export interface FreshTimeline {
 }
 
 export async function freshTimeline(db: string, query: TimelineQuery, policy: Policy, geo: GeoIpFiles): Promise<FreshTimeline> {
-  const stale = await withStore(db, true, async (store) => (await staleChecks(store, policy)).map((s) => ({ check: s.check.id, why: s.why })));
-  let rerun: FreshTimeline['rerun'] = [];
-  let unresolved = stale;
-  if (stale.length > 0) {
-    // only a store that cannot be opened for writing is tolerated; a failing check is an error like anywhere else
-    const writable = await Store.open(db).catch(() => null);
-    if (writable) {
-      try {
-        rerun = (await findingsToReport(writable, policy, geo)).rerun;
-        unresolved = [];
-      } finally {
-        writable.close();
-      }
-    }
+  // fresh findings (the usual case): one read-only open, the story built on it
+  const readOnly = await Store.open(db, { readOnly: true });
+  let stale: FreshTimeline['stale'];
+  try {
+    stale = (await staleChecks(readOnly, policy)).map((s) => ({ check: s.check.id, why: s.why }));
+    if (stale.length === 0) return { timeline: await buildTimeline(readOnly, query), rerun: [], stale: [] };
+  } finally {
+    readOnly.close();
   }
-  const timeline = await withStore(db, true, (store) => buildTimeline(store, query));
-  return { timeline, rerun, stale: unresolved };
+  // stale: re-check on a writable store and build the story there (it only reads); only a store that cannot be
+  // opened for writing is tolerated — a failing check is an error like anywhere else
+  const writable = await Store.open(db).catch(() => null);
+  if (!writable) return { timeline: await withStore(db, true, (store) => buildTimeline(store, query)), rerun: [], stale };
+  try {
+    const { rerun } = await findingsToReport(writable, policy, geo);
+    return { timeline: await buildTimeline(writable, query), rerun, stale: [] };
+  } finally {
+    writable.close();
+  }
 }
 
 async function withStore<T>(db: string, readOnly: boolean, fn: (store: Store) => Promise<T>): Promise<T> {
