@@ -61,7 +61,8 @@ export function compileMapping(input: unknown, label: string, isPreset = false):
 /** The VARCHAR expression for one canonical field; paths become raw fields named `_<field>_<n>` (user raw names
  *  start with a letter, so they cannot collide). */
 function sourceSql(f: CanonicalField, s: FieldSource, fields: Record<string, string>): string {
-  if (typeof s === 'object' && !Array.isArray(s)) return `CAST((${s.sql}) AS VARCHAR)`;
+  // the newline ends a trailing `--` comment in the mapping's SQL: it cannot swallow the `) AS VARCHAR)` after it
+  if (typeof s === 'object' && !Array.isArray(s)) return `CAST((${s.sql}\n) AS VARCHAR)`;
   const paths = typeof s === 'string' ? [s] : s;
   const names = paths.map((p, i) => {
     fields[`_${f}_${i}`] = p;
