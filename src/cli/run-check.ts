@@ -10,6 +10,7 @@ import { buildReport, type Report } from '../report/report.js';
 import { renderCoverage, renderFindingsTable } from '../report/render-findings.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { Store } from '../store/db.js';
+import { checksByReason } from './check-reasons.js';
 import { formatOf, type Globals } from './context.js';
 import { lookupGeoIp } from './geoip.js';
 import { type Out } from './output.js';
@@ -68,9 +69,8 @@ export function strictGate(coverage: readonly CoverageEntry[], strict: boolean):
   const missing = strictFailures(coverage, CHECKS);
   if (missing.length === 0) return;
   // grouped by reason: "no tokens (…): alg-none, bad-signature, …; no key rotation records: retired-key, revoked-key"
-  const byWhy = new Map<string, string[]>();
-  for (const e of missing) for (const why of (e.why ?? 'not evaluated').split('; ')) byWhy.set(why, [...(byWhy.get(why) ?? []), e.check]);
-  const list = [...byWhy].map(([why, checks]) => `${why}: ${checks.join(', ')}`).join('; ');
+  const reasons = missing.flatMap((e) => (e.why ?? 'not evaluated').split('; ').map((why) => ({ check: e.check, why })));
+  const list = checksByReason(reasons).map(([why, checks]) => `${why}: ${checks.join(', ')}`).join('; ');
   throw new InputError(`--strict: ${missing.length} signature or use check(s) could not be evaluated — ${list}`);
 }
 

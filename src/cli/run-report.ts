@@ -10,6 +10,7 @@ import { withRawTokens } from '../report/raw-tokens.js';
 import { Store } from '../store/db.js';
 import { writeOutFile } from '../util/out-file.js';
 import { redactOutput } from '../util/redact.js';
+import { checksByReason } from './check-reasons.js';
 import { formatOf, type Globals } from './context.js';
 import type { Out } from './output.js';
 import { geoFiles } from './geoip.js';
@@ -56,8 +57,6 @@ function emit(text: string, path: string | undefined, includeRaw: boolean, out: 
 
 /** Said on stderr when stored findings could not be shown as they were: which checks ran again, and why. */
 export function rerunLine(rerun: readonly { check: string; why: string }[]): string {
-  const byWhy = new Map<string, string[]>();
-  for (const r of rerun) byWhy.set(r.why, [...(byWhy.get(r.why) ?? []), r.check]);
-  const parts = [...byWhy].map(([why, checks]) => `${checks.length === CHECKS.length ? 'every check' : checks.join(', ')} (${why})`);
+  const parts = checksByReason(rerun).map(([why, checks]) => `${checks.length === CHECKS.length ? 'every check' : checks.join(', ')} (${why})`);
   return `findings re-checked before reporting: ${parts.join('; ')}\n`;
 }
