@@ -187,7 +187,12 @@ export function deduplicate(line: string): Deduplicated | null {
   const members = topLevelMembers(line);
   if (!members) return null;
   const byKey = new Map<string, Member[]>();
-  for (const m of members) if (CANONICAL.has(m.key)) byKey.set(m.key, [...(byKey.get(m.key) ?? []), m]);
+  for (const m of members) {
+    if (!CANONICAL.has(m.key)) continue;
+    const group = byKey.get(m.key); // pushed, not copied: a line repeating one key 1M times must stay linear
+    if (group) group.push(m);
+    else byKey.set(m.key, [m]);
+  }
   const repeated = [...byKey].filter(([, ms]) => ms.length > 1);
   if (repeated.length === 0) return null;
   const drop = new Set<Member>(repeated.flatMap(([, ms]) => ms.slice(0, -1)));
