@@ -7,6 +7,7 @@ import { InputError } from '../errors.js';
 import type { VerifyOptions } from '../jwt/verify.js';
 import type { Store } from '../store/db.js';
 import { makePidDir, removeNow } from '../util/pid-dir.js';
+import { stripControlInline } from '../util/sanitize.js';
 import { detectKind, type DetectedKind, type Kind } from './detect-kind.js';
 import { peekHead } from './events/file-scan.js';
 import { fieldHints, sampleFields } from './field-hints.js';
@@ -93,8 +94,9 @@ function unrecognisedWhy(head: Buffer): string {
 /** The paths held no file to read (an empty folder, or nothing recognised in it): never an empty, clean result. */
 export class NothingToRead extends InputError {
   constructor(paths: readonly string[], skipped: IngestRun['skipped']) {
-    const where = paths.join(', ');
-    const passed = skipped.slice(0, 5).map((s) => `${s.path} (${s.why})`).join(', ');
+    const where = paths.map(stripControlInline).join(', ');
+    // file names in a folder are the evidence's, not ours: a newline or escape in one must not forge output
+    const passed = skipped.slice(0, 5).map((s) => `${stripControlInline(s.path)} (${s.why})`).join(', ');
     super(skipped.length === 0
       ? `nothing to read in ${where}: no files`
       : `nothing to read in ${where}: no file was recognised (passed over: ${passed}${skipped.length > 5 ? `, … ${skipped.length - 5} more` : ''})`);
