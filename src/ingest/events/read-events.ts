@@ -16,7 +16,7 @@ import { makePartDir } from './part-dir.js';
 import { insertPart, PlacementError } from './insert-part.js';
 import type { RejectRow } from '../line-reasons.js';
 import type { StageSpec } from './ndjson-stage.js';
-import { MAX_PENDING, startVerifying, storeTokens, TOKEN_CHUNK, type TokenBatch } from '../register-tokens.js';
+import { startVerifying, storeTokens, TOKEN_CHUNK, TokenChunks } from '../register-tokens.js';
 import { newTokenLines, tokenTexts } from './token-lines.js';
 import { tooDeep, tooLong } from './line-limits.js';
 import { splitParts, wholeFile } from './ndjson-parts.js';
@@ -51,10 +51,10 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
   try {
     await store.run(`SET memory_limit = $memory`, { memory });
     const rejects: RejectRow[] = [];
-    const batches: TokenBatch[] = [];
     let rows = 0;
     let lines = 0;
     const keys = await loadKeys(store); // an events file brings no keys: load them once, not once per part
+    const chunks = new TokenChunks(store, sourceId, keys, scan.verify);
     const seen = new Set<string>(); // sha256 of the tokens earlier parts brought
     const label = scan.label ?? scan.path;
     let newTokens = 0;
@@ -66,10 +66,7 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
       const wanted = await newTokenLines(store, part, sourceId, seen);
       for (let i = 0; i < wanted.length; i += TOKEN_CHUNK) {
         const fresh = await tokenTexts(store, part, spec, wanted.slice(i, i + TOKEN_CHUNK), seen, loaded.recovered, dir);
-        batches.push(startVerifying(keys, fresh, scan.verify));
-        while (batches.length > 1 && batches.reduce((n, b) => n + b.decoded.length, 0) > MAX_PENDING) {
-          newTokens += await storeTokens(store, sourceId, batches.shift()!);
-        }
+        await chunks.add(fresh);
       }
       rows += loaded.rows;
       lines += part.lines;
@@ -93,7 +90,7 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
     if (lines !== (await scan.lines)) {
       throw new InputError(`${label}: the file changed while it was being read (${await scan.lines} lines, then ${lines}); copy it and ingest the copy`);
     }
-    for (const batch of batches) newTokens += await storeTokens(store, sourceId, batch);
+    newTokens += await chunks.finish();
     lap('events: tokens stored');
     const fix = await fixDuplicateKeys(store, { path: scan.path, gzip: scan.gzip, index: (await scan.layout) ?? undefined }, sourceId, spec, (await candidates) ?? []);
     if (fix.tokens.length) newTokens += await storeTokens(store, sourceId, startVerifying(keys, fix.tokens, scan.verify));
