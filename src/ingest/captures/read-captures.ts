@@ -58,7 +58,7 @@ async function captureLines(store: Store, scan: FileScan, sourceId: number): Pro
         rejects.push({ line, reason: 'bad-utf8', detail: 'the line is not valid UTF-8' });
         continue;
       }
-      const raw = text.replace(/^\uFEFF/, '').trim().replace(/^bearer\s+/i, '');
+      const raw = text.replace(/^\uFEFF/, '').trim().replace(/^(?:bearer|dpop)\s+/i, ''); // the schemes events accept (event-fields.ts)
       const sha = sha256Hex(raw);
       rows.push([sourceId, line, null, sha, null, null, null]);
       tokens.push([sha, raw]);
@@ -95,14 +95,18 @@ async function verifyNew(store: Store, scan: FileScan, sourceId: number, table: 
   return chunks.finish();
 }
 
+// A captured token, behind `Bearer` or `DPoP` in any case (the schemes events accept, event-fields.ts): the same
+// token gets the same sha256 whichever form brought it.
+const CAPTURED_TOKEN = `NULLIF(trim(regexp_replace(r_token, '^\\s*(?:[Bb][Ee][Aa][Rr][Ee][Rr]|[Dd][Pp][Oo][Pp])\\s+', '')), '')`;
+
 const CAPTURE_STAGE: StageSpec = {
   table: 'stage_captures',
   fields: { ts: '$.captured_at', token: '$.token', origin: '$.source', note: '$.note' },
   projection: {
     ts: timestampSql('r_ts'),
     ts_raw: 'r_ts',
-    token: `NULLIF(trim(regexp_replace(r_token, '^\\s*[Bb]earer\\s+', '')), '')`,
-    token_sha: `sha256(NULLIF(trim(regexp_replace(r_token, '^\\s*[Bb]earer\\s+', '')), ''))`,
+    token: CAPTURED_TOKEN,
+    token_sha: `sha256(${CAPTURED_TOKEN})`,
     origin: textSql('r_origin'),
     note: textSql('r_note'),
     extra: 'x',

@@ -43,3 +43,18 @@ describe('Authorization header', () => {
     ]);
   });
 });
+
+describe('captured tokens behind a scheme', () => {
+  it('NDJSON and text captures strip Bearer and DPoP in any case, as events do: one token, one sha256', async () => {
+    const ndjsonFile = tempFile('c.ndjson', ndjson([
+      { captured_at: '2026-03-14T10:00:00Z', token: `BEARER ${JWT}` },
+      { captured_at: '2026-03-14T10:00:01Z', token: `DPoP ${JWT}` },
+    ]));
+    const textFile = tempFile('c.txt', `dpop ${JWT}\nBearer ${JWT}\n`);
+    await ingestFile(store, ndjsonFile, { kind: 'captures' });
+    await ingestFile(store, textFile, { kind: 'captures' });
+    const shas = await store.json<{ n: string }>(`SELECT count(DISTINCT token_sha) AS n FROM captures`);
+    expect(shas).toEqual([{ n: '1' }]);
+    expect((await store.json<{ n: string }>(`SELECT count(*) AS n FROM tokens`))[0]!.n).toBe('1');
+  });
+});
