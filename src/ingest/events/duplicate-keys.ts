@@ -84,7 +84,8 @@ export async function scanDuplicateKeys(path: string): Promise<number[]> {
       const w = new Worker(worker, { workerData: { path } });
       w.once('message', (lines: number[]) => resolve(lines));
       w.once('error', reject);
-      w.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`the duplicate-key scan of ${path} stopped (exit ${code})`))));
+      // an exit before the message (whatever its code) settles the scan too: never a promise left hanging
+      w.once('exit', (code) => reject(new Error(`the duplicate-key scan of ${path} stopped (exit ${code}) before it answered`)));
     });
   }
   const scan = new DuplicateKeyScan();
