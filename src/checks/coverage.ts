@@ -4,7 +4,7 @@
 // could only have been silently clean, or wrong (every key "without rotation records" in a store that has none).
 import type { CoverageEntry } from '../findings/coverage.js';
 import { EVENT_OR_IP } from '../geo/locations.js';
-import type { Policy } from '../policy/policy.js';
+import { appVersionFloor, type Policy } from '../policy/policy.js';
 import type { Store } from '../store/db.js';
 import { columns, typedRows, type RowOf } from '../store/rows.js';
 import type { Check } from './check.js';
@@ -129,7 +129,7 @@ export function measureNeed(need: Need, c: CoverageCounts, policy: Policy): Meas
         why: 'the policy sets neither trusted_audiences nor trusted_issuers' };
     }
     case 'app-version-policy': {
-      const n = (policy.min_app_version ?? '').split(',').filter((s) => s.trim() !== '').length;
+      const n = (appVersionFloor(policy)?.version ?? '').split(',').filter((s) => s.trim() !== '').length;
       return { examined: n, total: null, unit: 'minimum app versions in the policy', present: n > 0,
         why: 'policy min_app_version is not set (the check is off)' };
     }

@@ -1,3 +1,4 @@
+import { appVersionFloor } from '../policy/policy.js';
 import { columns, type RowOf } from '../store/rows.js';
 import { defineCheck, type FindingDraft } from './check.js';
 import { byOutcome } from './token-uses.js';
@@ -96,6 +97,6 @@ export const staleClient = defineCheck({
   scope: 'detection',
   sql: SQL,
   columns: COLUMNS,
-  params: (policy) => ({ min: policy.min_app_version }),
+  params: (policy) => ({ min: appVersionFloor(policy)?.version ?? null }),
   toFinding,
 });
