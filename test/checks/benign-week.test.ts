@@ -29,9 +29,10 @@ describe('the benign production week', () => {
   afterAll(() => store.close());
 
   it('loads whole: every event, every planted pattern', async () => {
-    const [{ n, rejects }] = (await store.all(
+    const [row] = await store.all<{ n: bigint; rejects: bigint }>(
       `SELECT (SELECT count(*) FROM events) AS n, (SELECT count(*) FROM rejects) AS rejects`,
-    )) as { n: bigint; rejects: bigint }[];
+    );
+    const { n, rejects } = row!;
     expect({ n: Number(n), rejects: Number(rejects) }).toEqual({ n: patterns.events, rejects: 0 });
     const tagged = (await store.all(
       `SELECT extra->>'benign_pattern' AS p, count(*) AS n FROM events GROUP BY ALL`,
