@@ -1,4 +1,5 @@
 import type { Severity } from '../findings/finding.js';
+import type { Policy } from '../policy/policy.js';
 import { columns, type RowOf } from '../store/rows.js';
 import { defineCheck, type FindingDraft } from './check.js';
 import { eventRefsSql } from './views.js';
@@ -30,7 +31,8 @@ exchanges AS (
 SELECT x.exchanged, x.named_by, t.fingerprint AS token, coalesce(t.jti, CASE WHEN x.named_by = 'jti' THEN x.exchanged END) AS jti,
   coalesce(t.sub, min(x.sub)) AS sub, t.kid, count(*) AS exchanges,
   count(*) FILTER (WHERE x.outcome = 'success') AS granted, count(*) FILTER (WHERE x.outcome IS NULL) AS unknown_outcome,
-  count(DISTINCT x.ip) AS ips, count(DISTINCT x.ua) AS uas, epoch(max(x.ts)) - epoch(min(x.ts)) AS span_s,
+  count(DISTINCT x.ip) AS ips, count(DISTINCT x.ua) AS uas, count(*) FILTER (WHERE x.ua IS NULL) AS ua_missing,
+  count(DISTINCT x.client_id) AS clients, epoch(max(x.ts)) - epoch(min(x.ts)) AS span_s,
   iso(min(x.ts)) AS first_seen, iso(max(x.ts)) AS last_seen,
   list({'ts': iso(x.ts), 'outcome': x.outcome, 'ip': x.ip, 'country': x.country, 'ua': x.ua, 'client_id': x.client_id,
         'new_token': x.new_token} ORDER BY x.ts, x.exchange_id)[1:10] AS exchange_list,
@@ -42,18 +44,32 @@ GROUP BY x.exchanged, x.named_by, t.fingerprint, t.jti, t.sub, t.kid HAVING coun
 
 const COLUMNS = columns({
   exchanged: 'text', named_by: 'text', token: 'text?', jti: 'text?', sub: 'text?', kid: 'text?', exchanges: 'int',
-  granted: 'int', unknown_outcome: 'int', ips: 'int', uas: 'int', span_s: 'num', first_seen: 'text', last_seen: 'text',
+  granted: 'int', unknown_outcome: 'int', ips: 'int', uas: 'int', ua_missing: 'int', clients: 'int', span_s: 'num', first_seen: 'text', last_seen: 'text',
   exchange_list: 'json', events: 'refs',
 });
 type ReuseRow = RowOf<typeof COLUMNS>;
 
 interface Judged {
   row: ReuseRow;
+  /** policy.clock_skew_seconds: two requests of one device racing */
   leeway: number;
+  /** policy.refresh_reuse_grace_seconds: the identity provider's reuse / grace interval for client retries */
+  grace: number;
 }
+
+/** The same client presented it each time: one user agent, recorded on every exchange, and at most one client_id. */
+const oneClient = (row: ReuseRow): boolean => row.uas === 1 && row.ua_missing === 0 && row.clients <= 1;
 
 // The first rung that holds wins: a retry by one client comes first, whatever was granted.
 const LADDER = ladder<Judged>(
+  {
+    severity: 'info',
+    when:
+      'when the same client (one user agent on every exchange, one client_id where logged) exchanged it again within ' +
+      'refresh_reuse_grace_seconds (default 30), from the same IP or a new one: a client retry after a lost response ' +
+      '(Wi-Fi to mobile data mid-request), which identity providers allow on purpose',
+    test: ({ row, grace }) => oneClient(row) && row.span_s <= grace,
+  },
   {
     severity: 'low', when: 'when one client (same IP and user agent) retried within the clock-skew leeway (a network retry or two tabs racing)',
     test: ({ row, leeway }) => row.ips <= 1 && row.uas <= 1 && row.span_s <= leeway,
@@ -70,12 +86,13 @@ const LADDER = ladder<Judged>(
   { severity: 'low', when: 'when every exchange was refused', test: () => true },
 );
 
-const severity = (row: ReuseRow, leeway: number): Severity => severityOf(LADDER, { row, leeway })!;
+const severity = (j: Judged): Severity => severityOf(LADDER, j)!;
 
-function toFinding(row: ReuseRow, leeway: number): FindingDraft {
+function toFinding(row: ReuseRow, policy: Policy): FindingDraft {
+  const grace = policy.refresh_reuse_grace_seconds;
   return {
     key: [row.named_by, row.exchanged],
-    severity: severity(row, leeway),
+    severity: severity({ row, leeway: policy.clock_skew_seconds, grace }),
     jti: row.jti,
     sub: row.sub,
     kid: row.kid,
@@ -89,7 +106,10 @@ function toFinding(row: ReuseRow, leeway: number): FindingDraft {
       outcome_unknown: row.unknown_outcome,
       distinct_ips: row.ips,
       distinct_user_agents: row.uas,
+      distinct_client_ids: row.clients,
       seconds_between_first_and_last: Math.round(row.span_s),
+      client_retry: oneClient(row) && row.span_s <= grace,
+      grace_seconds: grace,
       exchange_list: row.exchange_list,
     },
   };
@@ -101,7 +121,17 @@ export const refreshReuse = defineCheck({
   description: describe(
     'One refresh token (the `parent_jti` of refresh events, or the token a refresh event presents when it names no ' +
       'parent) exchanged in more than one refresh: a copy of it is in a second pair of hands. The same exchange logged ' +
-      'twice counts once; a chain where each token is exchanged once never fires.',
+      'twice counts once; a chain where each token is exchanged once never fires. A retry is not a reuse: identity ' +
+      'providers that rotate refresh tokens keep the previous one exchangeable for a short interval so a client whose ' +
+      'response was lost (a network change mid-request) can retry — Auth0\'s rotation "reuse interval" (leeway: during ' +
+      'it breach detection does not apply), Okta\'s "grace period for token rotation" (leeway 0–60 s, default 30), ' +
+      'Amazon Cognito\'s RetryGracePeriodSeconds (0–60 s, "this allows for client-side retries"). ' +
+      'refresh_reuse_grace_seconds (default 30, Okta\'s default) is that interval: within it the same user agent and ' +
+      'client_id is the client retrying, even from a new IP (a phone moving from Wi-Fi to mobile data gets a new ' +
+      'address; the place is not compared either, since a roaming phone\'s mobile data exits in its home country). A ' +
+      'different user agent or client_id, an exchange without a user agent, or a gap beyond the grace is judged as a ' +
+      'reuse. Within the grace a thief who copies the user agent and client_id looks like the client: the identity ' +
+      'provider granted it for the same reason, and the exchange list keeps the IPs for review.',
     [LADDER],
   ),
   ladder: [LADDER],
@@ -113,5 +143,5 @@ export const refreshReuse = defineCheck({
   scope: 'detection',
   sql: SQL,
   columns: COLUMNS,
-  toFinding: (row, policy) => toFinding(row, policy.clock_skew_seconds),
+  toFinding,
 });
