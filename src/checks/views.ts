@@ -11,17 +11,27 @@ export const viewsSql = (copies: number): string => `
 CREATE OR REPLACE TEMP MACRO iso(t) AS strftime(t, ${ISO});
 CREATE OR REPLACE TEMP MACRO epoch_ts(x) AS
   CASE WHEN x IS NOT NULL AND abs(x) < 253402300799 THEN make_timestamp(CAST(x * 1000000 AS BIGINT)) END;
+-- A token's kind, from the first statement of it that holds: the header typ of RFC 9068 (at+jwt), the payload typ
+-- Keycloak writes (org.keycloak.util.TokenUtil: Bearer and DPoP for access tokens, ID, Refresh, and Offline for the
+-- refresh token of an offline_access session, which has a lifetime of its own), token_use (Cognito) or token_type, the
+-- header typ refresh+jwt. Keycloak's other payload typs (Logout, Serialized-ID) stay other. (No semicolon in here:
+-- viewsSql is split on them.)
 CREATE OR REPLACE TEMP VIEW token_kinds AS
 SELECT sha256,
   CASE
-    WHEN lower(typ) IN ('at+jwt', 'application/at+jwt') THEN 'access'
-    WHEN lower(coalesce(claims->>'token_use', claims->>'token_type', '')) LIKE '%refresh%' THEN 'refresh'
-    WHEN lower(coalesce(claims->>'token_use', claims->>'token_type', '')) IN ('id', 'id_token') THEN 'id'
-    WHEN lower(coalesce(claims->>'token_use', claims->>'token_type', '')) IN ('access', 'access_token', 'bearer') THEN 'access'
-    WHEN lower(typ) = 'refresh+jwt' THEN 'refresh'
+    WHEN htyp IN ('at+jwt', 'application/at+jwt') THEN 'access'
+    WHEN ptyp IN ('bearer', 'dpop') THEN 'access'
+    WHEN ptyp = 'id' THEN 'id'
+    WHEN ptyp = 'refresh' THEN 'refresh'
+    WHEN ptyp = 'offline' THEN 'offline'
+    WHEN tuse LIKE '%refresh%' THEN 'refresh'
+    WHEN tuse IN ('id', 'id_token') THEN 'id'
+    WHEN tuse IN ('access', 'access_token', 'bearer') THEN 'access'
+    WHEN htyp = 'refresh+jwt' THEN 'refresh'
     ELSE 'other'
   END AS kind
-FROM tokens;
+FROM (SELECT sha256, lower(typ) AS htyp, lower(claims->>'typ') AS ptyp,
+        lower(coalesce(claims->>'token_use', claims->>'token_type', '')) AS tuse FROM tokens);
 CREATE OR REPLACE TEMP VIEW events_src AS
 SELECT e.*, s.path AS source FROM events e JOIN sources s ON s.id = e.source_id
 WHERE ${notACopy('e', copies)};
