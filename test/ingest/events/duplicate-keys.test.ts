@@ -67,6 +67,24 @@ describe('duplicate keys in one line', () => {
     }
   });
 
+  it('stepping over long values stays exact: escaped quotes, key names inside values, any chunk boundary', () => {
+    const lines = [
+      `{"token":"a.b.c","ua":"x","ua":"y"}`, // 1: a repeat after two stepped-over values
+      `{"token":"has \\"token\\": inside","sub":"s"}`, // 2: an escaped quote ends no value: searched as usual, no repeat
+      `{"ua":"ends with backslash \\\\","ua":"z"}`, // 3: a value ending in an escaped backslash, then a repeat
+      `{"token" : "t1", "authorization":"Bearer t","Authorization":"Bearer u","token":"t2"}`, // 4
+      `{"ua":"token","x":{"token":1}}`, // 5: a key name as a value, and once nested: no repeat
+      `{"token":"${'A'.repeat(300)}","jti":"1"}`, // 6
+    ];
+    const text = Buffer.from(lines.join('\n') + '\n');
+    for (let cut = 1; cut < text.length; cut += 7) {
+      const scan = new DuplicateKeyScan();
+      scan.push(text.subarray(0, cut));
+      scan.push(text.subarray(cut));
+      expect(scan.finish(), `cut at ${cut}`).toEqual([1, 3, 4]);
+    }
+  });
+
   it('the built scan runs on a worker thread and finds the same lines', async () => {
     const built = (await import(new URL('../../../dist/ingest/events/duplicate-keys.js', import.meta.url).href)) as typeof import('../../../src/ingest/events/duplicate-keys.js');
     expect(await built.scanDuplicateKeys(tempFile('w.ndjson', LINES))).toEqual([1, 3]);
