@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, loadPolicy, mergePolicy } from '../../src/policy/policy.js';
 import { tempFile } from '../helpers/tmp.js';
@@ -36,6 +37,12 @@ describe('policy', () => {
     expect(mergePolicy({ verifier_skew_by_audience: { 'https://api': 600 } }).verifier_skew_by_audience).toEqual({ 'https://api': 600 });
     expect(() => mergePolicy({ verifier_skew_by_audience: { 'https://api': '600' } })).toThrow(/verifier_skew_by_audience.https:\/\/api must be a non-negative number/);
     expect(() => mergePolicy({ allowed_algorithms: { x: 5 } })).toThrow(/allowed_algorithms.x must be an array of strings/);
+  });
+
+  it('every key is documented in the README with its default', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const documented = new Set([...readme.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]));
+    expect(Object.keys(DEFAULT_POLICY).filter((k) => !documented.has(k))).toEqual([]);
   });
 
   it('gives a clear message for a file that is not JSON', () => {
