@@ -60,6 +60,33 @@ export async function scenario(_kit: Kit): Promise<Scenario[]> {
       ],
     },
     {
+      id: 'stale-client-grace',
+      description: 'min_app_version 4.9.2 from 10:05 (a deadline announced ahead): 4.9.1 still accepted after it; older builds seen only in their grace period, or refused after it.',
+      checks: ['stale-client'],
+      policy: { min_app_version: { version: '4.9.2', from: new Date((T0 + 300) * 1000).toISOString() } },
+      files: {
+        'events.ndjson': events([
+          [60, 'use', 'bob', '4.9.1', 'success'],
+          [120, 'refresh', 'carol', '4.9.0', 'success'],
+          [180, 'use', 'dave', '4.8.0', 'success'],
+          [240, 'use', 'carol', '4.9.0', 'success'],
+          [360, 'use', 'bob', '4.9.1', 'success'],
+          [420, 'refresh', 'dave', '4.8.0', 'failure'],
+          [480, 'use', 'erin', '4.9.2', 'success'],
+        ]),
+      },
+      expected: [
+        { check: 'stale-client', severity: 'medium', sub: 'bob' },
+        { check: 'stale-client', severity: 'info', sub: 'carol' },
+        { check: 'stale-client', severity: 'info', sub: 'dave' },
+      ],
+      near_misses: [
+        'carol: 4.9.0 accepted only before the deadline (its grace period): info, not medium',
+        'dave: 4.8.0 accepted in its grace period, refused after the deadline: the minimum is enforced (info)',
+        'erin: exactly the minimum after the deadline',
+      ],
+    },
+    {
       id: 'stale-client-off',
       description: 'No min_app_version (the default): old versions raise nothing.',
       checks: ['stale-client'],

@@ -27,6 +27,26 @@ describe('stale-client', () => {
     expect(await flagged(null, ['0.0.1'])).toEqual([]);
   });
 
+  it('leaves builds in their grace period at info, and judges only the requests from the effective date on', async () => {
+    const from = new Date((T0 + 100) * 1000).toISOString();
+    const rows = [
+      { ts: T0 + 10, v: '1.0.0', sub: 'early' }, // grace only
+      { ts: T0 + 20, v: '1.1.0', sub: 'late' },
+      { ts: T0 + 200, v: '1.1.0', sub: 'late' }, // after the deadline, still accepted
+    ];
+    const files = {
+      'e.ndjson': ndjson(rows.map((r) => ({ ts: r.ts, event: 'use', sub: r.sub, client_id: 'app', app_version: r.v, outcome: 'success' }))),
+    };
+    const found = await audit(staleClient, files, { min_app_version: { version: '2.0.0', from } });
+    const by = Object.fromEntries(found.map((f) => [f.evidence.app_version as string, f]));
+    expect(by['1.0.0']).toMatchObject({ severity: 'info', evidence: { uses: 1, uses_in_grace_period: 1, accepted: 0 } });
+    expect(by['1.0.0']!.title).toContain('grace period until');
+    expect(by['1.1.0']).toMatchObject({ severity: 'medium', evidence: { uses: 2, uses_in_grace_period: 1, accepted: 1 } });
+    // the same floor without a date takes effect at once: both are stale
+    const now = await audit(staleClient, files, { min_app_version: { version: '2.0.0', from: null } });
+    expect(now.map((f) => f.severity)).toEqual(['medium', 'medium']);
+  });
+
   it('keeps finding ids stable across runs', async () => {
     const files = { 'e.ndjson': events(['1.0.0']) };
     const [a] = await audit(staleClient, files, { min_app_version: '2.0.0' });
