@@ -11,20 +11,48 @@ import { describe, ladder, severityOf } from './ladder.js';
 // Failures per IP and subject count each event once; per token they count every token presented (a failed
 // refresh presents its parent refresh token). Token identity: jti, else fingerprint.
 const KEYED = (kind: string, col: string, filter = 'NOT via_parent'): string =>
-  `SELECT '${kind}' AS kind, ${col} AS key, * FROM ev WHERE ${col} IS NOT NULL AND ${filter}`;
+  `SELECT '${kind}' AS kind, ${col} AS key, * FROM kept WHERE ${col} IS NOT NULL AND ${filter}`;
 
 const W = 'to_seconds(CAST($window AS DOUBLE))';
 // An equality join per key kind (a CASE in the join condition would force a slow range join over all events).
 const FOLLOW = (kind: string, col: string): string =>
   `SELECT b.kind, b.key, b.first_ts, b.last_ts, s.* FROM bursts b JOIN ev s ON b.kind = '${kind}' AND s.${col} = b.key`;
 
-const SQL = `
-WITH ev AS (
+// The failures that count. A failure is a client renewing its token, not probing, when its reason says the token
+// expired, or when it is a refused use (not a login or a refresh) that a successful refresh for the same subject
+// (and client_id, where both name one) follows within refresh_followup_seconds — unless its token is proven not
+// genuine (a forged token is probing whatever it claims).
+// The nearest following refresh is found with an ASOF join (one per failure, no range join over all events).
+const COUNTED_FAILURES = `
+ev AS (
   SELECT *, coalesce(outcome = 'failure' OR event = 'fail', false) AS failed FROM (${PRESENTATIONS_SQL})
 ),
+failed AS (SELECT * FROM ev WHERE failed),
+token_status AS ( -- per fingerprint of a failed token: did its signature verify, is it proven not genuine
+  SELECT fingerprint, bool_and(sig_status = 'valid') AS verified,
+    bool_or(sig_status IN ('invalid', 'unsigned', 'malformed', 'unsupported')) AS forged
+  FROM tokens WHERE fingerprint IN (SELECT fingerprint FROM failed) GROUP BY fingerprint
+),
+renewals AS (
+  SELECT sub, client_id, ts FROM ev WHERE event = 'refresh' AND outcome = 'success' AND NOT via_parent AND sub IS NOT NULL
+),
+judged AS (
+  SELECT f.*, coalesce(s.verified, false) AS verified, coalesce(s.forged, false) AS forged,
+    coalesce(regexp_matches(f.reason, '(?i)expire'), false) AS expired_reason,
+    coalesce(f.event NOT IN ('fail', 'refresh'), true) AND r.ts <= f.ts + to_seconds(CAST($followup AS DOUBLE))
+      AND (r.client_id IS NULL OR f.client_id IS NULL OR r.client_id = f.client_id) AS refreshed_after
+  FROM failed f LEFT JOIN token_status s USING (fingerprint)
+  ASOF LEFT JOIN renewals r ON f.sub = r.sub AND f.ts <= r.ts
+),
+kept AS ( -- caller: who the failure is from (a token that did not verify is its own caller, whatever subject it names)
+  SELECT *, CASE WHEN fingerprint IS NOT NULL AND NOT verified THEN fingerprint ELSE coalesce(sub, token_key) END AS caller
+  FROM judged WHERE forged OR NOT (expired_reason OR coalesce(refreshed_after, false))
+)`;
+
+const SQL = `
+WITH ${COUNTED_FAILURES},
 fails AS (
-  SELECT * FROM (${KEYED('ip', 'ip')} UNION ALL BY NAME ${KEYED('subject', 'sub')} UNION ALL BY NAME ${KEYED('token', 'token_key', 'true')})
-  WHERE failed
+  ${KEYED('ip', 'ip')} UNION ALL BY NAME ${KEYED('subject', 'sub')} UNION ALL BY NAME ${KEYED('token', 'token_key', 'true')}
 ),
 counted AS ( -- q: this failure closes a window holding at least min_failures failures
   SELECT *, count(*) OVER (PARTITION BY kind, key ORDER BY ts RANGE BETWEEN ${W} PRECEDING AND CURRENT ROW)
@@ -49,9 +77,12 @@ bursts AS (
     count(DISTINCT f.token_key) AS token_count,
     coalesce(list_sort(list(DISTINCT f.fingerprint) FILTER (WHERE f.fingerprint IS NOT NULL))[1:20], []) AS tokens,
     min(f.jti) AS jti, count(DISTINCT f.jti) AS jti_count, min(f.sub) AS sub,
-    histogram(coalesce(f.reason, '(none)')) AS reasons,
+    histogram(coalesce(f.reason, '(none)')) AS reasons, count(DISTINCT f.caller) AS caller_count,
     list({'source': f.source, 'line': f.line, 'ts': iso(f.ts)} ORDER BY f.ts, f.source, f.line)[1:20] AS events
   FROM members f GROUP BY f.kind, f.key, f.burst
+  -- on one IP (an office or a carrier behind NAT shares it) a burst also needs variety: distinct callers or reasons
+  HAVING f.kind <> 'ip' OR count(DISTINCT f.caller) >= $min_distinct_on_ip
+    OR count(DISTINCT coalesce(f.reason, '(none)')) >= $min_distinct_on_ip
 ),
 followed AS ( -- the first success for the same IP / subject / token within the window after the burst
   SELECT kind, key, first_ts, arg_min({'source': source, 'line': line, 'ts': iso(ts), 'event': event, 'ip': ip,
@@ -71,7 +102,7 @@ const NOUN: Record<string, string> = { ip: 'IP', subject: 'subject', token: 'tok
 // reasons (a MAP) arrives as [{key, value}].
 const COLUMNS = columns({
   kind: 'text', key: 'text', failures: 'int', ip_count: 'int', ips: 'text[]', subject_count: 'int', subjects: 'text[]',
-  token_count: 'int', tokens: 'text[]', jti: 'text?', jti_count: 'int', sub: 'text?',
+  token_count: 'int', tokens: 'text[]', jti: 'text?', jti_count: 'int', sub: 'text?', caller_count: 'int',
   reasons: listOf({ key: 'text', value: 'int' }), events: 'refs', first_seen: 'text', last_seen: 'text', duration_seconds: 'num',
   success: structOrNull({ source: 'text', line: 'int', ts: 'text', event: 'text?', ip: 'text?', sub: 'text?', token: 'text?' }),
 });
@@ -105,6 +136,9 @@ function toFinding(row: RowOf<typeof COLUMNS>, policy: Policy): FindingDraft {
       window_seconds: policy.failure_burst.window_seconds, min_failures: policy.failure_burst.min_failures,
       ips: row.ips, ip_count: row.ip_count, subjects: row.subjects, subject_count: row.subject_count,
       tokens, token_count: row.token_count, reasons: Object.fromEntries(row.reasons.map(({ key, value }) => [key, value])),
+      distinct_callers: row.caller_count,
+      ...(kind === 'ip' ? { min_distinct_on_ip: policy.failure_burst.min_distinct_on_ip } : {}),
+      refresh_followup_seconds: policy.failure_burst.refresh_followup_seconds,
       success_after: success,
     },
   };
@@ -117,7 +151,21 @@ export const failureBurst = defineCheck({
     'At least failure_burst.min_failures failed uses or verifications (outcome failure or event fail) on one IP, one ' +
       'subject or one token within failure_burst.window_seconds: probing, forged-token attempts, credential stuffing. ' +
       'Overlapping windows are one burst, one finding per IP / subject / token and burst. Failures spread out in time, ' +
-      'or over many IPs each below the threshold, do not fire.',
+      'or over many IPs each below the threshold, do not fire. ' +
+      'A client renewing its token is not probing, and its failures are not counted: RFC 6750 §3.1 answers an expired ' +
+      'access token with 401 invalid_token and "the client MAY request a new access token and retry" (with its refresh ' +
+      'token, RFC 6749 §6), so a laptop waking from sleep fires its parallel calls with the expired token, gets 401s and ' +
+      'refreshes. A ' +
+      'failure counts unless its reason names an expired token, or it is a refused use followed within ' +
+      'failure_burst.refresh_followup_seconds (default 60) by a successful refresh for the same subject (and client_id ' +
+      'where both name one); a token whose signature is proven bad (invalid, unsigned, malformed) always counts, ' +
+      'whatever the verifier said. Thresholds per dimension: a subject or a token needs min_failures; an IP needs ' +
+      'min_failures and also failure_burst.min_distinct_on_ip (default 3) distinct callers or failure reasons, because ' +
+      'one public address is shared by a whole office (NAT, RFC 3022) or many carrier customers (CGN, RFC 6888): a ' +
+      'client retrying one bad token there is many failures from one caller and one reason (its subject and token ' +
+      'bursts still fire), whereas credential stuffing tries many accounts and forged-token fuzzing many tokens (OWASP ' +
+      'Credential Stuffing Prevention). A caller is the subject, except that a token whose signature did not verify ' +
+      'counts as its own caller (its subject is whoever the forger named).',
     [LADDER],
   ),
   ladder: [LADDER],
@@ -128,6 +176,9 @@ export const failureBurst = defineCheck({
   scope: 'detection',
   sql: SQL,
   columns: COLUMNS,
-  params: (p) => ({ window: p.failure_burst.window_seconds, min_failures: p.failure_burst.min_failures }),
+  params: (p) => ({
+    window: p.failure_burst.window_seconds, min_failures: p.failure_burst.min_failures,
+    min_distinct_on_ip: p.failure_burst.min_distinct_on_ip, followup: p.failure_burst.refresh_followup_seconds,
+  }),
   toFinding,
 });
