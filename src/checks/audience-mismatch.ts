@@ -27,7 +27,7 @@ toks AS (
 placed AS (
   SELECT u.*, t.untrusted_iss, t.iss_origin, CASE
       WHEN len(coalesce(t.naud, [])) = 0 THEN false
-      WHEN u.via = 'parent_jti' OR u.event = 'refresh' OR (u.aud IS NULL AND t.kind = 'refresh') THEN false
+      WHEN u.via = 'parent_jti' OR u.event = 'refresh' OR (u.aud IS NULL AND t.kind IN ('refresh', 'offline')) THEN false
       WHEN u.aud IS NOT NULL THEN NOT list_contains(t.naud, rtrim(u.aud, '/'))
       WHEN len(${AUDIENCES}) > 0 THEN NOT list_has_any(t.naud, ${AUDIENCES})
       ELSE false END AS outside
@@ -112,8 +112,9 @@ export const audienceMismatch = defineCheck({
     'A token whose `aud` (string or array: any member satisfies it, RFC 7519 §4.1.3) does not name the resource the ' +
       'event says it was used against (event `aud`; without one, policy trusted_audiences when set), or whose issuer is ' +
       'not in policy trusted_issuers (when that list is set). Audience is judged only on uses at a resource: a refresh ' +
-      "exchange is a presentation to the issuer's token endpoint (a refresh token's audience is the issuer; RFC 6749 §6), " +
-      'never judged for audience, so routine refreshes stay quiet once trusted_audiences is set. A token presented to ' +
+      "exchange (a refresh event, or a refresh or offline token in an event naming no API) is a presentation to the issuer's " +
+      "token endpoint (RFC 6749 §6; a refresh token's audience is the issuer), never judged for audience, so routine " +
+      'refreshes stay quiet once trusted_audiences is set. A token presented to ' +
       "its own issuer's userinfo endpoint (same origin as `iss`, a path ending in /userinfo: OpenID Connect Core §5.3) " +
       'is told apart from a resource honouring a foreign token. Trailing slashes are ignored, nothing else: no prefix ' +
       'matching. Tokens without `aud` are not judged. Not evaluated when no event names its API and the policy sets ' +
