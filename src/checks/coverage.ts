@@ -28,13 +28,15 @@ export interface CoverageNeeds {
   family: Family;
   /** everything the check needs; an inner list is satisfied by any one of its needs. The first need is what is counted. */
   needs: readonly (Need | readonly Need[])[];
+  /** what the check could not examine among what it counted, said after the amount when there is something to say */
+  note?: (counts: CoverageCounts) => string | null;
 }
 
 const COUNT_COLUMNS = columns({
   tokens: 'int', decoded: 'int', events: 'int', token_events: 'int', outcome_events: 'int', device_events: 'int',
   refresh_events: 'int', refresh_links: 'int', refresh_named: 'int', revoke_events: 'int', app_version_events: 'int',
   aud_events: 'int', keys: 'int', kids: 'int', rotation_records: 'int', kids_with_records: 'int', revocations: 'int',
-  captures: 'int', located: 'int',
+  captures: 'int', located: 'int', recorded_kid_tokens: 'int',
 });
 export type CoverageCounts = RowOf<typeof COUNT_COLUMNS>;
 
@@ -46,7 +48,10 @@ SELECT t.*, e.*, k.*,
   (SELECT count(DISTINCT kid) FROM keys WHERE kid IN (SELECT kid FROM key_events)) AS kids_with_records,
   (SELECT count(*) FROM revocations) AS revocations,
   (SELECT count(*) FROM captures) AS captures,
-  (SELECT count(*) FROM (${EVENT_OR_IP.sql})) AS located
+  (SELECT count(*) FROM (${EVENT_OR_IP.sql})) AS located,
+  -- unknown-key's note: tokens unverified for want of a key the rotation records name
+  (SELECT count(*) FROM tokens WHERE sig_status = 'unknown-key' AND sig_detail = 'no-key-for-kid'
+     AND kid IN (SELECT kid FROM key_events)) AS recorded_kid_tokens
 FROM (SELECT count(*) AS tokens, count(*) FILTER (WHERE decode_ok) AS decoded FROM tokens) t,
   (SELECT count(*) AS events,
     count(*) FILTER (WHERE token_sha IS NOT NULL) AS token_events,
@@ -144,12 +149,13 @@ export function coverageOf(check: Check, counts: CoverageCounts, policy: Policy)
   const unmet = groups.filter((g) => !g.some((m) => m.present));
   // what was counted: the first need (of a list, the one the store has; when the check is not evaluated, the first)
   const first = (unmet.length === 0 ? groups[0]!.find((m) => m.present) : undefined) ?? groups[0]![0]!;
+  const note = unmet.length === 0 ? check.coverage?.note?.(counts) : null;
   return {
     check: check.id,
     evaluated: unmet.length === 0,
     examined: first.examined,
     total: first.total,
-    unit: first.unit,
+    unit: note ? `${first.unit}; ${note}` : first.unit,
     why: unmet.length === 0 ? null : unmet.map((g) => g.map((m) => m.why).join(' and ')).join('; '),
   };
 }
