@@ -19,7 +19,8 @@ const FOLLOW = (kind: string, col: string): string =>
   `SELECT b.kind, b.key, b.first_ts, b.last_ts, s.* FROM bursts b JOIN ev s ON b.kind = '${kind}' AND s.${col} = b.key`;
 
 // The failures that count. A failure is a client renewing its token, not probing, when its reason says the token
-// expired, or when it is a refused use (not a login or a refresh) that a successful refresh for the same subject
+// expired ("token expired", "Jwt expired at …", jose's '"exp" claim timestamp check failed'; a failed login's
+// "password expired" is not a token), or when it is a refused use (not a login or a refresh) that a successful refresh for the same subject
 // (and client_id, where both name one) follows within refresh_followup_seconds — unless its token is proven not
 // genuine (a forged token is probing whatever it claims).
 // The nearest following refresh is found with an ASOF join (one per failure, no range join over all events).
@@ -38,7 +39,7 @@ renewals AS (
 ),
 judged AS (
   SELECT f.*, coalesce(s.verified, false) AS verified, coalesce(s.forged, false) AS forged,
-    coalesce(regexp_matches(f.reason, '(?i)expire'), false) AS expired_reason,
+    coalesce(f.event <> 'fail', true) AND coalesce(regexp_matches(f.reason, '(?i)expir|\\bexp\\b'), false) AS expired_reason,
     coalesce(f.event NOT IN ('fail', 'refresh'), true) AND r.ts <= f.ts + to_seconds(CAST($followup AS DOUBLE))
       AND (r.client_id IS NULL OR f.client_id IS NULL OR r.client_id = f.client_id) AS refreshed_after
   FROM failed f LEFT JOIN token_status s USING (fingerprint)
@@ -156,9 +157,11 @@ export const failureBurst = defineCheck({
       'access token with 401 invalid_token and "the client MAY request a new access token and retry" (with its refresh ' +
       'token, RFC 6749 §6), so a laptop waking from sleep fires its parallel calls with the expired token, gets 401s and ' +
       'refreshes. A ' +
-      'failure counts unless its reason names an expired token, or it is a refused use followed within ' +
+      'failure counts unless its reason names an expired token (a login failure\'s reason is not about a token), or it ' +
+      'is a refused use followed within ' +
       'failure_burst.refresh_followup_seconds (default 60) by a successful refresh for the same subject (and client_id ' +
-      'where both name one); a token whose signature is proven bad (invalid, unsigned, malformed) always counts, ' +
+      'where both name one); a token whose signature is proven bad (invalid, unsigned, malformed, an unsupported alg) ' +
+      'always counts, ' +
       'whatever the verifier said. Thresholds per dimension: a subject or a token needs min_failures; an IP needs ' +
       'min_failures and also failure_burst.min_distinct_on_ip (default 3) distinct callers or failure reasons, because ' +
       'one public address is shared by a whole office (NAT, RFC 3022) or many carrier customers (CGN, RFC 6888): a ' +

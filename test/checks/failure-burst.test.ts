@@ -103,6 +103,13 @@ describe('failure-burst: renewals and shared IPs', () => {
     expect(await found(forged)).toEqual([['ip', OFFICE, 'high']]);
   });
 
+  it('reads the verifiers\' wordings of an expired token, and never a failed login\'s "password expired"', async () => {
+    expect(await found(await office(12, { reason: '"exp" claim timestamp check failed', refreshAfter: null }))).toEqual([]);
+    expect(await found(await office(12, { reason: 'Jwt expired at 2026-03-14T09:00:00Z', refreshAfter: null }))).toEqual([]);
+    const logins = times(12, 4).map((s, i) => ({ ts: T0 + s, event: 'fail', sub: `u-${i}`, ip: '198.51.100.40', outcome: 'failure', reason: 'password expired' }));
+    expect(await found(logins)).toEqual([['ip', '198.51.100.40', 'medium']]);
+  });
+
   it('failed logins followed by a refresh of the same subject still count (a login is not a token renewal)', async () => {
     const events = [
       ...times(10, 5).map((s) => ({ ts: T0 + s, event: 'fail', sub: 'carol', ip: '198.51.100.20', outcome: 'failure', reason: 'invalid_grant' })),
