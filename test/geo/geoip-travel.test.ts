@@ -93,8 +93,9 @@ describe('impossible travel with GeoIP', () => {
     const events = [use(0, LONDON), use(20, MILTON, { geo: { country: 'GB', city: 'London', lat: 51.5, lon: -0.1 } }), use(25, '1.1.1.1')];
     expect(await travel(events)).toEqual([]);
     const [f] = await travel([use(0, LONDON), use(20, '192.0.2.9', { geo: { country: 'AU', city: 'Sydney', lat: -33.8688, lon: 151.2093 } })]);
-    expect(hopsOf(f!)[0]!.to).toMatchObject({ geo_source: 'event', accuracy_radius_km: 0, city: 'Sydney' });
-    expect(hopsOf(f!)[0]!.accuracy_radii_km).toEqual([10, 0]);
+    // the log's own geo is a city-level geolocation (policy impossible_travel.log_geo_accuracy_km.city, 100 km)
+    expect(hopsOf(f!)[0]!.to).toMatchObject({ geo_source: 'event', accuracy_radius_km: 100, city: 'Sydney' });
+    expect(hopsOf(f!)[0]!.accuracy_radii_km).toEqual([10, 100]);
   });
 
   it('looks each distinct IP up once per database, and redoes them for another database', async () => {
