@@ -66,8 +66,7 @@ const LADDER = ladder<Judged>(
     severity: 'info',
     when:
       'when the same client (one user agent on every exchange, one client_id where logged) exchanged it again within ' +
-      'refresh_reuse_grace_seconds (default 30), from the same IP or a new one: a client retry after a lost response ' +
-      '(Wi-Fi to mobile data mid-request), which identity providers allow on purpose',
+      'refresh_reuse_grace_seconds, from the same IP or a new one (a client retry)',
     test: ({ row, grace }) => oneClient(row) && row.span_s <= grace,
   },
   {
@@ -126,12 +125,11 @@ export const refreshReuse = defineCheck({
       'response was lost (a network change mid-request) can retry — Auth0\'s rotation "reuse interval" (leeway: during ' +
       'it breach detection does not apply), Okta\'s "grace period for token rotation" (leeway 0–60 s, default 30), ' +
       'Amazon Cognito\'s RetryGracePeriodSeconds (0–60 s, "this allows for client-side retries"). ' +
-      'refresh_reuse_grace_seconds (default 30, Okta\'s default) is that interval: within it the same user agent and ' +
-      'client_id is the client retrying, even from a new IP (a phone moving from Wi-Fi to mobile data gets a new ' +
-      'address; the place is not compared either, since a roaming phone\'s mobile data exits in its home country). A ' +
-      'different user agent or client_id, an exchange without a user agent, or a gap beyond the grace is judged as a ' +
-      'reuse. Within the grace a thief who copies the user agent and client_id looks like the client: the identity ' +
-      'provider granted it for the same reason, and the exchange list keeps the IPs for review.',
+      'refresh_reuse_grace_seconds (default 30, Okta\'s default) is that interval. The IP is not compared (a phone ' +
+      'moving from Wi-Fi to mobile data gets a new address) nor the place (a roaming phone\'s mobile data exits in its ' +
+      'home country); a different user agent or client_id, an exchange without a user agent, or a gap beyond the ' +
+      'grace is judged as a reuse. Within the grace a thief who copies the user agent and client_id looks like the ' +
+      'client, as they do to the identity provider that granted it; the exchange list keeps the IPs for review.',
     [LADDER],
   ),
   ladder: [LADDER],
