@@ -12,7 +12,7 @@ import { eventRefsSql } from './views.js';
  * second: iat is whole seconds as issuers write it).
  */
 const matchOn = (scope: string): string => `
-  SELECT u.source, u.line, u.ts, u.outcome, u.ip, u.aud, u.via, u.kind, u.exp, u.sid, u.sub, u.used_sha,
+  SELECT u.source, u.line, u.ts, u.outcome, u.ip, u.aud, u.via, u.exp, u.sid, u.sub, u.used_sha,
     r.scope, r.value, r.ts AS r_ts, r.reason, r.origin, r.class
   FROM use_ids u JOIN revs r ON r.scope = '${scope}' AND r.value = u.${scope}${
     scope === 'sub' || scope === 'sid' ? ' WHERE u.iat IS NULL OR u.iat < floor(epoch(r.ts))' : ''}`;
@@ -53,21 +53,21 @@ revs AS (
   FROM events e LEFT JOIN tokens t ON t.sha256 = e.token_sha
   WHERE e.event = 'logout' AND coalesce(e.outcome, 'success') = 'success' AND coalesce(e.sid, t.claims->>'sid', e.jti, t.jti, e.token_sha) IS NOT NULL),
 use_ids AS (
-  SELECT u.source, u.line, u.ts, u.outcome, u.ip, u.aud, u.via, u.used_sha, k.kind, t.iat, t.exp, coalesce(t.jti, u.jti) AS jti,
+  SELECT u.source, u.line, u.ts, u.outcome, u.ip, u.aud, u.via, u.used_sha, t.iat, t.exp, coalesce(t.jti, u.jti) AS jti,
     t.sha256 AS sha, coalesce(t.claims->>'sid', u.sid) AS sid, coalesce(t.sub, u.sub) AS sub
-  FROM uses u JOIN tokens t ON t.sha256 = u.used_sha JOIN token_kinds k ON k.sha256 = t.sha256),
+  FROM uses u JOIN tokens t ON t.sha256 = u.used_sha),
 matches AS (
   ${['jti', 'sha', 'sid', 'sub'].map(matchOn).join('\n  UNION ALL\n  ')}),
 hits AS MATERIALIZED (
   SELECT u.source, u.line, u.ts, u.outcome, u.ip, u.aud, u.sid, u.sub, u.used_sha, min(u.r_ts) AS revoked_at,
     bool_or(u.class = 'admin') AS explicit,
-    bool_and(u.class = 'logout') AND u.via = 'token' AND u.kind NOT IN ('refresh', 'offline') AND u.exp IS NOT NULL
+    bool_and(u.class = 'logout') AND u.via = 'token' AND tk.kind NOT IN ('refresh', 'offline') AND u.exp IS NOT NULL
       AND epoch(u.ts) <= u.exp + greatest($leeway, coalesce(k.s, $skew::DOUBLE)) AND u.outcome IS DISTINCT FROM 'failure' AS stateless,
     list(DISTINCT {'scope': u.scope, 'value': CASE WHEN u.scope = 'sha' THEN left(u.value, 12) ELSE u.value END,
                    'at': iso(u.r_ts), 'reason': u.reason, 'from': u.origin}) AS revs
-  FROM matches u LEFT JOIN skews k ON k.aud = rtrim(u.aud, '/')
+  FROM matches u JOIN token_kinds tk ON tk.sha256 = u.used_sha LEFT JOIN skews k ON k.aud = rtrim(u.aud, '/')
   WHERE epoch(u.ts) > epoch(u.r_ts) + $leeway
-  GROUP BY u.source, u.line, u.ts, u.outcome, u.ip, u.aud, u.via, u.kind, u.exp, u.sid, u.sub, u.used_sha, k.s)
+  GROUP BY u.source, u.line, u.ts, u.outcome, u.ip, u.aud, u.via, tk.kind, u.exp, u.sid, u.sub, u.used_sha, k.s)
 SELECT 'token' AS scope, ${TOKEN_COLUMNS}, ${useColumns('u', { logSub: false })}, iso(min(u.revoked_at)) AS revoked_at,
   bool_or(u.explicit) AS explicit, epoch(min(u.ts)) - epoch(min(u.revoked_at)) AS first_after_s,
   list_distinct(flatten(list(u.revs)))[1:5] AS revocations
