@@ -102,8 +102,8 @@ export const expiredUse = defineCheck({
       '(and any other event presenting the token, except issue, refresh, revoke and logout) and refresh events naming the ' +
       "token as `parent_jti`. Each late use is also held against the skew its verifier may allow: policy " +
       'verifier_skew_by_audience for the API the event names (`aud`, trailing slashes ignored), else ' +
-      'verifier_skew_seconds (default 300 s, the default ClockSkew of ASP.NET Core JwtBearer — ' +
-      'Microsoft.IdentityModel TokenValidationParameters.DefaultClockSkew — and of several gateways). A use late by ' +
+      'verifier_skew_seconds (default 300 s, the default ClockSkew of ASP.NET Core JwtBearer: ' +
+      'Microsoft.IdentityModel TokenValidationParameters.DefaultClockSkew). A use late by ' +
       'less than that is what a correctly configured framework accepts, not a verifier ignoring exp.',
     [LADDER],
   ),

@@ -113,13 +113,14 @@ const PER_TOKEN: LadderCase = {
   ],
 };
 const PER_API: LadderCase = {
-  name: 'tokens still valid accepted by an API after their session logged out (one finding per API)',
+  name: 'still-valid tokens accepted by an API after their session logged out (one finding per API)',
   rungs: [
     {
       severity: 'medium', usage: ['accepted', 'unknown'],
       when: 'when they were accepted or the outcome was not recorded: accurate, but inherent to self-contained JWTs — an ' +
-        'API that validates signature and exp alone cannot see a logout (RFC 7009 §2 makes revoking access tokens optional; ' +
-        'OWASP ASVS 5.0 7.4.1 asks for a deny-list or short lifetimes)',
+        'API that validates signature and exp alone cannot see a logout (RFC 7009 §2: servers MUST support revoking ' +
+        'refresh tokens, only SHOULD access tokens; OWASP ASVS 5.0 7.4.1 asks for a list of terminated tokens, a ' +
+        'per-user not-before time or a per-user key to stop them)',
     },
     { severity: null, usage: ['rejected'], when: 'when they were rejected (the API checks the session)' },
   ],
@@ -182,12 +183,14 @@ export const revokedUse = defineCheck({
     'A token presented after its jti, session (sid) or subject was revoked (the revocations input, or a successful ' +
       '`revoke` event) or its session logged out (a successful `logout` event), later than the clock-skew leeway. A use ' +
       'before the revocation does not count, nor a token minted after a session- or subject-wide revocation or logout ' +
-      '(iat in or after its second): a silent SSO re-login after a logout carries the same provider session id (OpenID ' +
-      'Connect Front-Channel and Back-Channel Logout define `sid` as the OP session, which outlives an RP-Initiated ' +
-      'Logout that ends only the RP session) and is a fresh login, not the revoked session. A revocations entry whose ' +
-      'reason says the user signed out (and names no security or administrative cause) counts as a logout; every other ' +
-      "entry, and every `revoke` event, is an explicit revocation. Logout and revoke events are not uses (DESIGN: one " +
-      'definition of use).',
+      "(iat in or after the revocation's second): `sid` names the End-User's session at the OpenID Provider (OpenID " +
+      'Connect Front-Channel Logout 1.0 §3, Back-Channel Logout 1.0 §2.4), which an application\'s own logout leaves in ' +
+      'place, so a silent re-login (prompt=none, OpenID Connect Core §3.1.2.1) mints fresh tokens carrying the same sid: ' +
+      'a new login, not the ended one. A revocations entry whose reason says the user signed out (and names no security ' +
+      'or administrative cause) counts as a logout; every other entry, and every `revoke` event, is an explicit ' +
+      'revocation. A use after nothing but logouts, at an API (not a refresh exchange), of a token still valid there ' +
+      "(within exp plus the API's verifier skew, as expired-use reads it) and not rejected is gathered with the others at " +
+      'that API into one finding. Logout and revoke events are not uses (DESIGN: one definition of use).',
     LADDER,
   ),
   ladder: LADDER,
