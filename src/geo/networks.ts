@@ -44,3 +44,21 @@ export function splitTrusted(entries: readonly string[]): { cidrs: string[]; asn
   }
   return { cidrs, asns };
 }
+
+/**
+ * The network an address belongs to, for telling "the same network" from "another one": its IPv4 /24 or IPv6 /48
+ * (the usual allocation to one site), as "81.2.69.0/24" or "2a02:6b8:0::/48"; an IPv4-mapped IPv6 address is read as
+ * IPv4. Null for what is not an IP address.
+ */
+export function networkOf(ip: string): string | null {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip.trim());
+  const addr = mapped ? mapped[1]! : ip.trim();
+  const family = isIP(addr);
+  if (family === 4) return `${addr.split('.').slice(0, 3).join('.')}.0/24`;
+  if (family !== 6) return null;
+  const [head = '', tail] = addr.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups.slice(0, 3).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/48`;
+}
