@@ -278,7 +278,9 @@ export const deviceChange = defineCheck({
       'python-requests, Java, Apache-HttpClient, node-fetch, axios, …) presenting the token from policy ' +
       'internal_networks (default RFC 1918, loopback, RFC 6598 shared address space, IPv6 loopback and RFC 4193 unique ' +
       'local addresses) is a backend-for-frontend or API gateway forwarding the user\'s token to internal services, as ' +
-      'the OAuth 2.0 for Browser-Based Applications BCP describes: its uses are counted in the evidence, not as a device. ' +
+      'the OAuth 2.0 for Browser-Based Applications BCP describes: its uses are counted in the evidence, not as a device ' +
+      '(a script replaying a token from inside those networks looks the same: narrow internal_networks to the service ' +
+      'subnets when the logs also see people\'s private addresses). ' +
       'A hybrid app: an embedded web view (Android WebView\'s "; wv)" UA, iOS WKWebView\'s Safari UA without "Safari/") ' +
       'presenting the token on a network the one native app of the same platform also used, under no other client_id, ' +
       'is that app. And a device change alone is not a theft: a token copied into a tool on the same network and place ' +

@@ -193,8 +193,8 @@ export const unknownKey = defineCheck({
       'instead of an unknown key over thousands of tokens. Records do not hide a forgery: tokens under that kid signed ' +
       'before its creation or after its retirement, without an iat to place them, or under a kid whose records say ' +
       'revoked or compromised (whoever holds that private key can mint any token, and without the public key we cannot ' +
-      'tell them apart) stay unknown at the severity below, and retired-key and revoked-key judge them by the same ' +
-      'records.',
+      'tell them apart) stay unknown at the severity below; retired-key and revoked-key judge them by those records as ' +
+      'well (the records that name the kid without a thumbprint).',
     LADDER,
   ),
   ladder: LADDER,
