@@ -31,7 +31,7 @@ beforeAll(async () => {
   writeFileSync(keys, jwks(hs));
   const events = join(dir, 'events.ndjson');
   const t0 = 1773482400;
-  // a burst of failures on one IP (failure-burst: its evidence counts the reasons) with the planted token in the
+  // a burst of failures by one subject and token (failure-burst: its evidence counts the reasons) with the planted token in the
   // reason and the user agent of every line
   const lines = Array.from({ length: 12 }, (_, i) =>
     line({ ts: t0 + i, event: 'use', token, sub: 'u-leak', ip: '198.51.100.7', outcome: 'failure', ua: `curl/8.1 ${planted}`, reason: `bad token ${planted}` }),
