@@ -10,7 +10,7 @@
 // The benign fixture has no MMDB, and events carry no AS data (the canonical schema has no such field): these stay
 // quiet by the uncertainty of a log-supplied place (policy impossible_travel.log_geo_accuracy_km) and by the
 // alternation between the same two places, not by a network list.
-import { HOUR, DAY, T0, PLACES, type Device, type Place, type User, type World } from '../world.js';
+import { HOUR, DAY, T0, PLACES, iso, type Device, type Place, type User, type World } from '../world.js';
 
 const PATTERN = 'geo-error';
 
@@ -70,46 +70,49 @@ async function phoneOnCarrier(w: World): Promise<void> {
   }
 }
 
-/** A laptop session that carries on in the air (country-level exits) and at the destination. */
+/** A country-level answer: the country's centre point, no city (GeoIP2's US point is 37.751, -97.822). */
+const COUNTRY = {
+  US: countryOnly('US', 37.751, -97.822),
+  CA: countryOnly('CA', 56.1304, -106.3468),
+  DE: countryOnly('DE', 51.1657, 10.4515),
+  FR: countryOnly('FR', 46.2276, 2.2137),
+};
+const exit = (ip: string, geo: (typeof COUNTRY)[keyof typeof COUNTRY]): Place => ({ ip, geo: geo as Place['geo'] });
+
+/** Flights by the traveller's home city: the destination, and the exits of the aircraft's Wi-Fi (known by country). */
+const ROUTES: Record<string, { to: Place; exits: Place[] }> = {
+  'San Francisco': { to: { ip: '98.113.4.200', geo: city('US', 'New York', 40.7128, -74.006) }, exits: [exit('203.0.113.10', COUNTRY.US)] },
+  'New York': { to: PLACES.find((p) => p.geo.city === 'San Francisco')!, exits: [exit('203.0.113.11', COUNTRY.US)] },
+  Toronto: { to: { ip: '24.114.90.5', geo: city('CA', 'Vancouver', 49.2827, -123.1207) }, exits: [exit('203.0.113.12', COUNTRY.CA)] },
+  // two ground-station gateways, taking turns
+  Madrid: { to: { ip: '145.53.9.14', geo: city('NL', 'Amsterdam', 52.3676, 4.9041) }, exits: [exit('203.0.113.20', COUNTRY.DE), exit('203.0.113.21', COUNTRY.FR)] },
+  Berlin: { to: { ip: '85.240.1.30', geo: city('PT', 'Lisbon', 38.7223, -9.1393) }, exits: [exit('203.0.113.22', COUNTRY.FR), exit('203.0.113.23', COUNTRY.DE)] },
+  London: { to: { ip: '94.66.3.12', geo: city('GR', 'Athens', 37.9838, 23.7275) }, exits: [exit('203.0.113.24', COUNTRY.DE)] },
+  Amsterdam: { to: { ip: '93.40.5.77', geo: city('IT', 'Rome', 41.9028, 12.4964) }, exits: [exit('203.0.113.25', COUNTRY.DE)] },
+};
+
+/**
+ * A laptop session that carries on in the air (country-level exits) and at the destination, on a weekend. The
+ * travellers are laptop-only users no other pattern picks (the others take users by index: 0–84 and 90–112, and
+ * phones), with nothing written for them from the flight on: a traveller is not at home and away at once.
+ */
 async function inFlight(w: World): Promise<void> {
-  const flights: { from: string; to: Place; exits: Place[] }[] = [
-    // San Francisco → New York on an air-to-ground / satellite service: exits known only as "US"
-    {
-      from: 'San Francisco',
-      to: { ip: '98.113.4.200', geo: city('US', 'New York', 40.7128, -74.006) },
-      exits: [{ ip: '203.0.113.10', geo: countryOnly('US', 37.751, -97.822) as Place['geo'] }],
-    },
-    // Madrid → Amsterdam: the provider's two ground-station gateways, known as "DE" and "GB"
-    {
-      from: 'Madrid',
-      to: { ip: '145.53.9.14', geo: city('NL', 'Amsterdam', 52.3676, 4.9041) },
-      exits: [
-        { ip: '203.0.113.20', geo: countryOnly('DE', 51.2993, 9.491) as Place['geo'] },
-        { ip: '203.0.113.21', geo: countryOnly('GB', 51.4964, -0.1224) as Place['geo'] },
-      ],
-    },
-    // New York → San Francisco, the other way
-    {
-      from: 'New York',
-      to: PLACES.find((p) => p.geo.city === 'San Francisco')!,
-      exits: [{ ip: '203.0.113.30', geo: countryOnly('US', 37.751, -97.822) as Place['geo'] }],
-    },
-  ];
-  for (const [i, f] of flights.entries()) {
-    const users = w.users.filter((u) => u.home.geo.city === f.from).slice(0, 2);
-    for (const [k, user] of users.entries()) {
-      const day = (i * 2 + k) % 7;
-      const start = T0 + day * DAY + (user.home.geo.lon < -30 ? 13 : 6) * HOUR;
-      // home until the taxi (75 min), the flight's Wi-Fi from 2 h 15 min to 5 h 15 min, the destination from 6 h 30 min
-      const at = (t: number): Place | null => {
-        const m = (t - start) / 60;
-        if (m < 75) return user.home;
-        if (m >= 135 && m < 315) return w.pick(f.exits);
-        if (m >= 390) return f.to;
-        return null;
-      };
-      await travelSession(w, user, user.devices[0]!, start, start + 8 * HOUR, at);
-    }
+  const when = (u: User, i: number) => T0 + (5 + (i % 2)) * DAY + (u.home.geo.lon < -30 ? 13 : 6) * HOUR;
+  const free = [...w.users.slice(84, 90), ...w.users.slice(112)].filter((u) => u.devices.length === 1 && ROUTES[u.home.geo.city]);
+  const travellers = free.filter((u, i) => !w.events.some((e) => e.sub === u.sub && e.ts >= iso(when(u, i) - 2 * HOUR))).slice(0, 6);
+  for (const user of travellers) {
+    const route = ROUTES[user.home.geo.city]!;
+    const start = when(user, free.indexOf(user));
+    // home until the taxi (75 min); airport, boarding and the climb; the aircraft's Wi-Fi from 3 h to 5 h 30 min;
+    // landing, and the destination from 7 h
+    const at = (t: number): Place | null => {
+      const m = (t - start) / 60;
+      if (m < 75) return user.home;
+      if (m >= 180 && m < 330) return w.pick(route.exits);
+      if (m >= 420) return route.to;
+      return null;
+    };
+    await travelSession(w, user, user.devices[0]!, start, start + 9 * HOUR, at);
   }
 }
 
