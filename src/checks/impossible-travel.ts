@@ -44,7 +44,7 @@ const LADDER: Ladder = [
     name: 'a geolocation artefact (rapid alternation between the same two places), either level',
     rungs: [
       { severity: 'low', when: 'at most' },
-      { severity: 'info', when: 'when it was low already, or its network lowers it too' },
+      { severity: 'info', when: 'when a network lowers it below low (a subject both of whose places rejected)' },
     ],
   },
 ];

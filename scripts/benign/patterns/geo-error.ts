@@ -2,7 +2,7 @@
 // (MaxMind: coordinates "not precise", an accuracy radius at 67% confidence; a country-only answer sits at the
 // country's centre with a radius of up to 1,000 km). Three routines whose places jump although nobody moved:
 //   - dual stack: a laptop at home reaches the API over IPv4 or IPv6 connection by connection (Happy Eyeballs,
-//     RFC 8305), and the log's geolocation places the ISP's IPv6 prefix in another city, 530–1,100 km away;
+//     RFC 8305), and the log's geolocation places the ISP's IPv6 prefix in another city, 480–1,100 km away;
 //   - a phone on a mobile carrier: the laptop works from home while the phone app, on mobile data, leaves through a
 //     carrier gateway that the geolocation places far away or only at country level;
 //   - in-flight Wi-Fi: the laptop's session carries on from the aircraft, whose satellite or air-to-ground provider's
@@ -24,7 +24,8 @@ const IPV6_ELSEWHERE: Record<string, { country: string; city?: string; lat: numb
   Paris: city('DE', 'Frankfurt am Main', 50.1109, 8.6821), // 479 km: under the 500 km floor even as points
   'San Francisco': city('US', 'Seattle', 47.6062, -122.3321), // 1,093 km
 };
-const LONDON6_FRANKFURT = city('DE', 'Frankfurt am Main', 50.1109, 8.6821); // 640 km, another country
+/** Another London ISP, whose IPv6 prefix is geolocated in another country (636 km). */
+const LONDON_ISP2 = { ip: '86.140.22.9', ip6: '2a00:23c4::22:9', geo6: city('DE', 'Frankfurt am Main', 50.1109, 8.6821) };
 
 /** Carrier gateways as the log's geolocation names them, per home city. */
 const CARRIER: Record<string, { ip: string; geo: { country: string; city?: string; lat: number; lon: number } }> = {
@@ -45,9 +46,11 @@ export async function plant(w: World): Promise<void> {
 async function dualStack(w: World): Promise<void> {
   const users = w.users.filter((u) => u.home.ip6 && IPV6_ELSEWHERE[u.home.geo.city]).slice(0, 8);
   for (const [i, user] of users.entries()) {
-    const home = user.home;
-    const elsewhere = i === 1 && home.geo.city === 'London' ? LONDON6_FRANKFURT : IPV6_ELSEWHERE[home.geo.city]!;
-    const v6: Place = { ip: home.ip6!, geo: elsewhere as Place['geo'] };
+    const other = i === 1 && user.home.geo.city === 'London';
+    const home: Place = other ? { ip: LONDON_ISP2.ip, geo: user.home.geo } : user.home;
+    const v6: Place = other
+      ? { ip: LONDON_ISP2.ip6, geo: LONDON_ISP2.geo6 as Place['geo'] }
+      : { ip: home.ip6!, geo: IPV6_ELSEWHERE[home.geo.city] as Place['geo'] };
     const day = i % 5;
     const start = T0 + day * DAY + (home.geo.lon < -30 ? 15 : 9) * HOUR + w.int(0, 2 * HOUR);
     // each new connection races IPv6 against IPv4; IPv6 usually wins, IPv4 when the v6 path is slow
