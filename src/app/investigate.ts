@@ -44,7 +44,7 @@ export async function investigate(store: Store, paths: readonly string[], opts: 
   hooks.onStep?.('checking…');
   const { findings, run, coverage } = await checkAndKeep(store, opts.policy, CHECKS);
   const report = await buildReport(store, findings, [run], coverage);
-  const summary = await summarize(store);
+  const summary = await summarize(store, opts.policy.clock_skew_seconds);
   if (opts.outDir) hooks.onStep?.('writing reports…');
   const reports = opts.outDir ? await writeReportFolder(store, report, opts.outDir, opts.failOn ?? 'high') : null;
   return { ingest, unusable: false, report, summary, reports };

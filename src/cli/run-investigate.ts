@@ -81,8 +81,13 @@ function renderSummary(s: StoreSummary, db: string, out: Out): string {
     `  ${s.tokens} distinct tokens (${sig || 'none'}); ${s.captures} captured`,
     `  ${s.keys} keys, ${s.key_events} rotation records, ${s.revocations} revocations; ${s.rejects} lines rejected`,
   ];
-  if (s.suspicious_accepted.length === 0) return `${lines.join('\n')}\n\nNo token without a valid signature was accepted.\n`;
-  lines.push('', c.red.bold(`Accepted without a valid signature: ${s.suspicious_accepted.length} token(s)`));
+  for (const k of s.unverifiable_known_kids) {
+    lines.push('', `Accepted under ${k.kid}, a key the rotation records know but the key set lacks: ${k.tokens} token(s), ` +
+      `${k.accepted_uses} use(s), not verified (give its public key, e.g. the JWKS from before its retirement)`);
+  }
+  if (s.suspicious_total === 0) return `${lines.join('\n')}\n\nNo token without a valid signature was accepted.\n`;
+  const cut = s.suspicious_total > s.suspicious_accepted.length ? ` (the first ${s.suspicious_accepted.length} shown)` : '';
+  lines.push('', c.red.bold(`Accepted without a valid signature: ${s.suspicious_total} token(s)${cut}`));
   const rows = s.suspicious_accepted.map((t) => [t.first_accepted, t.token, t.sub, t.alg, t.kid, t.sig_status, t.sig_detail, t.accepted_uses]);
   return `${lines.join('\n')}\n${renderTable(['first accepted', 'token', 'sub', 'alg', 'kid', 'signature', 'detail', 'uses'], rows, { maxCell: 40 })}`;
 }
