@@ -23,6 +23,9 @@ export interface DetectRule {
 export interface MappingFile {
   name: string;
   description?: string;
+  /** one event per element of the array at this path (keys only): paths under it read the element, the others the
+   *  record (read-each.ts) */
+  each?: string;
   /** a record matching any rule is this provider's */
   detect?: { any: DetectRule[] };
   raw?: Record<string, string>;
@@ -33,9 +36,12 @@ export interface MappingFile {
   failure_event?: CanonicalEvent;
 }
 
-const TOP_KEYS = ['name', 'description', 'detect', 'raw', 'fields', 'event_types', 'outcome', 'failure_event'];
+const TOP_KEYS = ['name', 'description', 'each', 'detect', 'raw', 'fields', 'event_types', 'outcome', 'failure_event'];
 // `$.a.b`: keys only (no indexes, no quoting): the staging reader turns paths into a json_transform shape.
 const PATH = /^\$(\.[^.[\]"'\s]+)+$/;
+// A field's path may pick one element of a list of name–value objects by a key's value, then read inside it:
+// `$.ExtendedProperties[Name=UserAgent].Value` (mapping.ts compiles it to a list_filter over the list).
+export const SELECTOR_PATH = /^(\$(?:\.[^.[\]"'\s]+)+)\[([A-Za-z0-9_-]{1,60})=([^\]\0]{1,100})\]((?:\.[^.[\]"'\s]+)*)$/;
 const KEY_PATH = /^[^.[\]"'\s]+(\.[^.[\]"'\s]+)*$/;
 const RAW_NAME = /^[a-z][a-z0-9_]{0,40}$/;
 
@@ -47,6 +53,7 @@ export function checkMapping(input: unknown, label: string): MappingFile {
   for (const k of Object.keys(m)) if (!TOP_KEYS.includes(k)) fail(k, `unknown key (expected one of ${TOP_KEYS.join(', ')})`);
   if (typeof m.name !== 'string' || !/^[A-Za-z0-9_.-]{1,60}$/.test(m.name)) fail('name', 'must be a short name (letters, digits, _ . -)');
   if (m.description !== undefined && typeof m.description !== 'string') fail('description', 'must be a string');
+  if (m.each !== undefined && (typeof m.each !== 'string' || !PATH.test(m.each))) fail('each', 'must be a JSON path of keys, like "$.events"');
   const raw = objectAt(m.raw ?? {}, 'raw', fail);
   for (const [k, v] of Object.entries(raw)) {
     if (!RAW_NAME.test(k)) fail(`raw.${k}`, 'a raw name is lower-case letters, digits and _, starting with a letter');
@@ -58,6 +65,8 @@ export function checkMapping(input: unknown, label: string): MappingFile {
     if (!(CANONICAL_FIELDS as readonly string[]).includes(k)) fail(`fields.${k}`, `not a canonical field (${CANONICAL_FIELDS.join(', ')})`);
     checkSource(v, `fields.${k}`, fail);
   }
+  // a token is registered from the line that carries it (events/token-lines.ts): one line, many events, is not that
+  if (m.each !== undefined && fields.token !== undefined) fail('fields.token', 'cannot be read with `each` (one record, many events)');
   checkTable(m.event_types, 'event_types', CANONICAL_EVENTS, fail);
   checkTable(m.outcome, 'outcome', ['success', 'failure'], fail);
   if (m.failure_event !== undefined && !(CANONICAL_EVENTS as readonly string[]).includes(m.failure_event as string)) {
@@ -76,7 +85,9 @@ function objectAt(v: unknown, key: string, fail: Fail): Record<string, unknown> 
 
 function checkSource(v: unknown, key: string, fail: Fail): void {
   if (typeof v === 'string') {
-    if (!PATH.test(v)) fail(key, `"${v}" is not a JSON path of keys, like "$.actor.alternateId"`);
+    if (!PATH.test(v) && !SELECTOR_PATH.test(v)) {
+      fail(key, `"${v}" is not a JSON path of keys, like "$.actor.alternateId" (or "$.list[Name=UserAgent].Value")`);
+    }
   } else if (Array.isArray(v)) {
     if (v.length === 0) fail(key, 'an empty list of paths');
     v.forEach((p, i) => checkSource(p, `${key}[${i}]`, fail));

@@ -2,7 +2,7 @@
 // projection), exactly like canonical events, so a preset costs no per-line JavaScript.
 import { InputError } from '../../errors.js';
 import type { StageSpec } from '../events/ndjson-stage.js';
-import { checkMapping, type CanonicalField, type FieldSource, type MappingFile } from './mapping-check.js';
+import { checkMapping, SELECTOR_PATH, type CanonicalField, type FieldSource, type MappingFile } from './mapping-check.js';
 import { textSql, timestampSql } from '../sql-time.js';
 
 export interface Mapping {
@@ -64,11 +64,22 @@ function sourceSql(f: CanonicalField, s: FieldSource, fields: Record<string, str
   // the newline ends a trailing `--` comment in the mapping's SQL: it cannot swallow the `) AS VARCHAR)` after it
   if (typeof s === 'object' && !Array.isArray(s)) return `CAST((${s.sql}\n) AS VARCHAR)`;
   const paths = typeof s === 'string' ? [s] : s;
-  const names = paths.map((p, i) => {
-    fields[`_${f}_${i}`] = p;
-    return `r__${f}_${i}`;
+  const exprs = paths.map((p, i) => {
+    const sel = SELECTOR_PATH.exec(p);
+    fields[`_${f}_${i}`] = sel ? sel[1]! : p;
+    return sel ? selectorSql(`r__${f}_${i}`, sel[2]!, sel[3]!, sel[4]!) : `r__${f}_${i}`;
   });
-  return names.length === 1 ? names[0]! : `COALESCE(${names.map((n) => `NULLIF(${n}, '')`).join(', ')})`;
+  return exprs.length === 1 ? exprs[0]! : `COALESCE(${exprs.map((n) => `NULLIF(${n}, '')`).join(', ')})`;
+}
+
+/** `list[key=value].rest`: the first element of the list (JSON text) whose `key` is `value`, then `rest` inside it.
+ *  Key, value and rest were checked by the mapping's checker and are quoted here as SQL literals; a list that is
+ *  not a JSON array (absent, a string) gives NULL. */
+function selectorSql(list: string, key: string, value: string, rest: string): string {
+  const quoted = (keys: string): string => sqlString(`$${keys.split('.').slice(1).map((k) => `."${k}"`).join('')}`);
+  const found = `list_filter(json_extract(${list}, '$[*]'), _el -> json_extract_string(_el, ${quoted(`.${key}`)}) = ${sqlString(value)})[1]`;
+  const leaf = rest === '' ? `CAST(${found} AS VARCHAR)` : `json_extract_string(${found}, ${quoted(rest)})`;
+  return `(CASE WHEN json_valid(${list}) AND json_type(${list}) = 'ARRAY' THEN ${leaf} END)`;
 }
 
 function caseOf(expr: string, table: Record<string, string>): string {

@@ -6,15 +6,20 @@ import type { LoadResult } from '../load-result.js';
 import type { Mapping } from './mapping.js';
 import { requireSafeMapping } from './mapping-sql.js';
 import { readEvents } from '../events/read-events.js';
+import { isoCountries } from './country-codes.js';
+import { unknownTypesWarning } from './unknown-types.js';
 
 export async function readMappedEvents(store: Store, scan: FileScan, sourceId: number, mapping: Mapping): Promise<LoadResult> {
   await requireSafeMapping(mapping);
   const loaded = await readEvents(store, scan, sourceId, mapping.spec);
+  await isoCountries(store, sourceId);
+  const unknownTypes = await unknownTypesWarning(store, sourceId, mapping);
   const where = `${mapping.label} reads the time from ${mapping.timeSource}`;
   const rejects = loaded.rejects.map((r) => {
     if (r.reason === 'missing-ts') return { ...r, detail: `no event time: ${where}, and this line has none` };
     if (r.reason === 'bad-ts') return { ...r, detail: `${r.detail.replace('`ts`', 'the time')} (${where})` };
     return r;
   });
-  return { ...loaded, rejects };
+  const warnings = [...(loaded.warnings ?? []), ...(unknownTypes ? [unknownTypes] : [])];
+  return { ...loaded, rejects, ...(warnings.length ? { warnings } : {}) };
 }

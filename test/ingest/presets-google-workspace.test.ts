@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ingestFile } from '../../src/ingest/ingest-source.js';
+import { detectPreset } from '../../src/ingest/mapping/preset-choice.js';
+import { presets } from '../../src/ingest/mapping/presets/index.js';
+import { Store } from '../../src/store/db.js';
+
+const FILE = 'fixtures/presets/google-workspace/reports-activities.ndjson';
+const CLIENT = '401234567890-expenses.apps.googleusercontent.com';
+const ALICE = '114820517739900000001';
+
+let store: Store;
+beforeEach(async () => {
+  store = await Store.open(':memory:');
+});
+afterEach(() => store.close());
+
+interface Row {
+  line: string; ts: string; event: string; outcome: string | null; sub: string | null; sid: string | null;
+  client_id: string | null; ip: string | null; country: string | null; ua: string | null; aud: string | null;
+  jti: string | null; parent_jti: string | null; reason: string | null; pe: string | null; el: string | null;
+}
+
+async function load(): Promise<{ rows: Row[]; rejects: [number | null, string, string][] }> {
+  const s = await ingestFile(store, FILE, { mapping: presets().get('google-workspace')! });
+  expect(s.preset).toBe('google-workspace');
+  const rows = await store.json<Row>(
+    `SELECT line, ts, event, outcome, sub, sid, client_id, ip, country, ua, aud, jti, parent_jti, reason,
+       extra->>'provider_event' AS pe, extra->>'element_index' AS el FROM events ORDER BY line, el`,
+  );
+  return { rows, rejects: s.rejects.map((r) => [r.line, r.reason, r.detail]) };
+}
+
+describe('google-workspace preset: Reports API activities, one event per element of events[]', () => {
+  it('maps login, token and saml events: time from id.time, event, outcome, subject, client, IP, country, reason', async () => {
+    const { rows } = await load();
+    expect(rows.map((r) => [r.line, r.el, r.ts, r.event, r.outcome, r.pe])).toEqual([
+      ['1', '0', '2026-03-14 09:00:00.123', 'issue', 'success', 'login_success'],
+      ['2', '0', '2026-03-14 09:20:41.5', 'fail', 'failure', 'login_failure'],
+      ['3', '0', '2026-03-14 09:21:05', 'fail', 'failure', 'login_challenge'],
+      ['3', '1', '2026-03-14 09:21:05', 'login_challenge', 'success', 'login_challenge'],
+      ['4', '0', '2026-03-14 09:30:00', 'issue', 'success', 'authorize'],
+      ['5', '0', '2026-03-14 10:02:17.25', 'use', 'success', 'activity'],
+      ['6', '0', '2026-03-14 10:15:00', 'revoke', 'success', 'revoke'],
+      ['7', '0', '2026-03-14 11:00:00', 'issue', 'success', 'login_success'],
+      ['8', '0', '2026-03-14 11:05:00', 'fail', 'failure', 'login_failure'],
+      ['9', '0', '2026-03-14 12:00:00', 'logout', 'success', 'logout'],
+      ['10', null, '2026-03-14 12:30:00', 'issue', 'success', 'login_success'],
+    ]);
+    // the Google account id (an ID token's `sub`); the address when the actor has none, or Google's placeholder id
+    expect(rows.map((r) => r.sub)).toEqual([
+      ALICE, 'bob@acme.example', ALICE, ALICE, ALICE, ALICE, ALICE, ALICE, 'mallory@acme.example', ALICE, ALICE,
+    ]);
+    expect(rows.map((r) => r.ip)).toEqual([
+      '81.2.69.142', '175.16.199.1', '81.2.69.142', '81.2.69.142', '81.2.69.142', '67.43.156.1', '81.2.69.142',
+      '81.2.69.142', '175.16.199.1', '81.2.69.142', '81.2.69.142',
+    ]);
+    expect(rows.map((r) => r.country)).toEqual(['GB', 'CN', 'GB', 'GB', 'GB', 'BT', 'GB', null, null, null, null]);
+    // token events: the OAuth client; saml: the application signed into
+    expect(rows.map((r) => r.client_id)).toEqual([null, null, null, null, CLIENT, CLIENT, CLIENT, 'Acme Wiki', 'Acme Wiki', null, null]);
+    expect(rows.map((r) => r.reason)).toEqual([
+      null, 'login_failure_invalid_password', null, null, null, null, null, null, 'failure_app_not_configured_for_user', null, null,
+    ]);
+    // Google records no session, user agent, audience or token id here
+    for (const k of ['sid', 'ua', 'aud', 'jti', 'parent_jti'] as const) expect(rows.every((r) => r[k] === null)).toBe(true);
+  });
+
+  it('rejects each element of a record without a time, and a record without events, naming line and element', async () => {
+    const { rejects } = await load();
+    expect(rejects).toEqual([
+      [11, 'missing-ts', 'no event time: google-workspace reads the time from $.id.time, and this element ($.events[0]) has none'],
+      [11, 'missing-ts', 'no event time: google-workspace reads the time from $.id.time, and this element ($.events[1]) has none'],
+      [12, 'no-elements', 'google-workspace reads one event per element of $.events, and this record has none (absent, empty or not a list)'],
+    ]);
+  });
+
+  it('keeps the whole activity in extra, with the element it came from', async () => {
+    await load();
+    const [row] = await store.json<{ extra: string }>(`SELECT extra FROM events WHERE line = 3 AND (extra->>'element_index') = '1'`);
+    const original = JSON.parse(readFileSync(FILE, 'utf8').split('\n')[2]!);
+    expect(JSON.parse(row!.extra)).toEqual({ ...original, provider_event: 'login_challenge', element_index: 1 });
+  });
+
+  it('--preset auto recognises the activities', () => {
+    expect(detectPreset(readFileSync(FILE))?.label).toBe('google-workspace');
+  });
+});
