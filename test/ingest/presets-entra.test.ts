@@ -1,6 +1,6 @@
 // The entra preset on both shapes responders hold: the Azure Monitor diagnostic export (envelope + properties) and
 // Microsoft Graph signIn records, one a line. Fixtures: fixtures/presets/entra (see its SOURCE.md).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../src/ingest/ingest-source.js';
 import { detectPreset } from '../../src/ingest/mapping/preset-choice.js';
@@ -104,5 +104,13 @@ describe('entra: Microsoft Graph /auditLogs/signIns records', () => {
 describe('entra: --preset auto', () => {
   it.each([ENVELOPE, GRAPH])('recognises %s', (path) => {
     expect(detectPreset(readFileSync(path))?.label).toBe('entra');
+  });
+
+  // every other provider's fixture (today's and those added later) is not read as entra
+  const others = readdirSync('fixtures/presets', { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name !== 'entra')
+    .flatMap((d) => readdirSync(`fixtures/presets/${d.name}`).filter((f) => /\.(ndjson|jsonl?|log)$/.test(f)).map((f) => `fixtures/presets/${d.name}/${f}`));
+  it.each(others)('does not take %s for entra', (path) => {
+    expect(detectPreset(readFileSync(path))?.label).not.toBe('entra');
   });
 });

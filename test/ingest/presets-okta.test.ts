@@ -1,6 +1,6 @@
 // The okta preset on OAuth grants made by a client, refresh-token grants, a reuse detection, and SSO: whose event
 // it is (the user the token is for), which client, and which token. Fixtures: fixtures/presets/okta (SOURCE.md).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../src/ingest/ingest-source.js';
 import { detectPreset } from '../../src/ingest/mapping/preset-choice.js';
@@ -74,16 +74,19 @@ describe('okta: OAuth grants made by a client', () => {
   it('session, IP, place, user agent and reason', async () => {
     const { rows } = await load(GRANTS);
     expect(rows.map((r) => [r.sid, r.ip, r.country, r.city])).toEqual([
-      ['102aliceSessionAAAA', '81.2.69.142', 'United Kingdom', 'London'],
-      ['102aliceSessionAAAA', '81.2.69.142', 'United Kingdom', 'London'],
-      [null, '81.2.69.142', 'United Kingdom', 'London'], // "unknown" session
-      [null, '81.2.69.142', 'United Kingdom', 'London'],
-      [null, '175.16.199.1', 'China', 'Changchun'],
-      [null, '175.16.199.1', 'China', 'Changchun'],
+      ['102aliceSessionAAAA', '81.2.69.142', 'GB', 'London'],
+      ['102aliceSessionAAAA', '81.2.69.142', 'GB', 'London'],
+      [null, '81.2.69.142', 'GB', 'London'], // "unknown" session
+      [null, '81.2.69.142', 'GB', 'London'],
+      [null, '175.16.199.1', 'CN', 'Changchun'],
+      [null, '175.16.199.1', 'CN', 'Changchun'],
       [null, '67.43.156.1', null, null],
     ]);
     expect(rows[4]).toMatchObject({ lat: 43.88, lon: 125.3228, ua: 'python-requests/2.31.0' });
     expect(rows[5]!.reason).toBe('invalid_grant');
+    // Okta names the country; the column holds its ISO 3166-1 code, the name stays in extra
+    const [named] = await store.json<{ name: string }>(`SELECT extra->'client'->'geographicalContext'->>'country' AS name FROM events WHERE line = 5`);
+    expect(named!.name).toBe('China');
   });
 
   it('keeps the reuse detection whole in extra, its Okta type in provider_event', async () => {
@@ -129,5 +132,13 @@ describe('okta: SSO', () => {
 describe('okta: --preset auto', () => {
   it.each([SYSTEM_LOG, GRANTS])('recognises %s', (path) => {
     expect(detectPreset(readFileSync(path))?.label).toBe('okta');
+  });
+
+  // every other provider's fixture (today's and those added later) is not read as okta
+  const others = readdirSync('fixtures/presets', { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name !== 'okta')
+    .flatMap((d) => readdirSync(`fixtures/presets/${d.name}`).filter((f) => /\.(ndjson|jsonl?|log)$/.test(f)).map((f) => `fixtures/presets/${d.name}/${f}`));
+  it.each(others)('does not take %s for okta', (path) => {
+    expect(detectPreset(readFileSync(path))?.label).not.toBe('okta');
   });
 });
