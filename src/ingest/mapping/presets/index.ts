@@ -2,10 +2,8 @@
 import { compileMapping, type Mapping } from '../mapping.js';
 import { AUTH0 } from './auth0.js';
 import { AWS_COGNITO } from './aws-cognito.js';
-import { AWS_COGNITO } from './aws-cognito.js';
 import { CLOUDFLARE_ACCESS } from './cloudflare-access.js';
 import { ENTRA } from './entra.js';
-import { KEYCLOAK } from './keycloak.js';
 import { GOOGLE_WORKSPACE } from './google-workspace.js';
 import { KEYCLOAK } from './keycloak.js';
 import { M365_AUDIT } from './m365-audit.js';
