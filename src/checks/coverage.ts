@@ -13,6 +13,7 @@ import type { Check } from './check.js';
 export const NEEDS = [
   'tokens', 'any-tokens', 'token-events', 'keys', 'rotation-records', 'located-events', 'outcomes', 'user-agents', 'revocations',
   'refresh-links', 'refresh-events', 'captures', 'app-versions', 'event-audiences', 'audience-policy', 'app-version-policy',
+  'provider-events',
 ] as const;
 export type Need = (typeof NEEDS)[number];
 
@@ -36,7 +37,7 @@ const COUNT_COLUMNS = columns({
   tokens: 'int', decoded: 'int', events: 'int', token_events: 'int', outcome_events: 'int', device_events: 'int',
   refresh_events: 'int', refresh_links: 'int', refresh_named: 'int', revoke_events: 'int', app_version_events: 'int',
   aud_events: 'int', keys: 'int', kids: 'int', rotation_records: 'int', kids_with_records: 'int', revocations: 'int',
-  captures: 'int', located: 'int', recorded_kid_tokens: 'int',
+  captures: 'int', located: 'int', recorded_kid_tokens: 'int', provider_events: 'int',
 });
 export type CoverageCounts = RowOf<typeof COUNT_COLUMNS>;
 
@@ -62,7 +63,9 @@ FROM (SELECT count(*) AS tokens, count(*) FILTER (WHERE decode_ok) AS decoded FR
     count(*) FILTER (WHERE event = 'refresh' AND (parent_jti IS NOT NULL OR token_sha IS NOT NULL)) AS refresh_named,
     count(*) FILTER (WHERE event IN ('revoke', 'logout') AND coalesce(outcome, 'success') = 'success') AS revoke_events,
     count(*) FILTER (WHERE app_version IS NOT NULL AND coalesce(event, 'use') IN ('use', 'refresh')) AS app_version_events,
-    count(*) FILTER (WHERE aud IS NOT NULL AND token_sha IS NOT NULL) AS aud_events
+    count(*) FILTER (WHERE aud IS NOT NULL AND token_sha IS NOT NULL) AS aud_events,
+    -- provider-signal: events read from a provider's own record (a preset or mapping keeps its type in extra)
+    count(*) FILTER (WHERE extra IS NOT NULL AND contains(CAST(extra AS VARCHAR), '"provider_event"')) AS provider_events
   FROM events) e,
   (SELECT count(*) AS keys, count(DISTINCT kid) AS kids FROM keys) k`;
 
@@ -128,6 +131,10 @@ export function measureNeed(need: Need, c: CoverageCounts, policy: Policy): Meas
     case 'event-audiences':
       return { examined: c.aud_events, total: c.token_events, unit: 'token events name the API they targeted (aud)',
         present: c.aud_events > 0, why: '0 events name the API they targeted (aud)' };
+    case 'provider-events':
+      return { examined: c.provider_events, total: c.events, unit: 'events from a provider\'s own log (extra.provider_event)',
+        present: c.provider_events > 0,
+        why: noEvents(c, '0 events from a provider\'s own log (no file read with --preset or --mapping): nothing the provider reported') };
     case 'audience-policy': {
       const n = policy.trusted_audiences.length + policy.trusted_issuers.length;
       return { examined: n, total: null, unit: 'trusted audiences and issuers in the policy', present: n > 0,

@@ -25,6 +25,7 @@ import { staleClient } from './stale-client.js';
 import { deviceChange } from './device-change.js';
 import { failureBurst } from './failure-burst.js';
 import { impossibleTravel } from './impossible-travel.js';
+import { providerSignal } from './provider-signal.js';
 // imports: key audit
 import { keyRotationGap } from './key-rotation-gap.js';
 import { kidReuse } from './kid-reuse.js';
@@ -56,6 +57,7 @@ export const CHECKS: readonly Check[] = [
   deviceChange,
   failureBurst,
   impossibleTravel,
+  providerSignal,
   // key audit
   keyRotationGap,
   weakKey,
