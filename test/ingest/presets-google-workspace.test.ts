@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../src/ingest/ingest-source.js';
+import { compileMapping } from '../../src/ingest/mapping/mapping.js';
 import { detectPreset } from '../../src/ingest/mapping/preset-choice.js';
 import { presets } from '../../src/ingest/mapping/presets/index.js';
 import { Store } from '../../src/store/db.js';
+import { tempFile } from '../helpers/tmp.js';
 
 const FILE = 'fixtures/presets/google-workspace/reports-activities.ndjson';
 const CLIENT = '401234567890-expenses.apps.googleusercontent.com';
@@ -83,5 +85,52 @@ describe('google-workspace preset: Reports API activities, one event per element
 
   it('--preset auto recognises the activities', () => {
     expect(detectPreset(readFileSync(FILE))?.label).toBe('google-workspace');
+  });
+});
+
+describe('mapping language: `each` and name-value selectors', () => {
+  const ts = '2026-03-14T09:00:00Z';
+  const mapping = (extra: Record<string, unknown> = {}): unknown => ({
+    name: 'gw-like',
+    each: '$.items',
+    fields: { ts: '$.when', event: '$.items.kind', sub: '$.who', ua: '$.items.props[key=agent].val', reason: '$.items.props[key=why]' },
+    ...extra,
+  });
+
+  it('hostile records: a bad line, an array line, a list that is a string, selectors over non-lists, keep the good ones', async () => {
+    const lines = [
+      JSON.stringify({ when: ts, who: 'u-1', items: [{ kind: 'a', props: [{ key: 'agent', val: 'UA/1' }, { key: 'why', val: 'x' }] }, { kind: 'b', props: 'not a list' }] }),
+      '{"when": "2026-03-14T09:00:00Z", "items": [',
+      JSON.stringify([{ when: ts }]),
+      JSON.stringify({ when: ts, who: 'u-2', items: 'not a list' }),
+      JSON.stringify({ when: ts, who: 'u-3', items: [null, 7, { kind: 'c', props: [{ key: 'agent' }, 'odd', { key: 'agent', val: 'UA/2' }] }] }),
+      JSON.stringify({ when: 'not a time', who: 'u-4', items: [{ kind: 'd' }] }),
+    ];
+    const s = await ingestFile(store, tempFile('gw.ndjson', `${lines.join('\n')}\n`), { mapping: compileMapping(mapping(), 'gw.json') });
+    const rows = await store.json<Record<string, string | null>>(
+      `SELECT line, event, sub, ua, reason, extra->>'element_index' AS el FROM events ORDER BY line, el`,
+    );
+    expect(rows).toEqual([
+      { line: '1', event: 'a', sub: 'u-1', ua: 'UA/1', reason: '{"key":"why","val":"x"}', el: '0' },
+      { line: '1', event: 'b', sub: 'u-1', ua: null, reason: null, el: '1' },
+      // null and 7 are elements too (no fields of their own); the first `agent` without a value reads as none
+      { line: '5', event: null, sub: 'u-3', ua: null, reason: null, el: '0' },
+      { line: '5', event: null, sub: 'u-3', ua: null, reason: null, el: '1' },
+      { line: '5', event: 'c', sub: 'u-3', ua: null, reason: null, el: '2' },
+    ]);
+    expect(s.rejects.map((r) => [r.line, r.reason])).toEqual([[2, 'truncated-json'], [3, 'not-an-object'], [4, 'no-elements'], [6, 'bad-ts']]);
+    expect(s.rejects[3]!.detail).toMatch(/^the time is not .*\(mapping:gw-like reads the time from \$\.when; \$\.items\[0\]\)$/);
+  });
+
+  it('checks `each` and selector paths before anything runs', () => {
+    expect(() => compileMapping(mapping({ each: 'items' }), 'gw.json')).toThrow(/mapping gw.json: each: must be a JSON path of keys/);
+    expect(() => compileMapping(mapping({ each: '$.items[0]' }), 'gw.json')).toThrow(/each: must be a JSON path of keys/);
+    const withToken = mapping();
+    (withToken as { fields: Record<string, string> }).fields.token = '$.items.jwt';
+    expect(() => compileMapping(withToken, 'gw.json')).toThrow(/fields.token: cannot be read with `each`/);
+    for (const bad of ['$.a[key=]', '$.a[=v].x', '$.a[k=v][k=w]', '$.a[k=v]x', '$.a[k"=v]']) {
+      expect(() => compileMapping({ name: 'm', fields: { ts: '$.t', ua: bad } }, 'm.json')).toThrow(/fields.ua: .* is not a JSON path of keys/);
+    }
+    expect(() => compileMapping({ name: 'm', fields: { ts: '$.t', ua: "$.a[Name=it's].Value" } }, 'm.json')).not.toThrow();
   });
 });

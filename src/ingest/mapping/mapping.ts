@@ -73,13 +73,14 @@ function sourceSql(f: CanonicalField, s: FieldSource, fields: Record<string, str
 }
 
 /** `list[key=value].rest`: the first element of the list (JSON text) whose `key` is `value`, then `rest` inside it.
- *  Key, value and rest were checked by the mapping's checker and are quoted here as SQL literals; a list that is
- *  not a JSON array (absent, a string) gives NULL. */
+ *  Key, value and rest were checked by the mapping's checker and are quoted here as SQL literals. A value that is
+ *  not a JSON array (absent, a string) gives NULL; it is replaced before json_extract sees it, because DuckDB may
+ *  evaluate a CASE branch on rows the condition excludes. */
 function selectorSql(list: string, key: string, value: string, rest: string): string {
   const quoted = (keys: string): string => sqlString(`$${keys.split('.').slice(1).map((k) => `."${k}"`).join('')}`);
-  const found = `list_filter(json_extract(${list}, '$[*]'), _el -> json_extract_string(_el, ${quoted(`.${key}`)}) = ${sqlString(value)})[1]`;
-  const leaf = rest === '' ? `CAST(${found} AS VARCHAR)` : `json_extract_string(${found}, ${quoted(rest)})`;
-  return `(CASE WHEN json_valid(${list}) AND json_type(${list}) = 'ARRAY' THEN ${leaf} END)`;
+  const safe = `(CASE WHEN json_valid(${list}) THEN ${list} ELSE '[]' END)`;
+  const found = `list_filter(json_extract(${safe}, '$[*]'), _el -> json_extract_string(_el, ${quoted(`.${key}`)}) = ${sqlString(value)})[1]`;
+  return rest === '' ? `CAST(${found} AS VARCHAR)` : `json_extract_string(${found}, ${quoted(rest)})`;
 }
 
 function caseOf(expr: string, table: Record<string, string>): string {

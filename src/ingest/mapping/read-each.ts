@@ -62,7 +62,7 @@ async function mapChunk(store: Store, mapping: Mapping, sid: number, lo: number,
   await store.run(`CREATE OR REPLACE TEMP TABLE ${ELEMENTS} AS
     SELECT row_number() OVER (ORDER BY line, i) AS k, line, CASE WHEN is_list THEN i END AS i, el, rec FROM (
       SELECT line, rec, is_list, unnest(range(len(els))) AS i, unnest(els) AS el FROM (
-        SELECT line, rec, json_type(list) = 'ARRAY' AS is_list, ${ELEMENT_LIST} AS els FROM ${LINES} WHERE line BETWEEN $lo AND $hi))`, range);
+        SELECT line, rec, json_type(CASE WHEN json_valid(list) THEN list ELSE 'null' END) = 'ARRAY' AS is_list, ${ELEMENT_LIST} AS els FROM ${LINES} WHERE line BETWEEN $lo AND $hi))`, range);
   const keys = each.replace(/^\$\./, '').split('.');
   const patch = keys.reduceRight((inner, _k, i) => `json_object($k${i}, ${inner})`, 'el');
   const keyParams = Object.fromEntries(keys.map((k, i) => [`k${i}`, k]));
@@ -82,4 +82,6 @@ async function mapChunk(store: Store, mapping: Mapping, sid: number, lo: number,
 
 /** The elements at the `each` path: an array's items, an object alone (a record already split one event per line,
  *  as Elastic's input writes Google's activities), nothing otherwise. */
-const ELEMENT_LIST = `(CASE WHEN NOT json_valid(list) THEN []::JSON[] ELSE CASE json_type(list::JSON) WHEN 'ARRAY' THEN json_extract(list::JSON, '$[*]') WHEN 'OBJECT' THEN [list::JSON] ELSE []::JSON[] END END)`;
+const ELEMENT_LIST = `(CASE json_type(CASE WHEN json_valid(list) THEN list ELSE 'null' END)
+  WHEN 'ARRAY' THEN json_extract(CASE WHEN json_valid(list) THEN list ELSE '[]' END, '$[*]')
+  WHEN 'OBJECT' THEN [CAST(CASE WHEN json_valid(list) THEN list ELSE '{}' END AS JSON)] ELSE []::JSON[] END)`;

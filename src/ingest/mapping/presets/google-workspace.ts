@@ -9,7 +9,7 @@ const param = (name: string): string[] =>
 
 /** the same in a mapping's SQL, over `r_params` (the element's parameter list as JSON text) */
 const paramSql = (name: string): string =>
-  `(CASE WHEN json_valid(r_params) THEN json_extract_string(list_filter(json_extract(r_params, '$[*]'), p -> json_extract_string(p, '$.name') = '${name}')[1], '$.value') END)`;
+  `json_extract_string(list_filter(json_extract(CASE WHEN json_valid(r_params) THEN r_params ELSE '[]' END, '$[*]'), p -> json_extract_string(p, '$.name') = '${name}')[1], '$.value')`;
 
 export const GOOGLE_WORKSPACE: MappingFile = {
   name: 'google-workspace',
