@@ -8,16 +8,18 @@ import type { VerifyOptions } from '../jwt/verify.js';
 import type { Store } from '../store/db.js';
 import { makePidDir, removeNow } from '../util/pid-dir.js';
 import { stripControlInline } from '../util/sanitize.js';
-import { detectKind, type DetectedKind, type Kind } from './detect-kind.js';
+import type { DetectedKind, Kind } from './detect-kind.js';
+import { classifyHead } from './classify-input.js';
 import { peekHead } from './events/file-scan.js';
 import { fieldHints, sampleFields } from './field-hints.js';
-import { ingestFile, type SourceSummary } from './ingest-source.js';
-import { mappingFor, type MappingChoice } from './mapping/preset-choice.js';
+import { ingestFile, unrecognisedMessage, type SourceSummary } from './ingest-source.js';
+import type { MappingChoice } from './mapping/preset-choice.js';
+import { recordUnrecognised } from './unrecognised.js';
 
 export interface InputFile {
   path: string;
   label: string;
-  /** found by walking a folder: a file we cannot classify is skipped, not an error */
+  /** found by walking a folder: a file no reader recognises is recorded as `unrecognised`, not an error */
   fromFolder: boolean;
 }
 
@@ -30,7 +32,11 @@ const ORDER: Record<DetectedKind, number> = {
   // JWKS before PEM: a key in both is then known by its JWKS kid, not by a derived thumbprint
   jwks: 0, pem: 1, 'key-events': 2, revocations: 3, captures: 4, 'captures-text': 4, events: 5,
 };
-const NOT_DATA = /(^|\/)(README|SOURCE|LICENSE|NOTICE|CHANGELOG)[^/]*$|\.(md|txt\.md|html|sh|ts|js)$/i;
+// Documentation and scripts in an evidence folder describe it; they are passed over by name (and listed), never
+// hashed into `sources`. Everything else a folder holds is read, or recorded as `unrecognised`.
+const NOT_DATA = /(^|\/)(README|SOURCE|LICENSE|NOTICE|CHANGELOG)[^/]*$|\.(md|txt\.md|html?|pdf|docx?|rtf|sh|ps1|py|ts|js)$/i;
+/** Why a lone pretty-printed JSON object in a folder is passed over. */
+const ONE_DOCUMENT = 'one JSON object over several lines, not records (a configuration or manifest, such as a policy?); name the file to load it';
 
 export async function ingestPaths(
   store: Store,
@@ -61,18 +67,18 @@ async function ingestExpanded(
   const skipped: IngestRun['skipped'] = [];
   const files = await expand(paths, spool, skipped);
   const ordered: { file: InputFile; rank: number }[] = [];
+  const unrecognised: { file: InputFile; why: string; sample: Buffer }[] = [];
   for (const file of files) {
-    const head = await peekHead(file.path);
-    const detected = opts.kind ?? detectKind(head);
     // a provider log is unrecognised as canonical input, but is events once a mapping reads it
-    const kind = mappingFor(head, detected, opts.mapping) ? 'events' : detected;
-    if (kind === null && file.fromFolder) {
-      skipped.push({ path: file.label, why: unrecognisedWhy(head) });
-      continue;
-    }
-    ordered.push({ file, rank: kind === null ? 9 : ORDER[kind] });
+    const { kind, sample, oneDocument } = classifyHead(await peekHead(file.path), { kind: opts.kind, mapping: opts.mapping });
+    if (kind !== null) ordered.push({ file, rank: ORDER[kind] });
+    else if (file.fromFolder && oneDocument) skipped.push({ path: file.label, why: ONE_DOCUMENT });
+    else unrecognised.push({ file, why: unrecognisedWhy(sample), sample });
   }
-  if (ordered.length === 0) throw new NothingToRead(paths, skipped);
+  // a folder of nothing readable is not an input list to record: the command fails, naming what it passed over
+  if (ordered.length === 0 && unrecognised.every((u) => u.file.fromFolder)) {
+    throw new NothingToRead(paths, [...skipped, ...unrecognised.map((u) => ({ path: u.file.label, why: u.why }))]);
+  }
   ordered.sort((a, b) => a.rank - b.rank);
   const sources: SourceSummary[] = [];
   for (const { file } of ordered) {
@@ -80,10 +86,18 @@ async function ingestExpanded(
     opts.onSource?.(summary);
     sources.push(summary);
   }
+  // Recorded, not read (chain of custody): a file named on its own fails the command at the end, as one no line of
+  // which loaded does; one found in a folder is listed among the inputs with its reason, and the run goes on.
+  for (const { file, why, sample } of unrecognised) {
+    const unusable = file.fromFolder ? null : unrecognisedMessage(file.label, sample);
+    const summary = await recordUnrecognised(store, file.path, file.label, why, unusable);
+    opts.onSource?.(summary);
+    sources.push(summary);
+  }
   return { sources, skipped };
 }
 
-/** Why a file in a folder was passed over: for JSON lines that look like events under other field names, which. */
+/** Why no reader took a file: for JSON records that look like events under other field names, which. */
 function unrecognisedWhy(head: Buffer): string {
   const sample = sampleFields(head);
   if (sample.records === 0) return 'not a recognised input';

@@ -7,6 +7,8 @@ import { StoreWriteError } from '../store/write-error.js';
 import { lap } from '../util/profile.js';
 import { TOOL_VERSION } from '../version.js';
 import { detectKind, type DetectedKind, type Kind } from './detect-kind.js';
+import { classifyHead, type Classified } from './classify-input.js';
+import { unwrapToNdjson, type Unwrapped } from './envelopes/whole-json.js';
 import { peekHead, scanFile, sha256OfFile, type FileScan } from './events/file-scan.js';
 import { fieldHints, sampleFields } from './field-hints.js';
 import { GunzipLimitError } from './gunzip-limit.js';
@@ -15,17 +17,22 @@ import type { LoadResult } from './load-result.js';
 import { readCaptureLines, readCaptureRecords } from './captures/read-captures.js';
 import { readEvents } from './events/read-events.js';
 import { readMappedEvents } from './mapping/read-mapped.js';
-import { mappingFor, type MappingChoice } from './mapping/preset-choice.js';
+import { detectPreset, type MappingChoice } from './mapping/preset-choice.js';
 import type { Mapping } from './mapping/mapping.js';
 import { keyFileProblem, readKeys } from './keys/read-keys.js';
 import { readKeyEvents, readRevocations } from './records/read-records.js';
 import { reverifyForKeys } from './register-tokens.js';
 import { copiesFromOthers, copiesWarning } from '../store/event-copies.js';
+import { makePidDir } from '../util/pid-dir.js';
+import { rm } from 'node:fs/promises';
+
+/** What `sources.kind` says: a reader's kind, or `unrecognised` for a file no reader took (src/ingest/unrecognised.ts). */
+export type SourceKind = DetectedKind | 'unrecognised';
 
 export interface SourceSummary {
   path: string;
   sha256: string;
-  kind: DetectedKind;
+  kind: SourceKind;
   /** the preset or mapping that read the file (`sources.preset`); null for canonical input */
   preset: string | null;
   skipped: boolean;
@@ -82,22 +89,45 @@ async function ingestScanned(store: Store, path: string, readPath: string, opts:
   const started = Date.now();
   const label = opts.label ?? path;
   const scan: FileScan = { ...(await scanFile(path, label)), path: readPath, label, verify: opts.verify };
-  const mapping = mappingFor(scan.head, opts.kind ?? detectKind(scan.head), opts.mapping);
-  const kind = mapping ? 'events' : resolveKind(scan, label, opts.kind);
+  const classified = classifyHead(scan.head, { kind: opts.kind, mapping: opts.mapping });
+  // an API export (a JSON array, `{"value": […]}`, EventBridge events…): its records, one a line, in a private copy
+  const dir = classified.whole ? await makePidDir('jwt-forensics-records-') : null;
+  try {
+    const unwrapped = dir ? await unwrapToNdjson(scan, dir) : null;
+    return await ingestClassified(store, scan, classified, unwrapped, opts, started);
+  } finally {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function ingestClassified(store: Store, scan: FileScan, classified: Classified, unwrapped: Unwrapped | null, opts: IngestOptions, started: number): Promise<SourceSummary> {
+  const label = scan.label!;
+  const { mapping } = classified;
+  const kind = mapping ? 'events' : resolveKind(classified, label, opts.kind);
+  const readScan = unwrapped?.scan ?? scan;
   // Same bytes, same sha256: only a file of a size already ingested can be a repeat, so only then is the
   // hash awaited before loading; otherwise DuckDB reads while the hash is computed.
   const sameSize = await store.one(`SELECT 1 AS x FROM sources WHERE bytes = $bytes`, { bytes: scan.bytes });
+  let replaces: number | null = null;
   if (sameSize) {
     const sha256 = await scan.sha256;
-    if (await store.one(`SELECT id FROM sources WHERE sha256 = $sha`, { sha: sha256 })) {
+    const before = await store.one<{ id: number; kind: string }>(`SELECT id, kind FROM sources WHERE sha256 = $sha`, { sha: sha256 });
+    // a file recorded as unrecognised, now read (with a preset, a mapping, --kind): the record of it is replaced
+    if (before?.kind === 'unrecognised') replaces = Number(before.id);
+    else if (before) {
       const problem = !mapping && (kind === 'jwks' || kind === 'pem') ? await keyFileProblem(scan, kind) : null;
       const unusable = problem ? { unusable: unusableMessage(label, problem) } : {};
       return { ...empty(label, sha256, kind, mapping), skipped: true, elapsedMs: Date.now() - started, ...unusable };
     }
   }
   const { loaded, reverified, sha256, copies } = await store.transaction(async () => {
+    if (replaces !== null) {
+      await store.run(`DELETE FROM rejects WHERE source_id = $id`, { id: replaces });
+      await store.run(`DELETE FROM sources WHERE id = $id`, { id: replaces });
+    }
     const id = Number((await store.one<{ id: bigint }>(`SELECT nextval('source_ids') AS id`))!.id);
-    const loaded = mapping ? await readMappedEvents(store, scan, id, mapping) : await READERS[kind](store, scan, id);
+    const read = mapping ? await readMappedEvents(store, readScan, id, mapping) : await READERS[kind](store, readScan, id);
+    const loaded = unwrapped ? { ...read, rejects: [...read.rejects, ...unwrapped.rejects], warnings: [unwrapped.note, ...(read.warnings ?? [])] } : read;
     // events another source already brought (a reordered copy, the .gz of a file loaded): kept, said, counted once
     const copies = kind === 'events' ? copiesWarning(await copiesFromOthers(store, id), loaded.rows) : null;
     const reverified = await reverifyForKeys(store, loaded.kids ?? [], opts.verify);
@@ -130,8 +160,9 @@ async function ingestScanned(store: Store, path: string, readPath: string, opts:
     throw err instanceof StoreWriteError ? err.during(label) : err;
   });
   lap('source: committed');
-  const hints = kind === 'events' && !mapping ? fieldHints(sampleFields(scan.head), { missingTs: loaded.rejects.some((r) => r.reason === 'missing-ts') }) : [];
-  const unusable = loaded.unusable ? unusableMessage(label, loaded.unusable) : LINE_KINDS.includes(kind) ? nothingLoaded(label, loaded, hints) : null;
+  const hints = kind === 'events' && !mapping ? fieldHints(sampleFields(classified.sample), { missingTs: loaded.rejects.some((r) => r.reason === 'missing-ts') }) : [];
+  const wrongPreset = mapping && opts.mapping !== 'auto' ? [wrongPresetHint(mapping, classified.sample)] : [];
+  const unusable = loaded.unusable ? unusableMessage(label, loaded.unusable) : LINE_KINDS.includes(kind) ? nothingLoaded(label, loaded, [...wrongPreset, ...hints]) : null;
   return {
     ...empty(label, sha256, kind, mapping),
     rows: loaded.rows,
@@ -159,6 +190,15 @@ function nothingLoaded(label: string, loaded: LoadResult, hints: readonly string
   return `${label}: every line was rejected (${top})${hints.length ? `: ${hints[0]}` : ''}`;
 }
 
+/** Every line rejected under a preset or mapping the user named: perhaps the wrong one. Says which preset the
+ *  records look like, if any, and that `--preset auto` chooses by shape. */
+function wrongPresetHint(mapping: Mapping, sample: Buffer): string {
+  const named = mapping.label.startsWith('mapping:') ? `--mapping ${mapping.label.slice('mapping:'.length)}` : `--preset ${mapping.label}`;
+  const like = detectPreset(sample);
+  const looks = like && like.label !== mapping.label ? `they look like ${like.label}'s (--preset ${like.label}); ` : '';
+  return `read with ${named}, which may be the wrong provider: ${looks}--preset auto picks each file's preset by its shape`;
+}
+
 function unusableMessage(label: string, u: NonNullable<LoadResult['unusable']>): string {
   return `${label}${u.line !== null ? `:${u.line}` : ''}: unusable key file: ${u.what}; no key was loaded from it`;
 }
@@ -167,18 +207,17 @@ function empty(path: string, sha256: string, kind: DetectedKind, mapping: Mappin
   return { path, sha256, kind, preset: mapping?.label ?? null, skipped: false, rows: 0, rejected: 0, rejects: [], newTokens: 0, reverified: 0, warnings: [], elapsedMs: 0 };
 }
 
-function resolveKind(scan: FileScan, label: string, forced: Kind | undefined): DetectedKind {
-  const detected = detectKind(scan.head);
-  if (forced === 'captures') return detected === 'captures-text' ? 'captures-text' : 'captures';
+function resolveKind(classified: Classified, label: string, forced: Kind | undefined): DetectedKind {
+  if (forced === 'captures') return classified.kind === 'captures-text' ? 'captures-text' : 'captures';
   if (forced) return forced;
-  if (!detected) {
-    // JSON lines that are events under other field names: say which, rather than only that the kind is unknown
-    const hint = fieldHints(sampleFields(scan.head), { missingTs: true })[0];
-    throw new InputError(
-      hint
-        ? `${label}: JSON lines, but not canonical events: ${hint}`
-        : `${label}: cannot tell what this file holds (expected NDJSON events, token captures, JWKS, PEM, rotation records or revocations); pass --kind`,
-    );
-  }
-  return detected;
+  if (!classified.kind) throw new InputError(unrecognisedMessage(label, classified.sample));
+  return classified.kind;
+}
+
+/** Why a file named on its own was not read: for JSON records that are events under other field names, which. */
+export function unrecognisedMessage(label: string, sample: Buffer): string {
+  const hint = fieldHints(sampleFields(sample), { missingTs: true })[0];
+  return hint
+    ? `${label}: JSON lines, but not canonical events: ${hint}`
+    : `${label}: cannot tell what this file holds (expected NDJSON events, token captures, JWKS, PEM, rotation records or revocations, or a provider's log with --preset); pass --kind or --preset`;
 }

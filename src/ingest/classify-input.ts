@@ -1,0 +1,36 @@
+// What reads a file, decided from its first bytes: the kind (src/ingest/detect-kind.ts), the mapping (`--preset`,
+// `--mapping`), and whether its records are read from a whole-JSON copy (src/ingest/envelopes/whole-json.ts: an API
+// export such as a JSON array or `{"value": […]}`) or from the file itself, line by line.
+import { detectKind, type DetectedKind, type Kind } from './detect-kind.js';
+import { wholeJsonHead, type WholeJsonHead } from './envelopes/whole-json.js';
+import type { Mapping } from './mapping/mapping.js';
+import { mappingFor, type MappingChoice } from './mapping/preset-choice.js';
+
+/** Kinds whose readers take NDJSON records, so take a whole-JSON file's records too (keys and text captures do not). */
+const RECORD_KINDS: readonly DetectedKind[] = ['events', 'captures', 'key-events', 'revocations'];
+
+export interface Classified {
+  kind: DetectedKind | null;
+  mapping: Mapping | null;
+  /** set when the records are read from the whole-JSON copy */
+  whole: WholeJsonHead | null;
+  /** the first records as NDJSON (the whole-JSON records, else the head): what hints and messages sample */
+  sample: Buffer;
+  /** one pretty-printed JSON object that no reader recognises (a configuration or manifest, most likely) */
+  oneDocument: boolean;
+}
+
+export function classifyHead(head: Buffer, opts: { kind?: Kind; mapping?: MappingChoice }): Classified {
+  const whole = wholeJsonHead(head);
+  if (whole) {
+    const detected = opts.kind ?? detectKind(whole.records);
+    const mapping = mappingFor(whole.records, detected, opts.mapping);
+    const kind = mapping ? 'events' : detected;
+    if (kind !== null && RECORD_KINDS.includes(kind)) return { kind, mapping, whole, sample: whole.records, oneDocument: false };
+  }
+  const detected = opts.kind ?? detectKind(head);
+  // a lone pretty-printed object is never mapped unless a preset recognises it (`auto`) or it is named (`--preset`)
+  const mapping = mappingFor(head, detected, opts.mapping);
+  const kind = mapping ? 'events' : detected;
+  return { kind, mapping, whole: null, sample: whole?.records ?? head, oneDocument: kind === null && (whole?.oneDocument ?? false) };
+}

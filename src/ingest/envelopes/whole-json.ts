@@ -1,0 +1,148 @@
+// Whole-JSON inputs (docs/presets.md "API exports"): a file that is what an API returned — a JSON array, an
+// envelope holding one, EventBridge events, pretty-printed records — is turned into NDJSON, one record a line, in a
+// private temp folder, and the usual NDJSON readers read that: the same projection, the same rejects, with each
+// reject's line being the record's number in the file. NDJSON files (one record a line) never come here.
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { InputError } from '../../errors.js';
+import { gunzipGuard } from '../gunzip-limit.js';
+import type { RejectRow } from '../line-reasons.js';
+import type { FileScan } from '../events/file-scan.js';
+import { LayoutCounter } from '../events/line-scan.js';
+import { RecordScanner, type ScanShape, type FirstForm } from './record-scanner.js';
+
+/** As many bytes as `peekHead` reads (src/ingest/events/file-scan.ts): a head shorter than this is the whole file. */
+export const HEAD_BYTES = 256 * 1024;
+const HEAD_RECORDS = 20;
+
+export interface WholeJsonHead {
+  first: FirstForm;
+  /** the first records, as NDJSON: what kind detection and `--preset auto` look at */
+  records: Buffer;
+  /** the head is the whole file and it holds exactly one JSON object spread over several lines (a configuration or
+   *  a manifest, most likely: no log is one pretty-printed object) */
+  oneDocument: boolean;
+}
+
+/** How the file's first bytes hold records, or null when they are NDJSON (a record a line) or not JSON at all. */
+export function wholeJsonHead(head: Buffer): WholeJsonHead | null {
+  const text = head.subarray(head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0);
+  const firstByte = text.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
+  if (firstByte !== 0x5b && firstByte !== 0x7b) return null; // `[` or `{`
+  const scanner = new RecordScanner();
+  const found = scanner.push(head);
+  const complete = head.length < HEAD_BYTES;
+  if (complete) found.push(...scanner.end());
+  const first = scanner.shape.first ?? (scanner.openObjectMultiline ? 'object-multiline' : 'object');
+  if (first === 'object' || first === 'other') return null;
+  const lines = found.slice(0, HEAD_RECORDS).map((r) => ('bytes' in r ? r.bytes : Buffer.from('null')));
+  return {
+    first,
+    records: Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')])),
+    oneDocument: complete && first === 'object-multiline' && found.length === 1 && scanner.shape.objects === 1,
+  };
+}
+
+export interface Unwrapped {
+  /** the NDJSON copy, as a FileScan the events readers take (sha256 stays the original file's promise) */
+  scan: FileScan;
+  /** records that could not be handed on (too big, too deep, a raw line break in a string), by record number */
+  rejects: RejectRow[];
+  /** what the file was, for the source's summary */
+  note: string;
+}
+
+/** Write the file's records to `dir/records.ndjson`, one a line, streaming: memory holds one record at most. */
+export async function unwrapToNdjson(scan: FileScan, dir: string): Promise<Unwrapped> {
+  const label = scan.label ?? scan.path;
+  const path = join(dir, 'records.ndjson');
+  const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+  const layout = new LayoutCounter();
+  const rejects: RejectRow[] = [];
+  const scanner = new RecordScanner();
+  let n = 0;
+  let bytes = 0;
+  let head: Buffer[] = [];
+  let headBytes = 0;
+  const write = async (found: ReturnType<RecordScanner['push']>): Promise<void> => {
+    for (const r of found) {
+      n++;
+      // a record that cannot be handed on leaves an empty line: the numbering holds, the reject says why
+      const line = 'bytes' in r ? Buffer.concat([r.bytes, NL]) : NL;
+      if (!('bytes' in r)) rejects.push({ line: n, reason: r.reason, detail: r.detail });
+      layout.push(line);
+      bytes += line.length;
+      if (headBytes < HEAD_BYTES) {
+        head.push(line);
+        headBytes += line.length;
+      }
+      if (!out.write(line)) await drained(out, label, dir);
+    }
+  };
+  const raw = createReadStream(scan.path, { highWaterMark: 4 * 1024 * 1024 });
+  const content: NodeJS.ReadableStream = scan.gzip ? raw.pipe(createGunzip()) : raw;
+  if (scan.gzip) raw.on('error', (err) => (content as NodeJS.ReadWriteStream & { destroy(e: Error): void }).destroy(err));
+  const guard = gunzipGuard(label, scan.bytes);
+  let produced = 0;
+  try {
+    for await (const chunk of content) {
+      produced += (chunk as Buffer).length;
+      if (scan.gzip) guard(produced);
+      await write(scanner.push(chunk as Buffer));
+    }
+    await write(scanner.end());
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(`${label}: cannot read (${err instanceof Error ? err.message : String(err)})${scan.gzip ? '; a .gz file may be truncated or corrupt' : ''}`);
+  } finally {
+    raw.destroy();
+    out.end();
+    await once(out, 'close').catch(() => undefined);
+  }
+  const done = layout.finish();
+  const headBuf = Buffer.concat(head).subarray(0, HEAD_BYTES);
+  head = [];
+  return {
+    scan: {
+      ...scan,
+      path,
+      label,
+      bytes,
+      gzip: false,
+      head: headBuf,
+      bom: false,
+      sha256: scan.sha256, // the source is the file as given, hashed as it is stored
+      lines: Promise.resolve(done.lines),
+      layout: Promise.resolve(done),
+    },
+    rejects,
+    note: describe(scanner.shape, n),
+  };
+}
+
+const NL = Buffer.from('\n');
+
+async function drained(out: WriteStream, label: string, dir: string): Promise<void> {
+  try {
+    await once(out, 'drain');
+  } catch (err) {
+    throw new InputError(`${label}: cannot write its records to ${dir} (${err instanceof Error ? err.message : String(err)}); free space there or set TMPDIR`);
+  }
+}
+
+/** The summary's note: what the file held, and that reject lines are record numbers. */
+export function describe(shape: ScanShape, records: number): string {
+  const what: string[] = [];
+  if (shape.arrays) what.push(plural(shape.arrays, 'JSON array'));
+  for (const [key, n] of shape.envelopes) what.push(`the \`${key}\` array of ${plural(n, 'envelope object')}`);
+  if (shape.objects) what.push(plural(shape.objects, 'top-level object'));
+  const eb = shape.eventbridge ? `; ${plural(shape.eventbridge, 'EventBridge event')}: each event's \`detail\` read as the record, the envelope kept under \`eventbridge\`` : '';
+  const cut = shape.unclosed ? '; the JSON ends before it closes (a cut download?)' : '';
+  return `whole JSON, not one record a line: ${plural(records, 'record')} from ${what.join(' and ') || 'it'}${eb}${cut}; a reject's line is the record's number in the file (1 = the first), not a text line`;
+}
+
+function plural(n: number, what: string): string {
+  return `${n.toLocaleString('en')} ${what}${n === 1 ? '' : 's'}`;
+}
