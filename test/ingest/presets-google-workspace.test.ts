@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../src/ingest/ingest-source.js';
 import { compileMapping } from '../../src/ingest/mapping/mapping.js';
@@ -85,6 +85,25 @@ describe('google-workspace preset: Reports API activities, one event per element
 
   it('--preset auto recognises the activities', () => {
     expect(detectPreset(readFileSync(FILE))?.label).toBe('google-workspace');
+  });
+
+  it('--preset auto never takes another provider\'s fixture', () => {
+    for (const dir of readdirSync('fixtures/presets', { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'google-workspace')) {
+      for (const f of readdirSync(`fixtures/presets/${dir.name}`).filter((n) => !n.endsWith('.md'))) {
+        expect(detectPreset(readFileSync(`fixtures/presets/${dir.name}/${f}`))?.label, `${dir.name}/${f}`).not.toBe('google-workspace');
+      }
+    }
+  });
+
+  it('the API\'s whole response ({"items": [...]}, pretty-printed) is read record by record, each record\'s events as above', async () => {
+    const items = readFileSync(FILE, 'utf8').split('\n').slice(0, 4).map((l) => JSON.parse(l) as unknown);
+    const body = JSON.stringify({ kind: 'admin#reports#activities', etag: '"e"', items, nextPageToken: 'A:1:-2:login:C03acme01' }, null, 2);
+    const s = await ingestFile(store, tempFile('activities.json', body), { mapping: 'auto' });
+    expect([s.preset, s.rows, s.rejects.length]).toEqual(['google-workspace', 5, 0]);
+    const rows = await store.json<{ line: string; event: string; el: string }>(
+      `SELECT line, event, extra->>'element_index' AS el FROM events ORDER BY line, el`,
+    );
+    expect(rows.map((r) => [r.line, r.el, r.event])).toEqual([['1', '0', 'issue'], ['2', '0', 'fail'], ['3', '0', 'fail'], ['3', '1', 'login_challenge'], ['4', '0', 'issue']]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../src/ingest/ingest-source.js';
 import { detectPreset } from '../../src/ingest/mapping/preset-choice.js';
@@ -75,5 +75,13 @@ describe('m365-audit preset: Unified Audit Log Azure AD STS logons', () => {
 
   it('--preset auto recognises the audit log', () => {
     expect(detectPreset(readFileSync(FILE))?.label).toBe('m365-audit');
+  });
+
+  it('--preset auto never takes another provider\'s fixture', () => {
+    for (const dir of readdirSync('fixtures/presets', { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'm365-audit')) {
+      for (const f of readdirSync(`fixtures/presets/${dir.name}`).filter((n) => !n.endsWith('.md'))) {
+        expect(detectPreset(readFileSync(`fixtures/presets/${dir.name}/${f}`))?.label, `${dir.name}/${f}`).not.toBe('m365-audit');
+      }
+    }
   });
 });
