@@ -1,10 +1,10 @@
 // The keycloak preset on hand-written records in Keycloak's published shapes (fixtures/presets/keycloak/SOURCE.md).
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingestFile } from '../../../src/ingest/ingest-source.js';
-import { detectPreset } from '../../../src/ingest/mapping/preset-choice.js';
-import { presets } from '../../../src/ingest/mapping/presets/index.js';
-import { Store } from '../../../src/store/db.js';
+import { ingestFile } from '../../src/ingest/ingest-source.js';
+import { detectPreset } from '../../src/ingest/mapping/preset-choice.js';
+import { presets } from '../../src/ingest/mapping/presets/index.js';
+import { Store } from '../../src/store/db.js';
 
 const DIR = 'fixtures/presets/keycloak';
 const FILES = ['events.ndjson', 'admin-events.ndjson', 'server-log.json', 'ecs-log.json'];

@@ -2,11 +2,11 @@
 // (fixtures/presets/aws-cognito/SOURCE.md).
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingestFile } from '../../../src/ingest/ingest-source.js';
-import { detectPreset } from '../../../src/ingest/mapping/preset-choice.js';
-import { presets } from '../../../src/ingest/mapping/presets/index.js';
-import { Store } from '../../../src/store/db.js';
-import { tempFile } from '../../helpers/tmp.js';
+import { ingestFile } from '../../src/ingest/ingest-source.js';
+import { detectPreset } from '../../src/ingest/mapping/preset-choice.js';
+import { presets } from '../../src/ingest/mapping/presets/index.js';
+import { Store } from '../../src/store/db.js';
+import { tempFile } from '../helpers/tmp.js';
 
 const FILE = 'fixtures/presets/aws-cognito/cloudtrail.ndjson';
 const ALICE = '62a5e4b4-10c1-70f6-5e3a-a11ce0000001';
