@@ -50,7 +50,7 @@ describe('presets on hand-written provider logs', () => {
     expect(rows[3]!.ts).toBe('2026-03-14 09:20:41.5');
     expect(rejects).toEqual([[7, 'missing-ts']]);
     const grant = await store.json<Record<string, unknown>>(`SELECT jti, sid, client_id, country, lat FROM events WHERE line = 3`);
-    expect(grant).toEqual([{ jti: 'AT.alice-token-0001', sid: '102aliceSessionAAAA', client_id: '0oaclientportal001', country: 'United Kingdom', lat: 51.5142 }]);
+    expect(grant).toEqual([{ jti: 'AT.alice-token-0001', sid: '102aliceSessionAAAA', client_id: '0oaclientportal001', country: 'GB', lat: 51.5142 }]);
     // the failed sign-in's "unknown" session is no session
     expect((await store.json<{ sid: string | null }>(`SELECT sid FROM events WHERE line = 4`))[0]!.sid).toBeNull();
   });
@@ -119,10 +119,10 @@ describe('--preset auto', () => {
   it('reads a folder of mixed providers, each with its preset, recorded in sources.preset', async () => {
     const run = await ingestPaths(store, [DIR], { mapping: await mappingChoice({ preset: 'auto' }) });
     expect(run.sources.map((s) => [s.preset, s.rows, s.rejected]).sort()).toEqual([
-      ['auth0', 7, 1], ['aws-cognito', 14, 1], ['cloudflare-access', 4, 1], ['entra', 4, 1], ['entra', 5, 1], ['google-workspace', 11, 3], ['keycloak', 11, 1], ['keycloak', 2, 1], ['keycloak', 4, 0], ['keycloak', 5, 1], ['m365-audit', 6, 1], ['okta', 6, 1], ['okta', 7, 0],
+      ['auth0', 16, 0], ['auth0', 7, 1], ['aws-cognito', 14, 1], ['cloudflare-access', 3, 0], ['cloudflare-access', 4, 1], ['entra', 4, 1], ['entra', 5, 1], ['google-workspace', 11, 3], ['keycloak', 11, 1], ['keycloak', 2, 1], ['keycloak', 4, 0], ['keycloak', 5, 1], ['m365-audit', 6, 1], ['okta', 6, 1], ['okta', 7, 0],
     ]);
     const src = await store.json<{ preset: string }>(`SELECT preset FROM sources ORDER BY preset`);
-    expect(src.map((s) => s.preset)).toEqual(['auth0', 'aws-cognito', 'cloudflare-access', 'entra', 'entra', 'google-workspace', 'keycloak', 'keycloak', 'keycloak', 'keycloak', 'm365-audit', 'okta', 'okta']);
+    expect(src.map((s) => s.preset)).toEqual(['auth0', 'auth0', 'aws-cognito', 'cloudflare-access', 'cloudflare-access', 'entra', 'entra', 'google-workspace', 'keycloak', 'keycloak', 'keycloak', 'keycloak', 'm365-audit', 'okta', 'okta']);
     const rejects = await store.json<{ reason: string; detail: string }>(`SELECT reason, detail FROM rejects WHERE path LIKE '%okta%'`);
     expect(rejects).toEqual([{ reason: 'missing-ts', detail: 'no event time: okta reads the time from $.published, and this line has none' }]);
   });
