@@ -4,7 +4,7 @@
 import { detectKind, type DetectedKind, type Kind } from './detect-kind.js';
 import { wholeJsonHead, type WholeJsonHead } from './envelopes/whole-json.js';
 import type { Mapping } from './mapping/mapping.js';
-import { mappingFor, type MappingChoice } from './mapping/preset-choice.js';
+import { mappingFor, recognises, type MappingChoice } from './mapping/preset-choice.js';
 
 /** Kinds whose readers take NDJSON records, so take a whole-JSON file's records too (keys and text captures do not). */
 const RECORD_KINDS: readonly DetectedKind[] = ['events', 'captures', 'key-events', 'revocations'];
@@ -20,10 +20,16 @@ export interface Classified {
   oneDocument: boolean;
 }
 
-export function classifyHead(head: Buffer, opts: { kind?: Kind; mapping?: MappingChoice }): Classified {
+/** `folder`: the file was found by walking a folder, so a lone pretty-printed object in it (a policy, a manifest)
+ *  is read under a named preset only when that preset's shape rules recognise it. */
+export function classifyHead(head: Buffer, opts: { kind?: Kind; mapping?: MappingChoice; folder?: boolean }): Classified {
   const whole = wholeJsonHead(head);
   if (whole) {
     const detected = opts.kind ?? detectKind(whole.records);
+    const named = opts.mapping !== undefined && opts.mapping !== 'auto' ? opts.mapping : null;
+    if (opts.folder && whole.oneDocument && detected === null && named && !recognises(named, whole.records)) {
+      return { kind: null, mapping: null, whole: null, sample: whole.records, oneDocument: true };
+    }
     const mapping = mappingFor(whole.records, detected, opts.mapping);
     const kind = mapping ? 'events' : detected;
     if (kind !== null && RECORD_KINDS.includes(kind)) return { kind, mapping, whole, sample: whole.records, oneDocument: false };

@@ -111,9 +111,13 @@ async function ingestClassified(store: Store, scan: FileScan, classified: Classi
   let replaces: number | null = null;
   if (sameSize) {
     const sha256 = await scan.sha256;
-    const before = await store.one<{ id: number; kind: string }>(`SELECT id, kind FROM sources WHERE sha256 = $sha`, { sha: sha256 });
-    // a file recorded as unrecognised, now read (with a preset, a mapping, --kind): the record of it is replaced
-    if (before?.kind === 'unrecognised') replaces = Number(before.id);
+    const before = await store.one<{ id: number; kind: string; nothing: boolean }>(
+      `SELECT id, kind, rows = 0 AND rejected > 0 AS nothing FROM sources WHERE sha256 = $sha`,
+      { sha: sha256 },
+    );
+    // a file recorded as unrecognised, or of which nothing loaded (every line rejected: the wrong preset?), read
+    // again (with a preset, a mapping, --kind): the record of it is replaced, its rejects with it
+    if (before && (before.kind === 'unrecognised' || before.nothing)) replaces = Number(before.id);
     else if (before) {
       const problem = !mapping && (kind === 'jwks' || kind === 'pem') ? await keyFileProblem(scan, kind) : null;
       const unusable = problem ? { unusable: unusableMessage(label, problem) } : {};

@@ -48,20 +48,33 @@ export function mappingFor(head: Buffer, detected: DetectedKind | null, choice: 
 
 /** The preset matching the most of the first records (at least one); null when none does. */
 export function detectPreset(head: Buffer): Mapping | null {
-  const records = head
+  const records = headRecords(head);
+  let best: { mapping: Mapping; hits: number } | null = null;
+  for (const mapping of presets().values()) {
+    const hits = hitsOf(mapping, records);
+    if (hits > 0 && (best === null || hits > best.hits)) best = { mapping, hits };
+  }
+  return best?.mapping ?? null;
+}
+
+/** Does the mapping's `detect` recognise any of the first records? (A mapping file without `detect` never does.) */
+export function recognises(mapping: Mapping, head: Buffer): boolean {
+  return hitsOf(mapping, headRecords(head)) > 0;
+}
+
+function headRecords(head: Buffer): Record<string, unknown>[] {
+  return head
     .toString('utf8')
     .replace(/^\uFEFF/, '')
     .split('\n')
     .slice(0, HEAD_RECORDS)
     .map(tryObject)
     .filter((r): r is Record<string, unknown> => r !== null);
-  let best: { mapping: Mapping; hits: number } | null = null;
-  for (const mapping of presets().values()) {
-    const rules = mapping.file.detect?.any ?? [];
-    const hits = records.filter((r) => rules.some((rule) => matches(r, rule))).length;
-    if (hits > 0 && (best === null || hits > best.hits)) best = { mapping, hits };
-  }
-  return best?.mapping ?? null;
+}
+
+function hitsOf(mapping: Mapping, records: Record<string, unknown>[]): number {
+  const rules = mapping.file.detect?.any ?? [];
+  return records.filter((r) => rules.some((rule) => matches(r, rule))).length;
 }
 
 function matches(record: Record<string, unknown>, rule: DetectRule): boolean {
