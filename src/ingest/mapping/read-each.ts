@@ -8,6 +8,7 @@ import type { FileScan } from '../events/file-scan.js';
 import { projectionParams, projectionSql, stageNdjson, type StageSpec } from '../events/ndjson-stage.js';
 import { withMemoryCap } from '../events/read-events.js';
 import { reportProgress } from '../ingest-progress.js';
+import { lap } from '../../util/profile.js';
 import { tsReject, type RejectRow } from '../line-reasons.js';
 import type { LoadResult } from '../load-result.js';
 import type { Mapping } from './mapping.js';
@@ -31,12 +32,14 @@ export async function readEachEvents(store: Store, scan: FileScan, sourceId: num
     // `r_list` is the array (or object) at the `each` path as JSON text; `rec` the whole record
     const lines: StageSpec = { table: LINES, fields: { list: each }, projection: { rec: 'x', list: 'r_list' }, omit: {} };
     const staged = await stageNdjson(store, scan, lines);
+    lap('each: records staged by line');
     const rejects: ElementReject[] = [...staged.rejects];
     let rows = 0;
     try {
       const span = await store.one<{ lo: bigint | null; hi: bigint | null }>(`SELECT min(line) AS lo, max(line) AS hi FROM ${LINES}`);
       for (let lo = Number(span?.lo ?? 1); span?.hi != null && lo <= Number(span.hi); lo += CHUNK_LINES) {
         const done = await mapChunk(store, mapping, sourceId, lo, lo + CHUNK_LINES - 1);
+        lap('each: a chunk of lines expanded and mapped');
         rows += done.rows;
         rejects.push(...done.rejects);
         reportProgress({ path: scan.label ?? scan.path, bytesRead: scan.bytes, bytesTotal: scan.bytes, events: rows });

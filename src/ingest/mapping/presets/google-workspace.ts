@@ -3,9 +3,8 @@
 // event (`each`), its `parameters` a list of {name, value | boolValue | intValue | multiValue} read by name.
 import type { MappingFile } from '../mapping-check.js';
 
-/** a parameter of the element by name, whichever value field it uses */
-const param = (name: string): string[] =>
-  ['value', 'boolValue', 'intValue', 'multiValue'].map((v) => `$.events.parameters[name=${name}].${v}`);
+/** a text parameter of the element by name (the ones mapped are all `value`; each lookup parses the list once) */
+const param = (name: string): string => `$.events.parameters[name=${name}].value`;
 
 /** the same in a mapping's SQL, over `r_params` (the element's parameter list as JSON text) */
 const paramSql = (name: string): string =>
@@ -41,10 +40,10 @@ export const GOOGLE_WORKSPACE: MappingFile = {
     // placeholder for an actor with no profile); else the address
     sub: { sql: "COALESCE(NULLIF(NULLIF(r_profile, ''), '105250506097979753968'), NULLIF(r_email, ''))" },
     // the OAuth client a token was granted to or used by; for SAML, the application signed into
-    client_id: [...param('client_id'), ...param('application_name')],
+    client_id: [param('client_id'), param('application_name')],
     ip: '$.ipAddress',
     country: '$.networkInfo.regionCode',
-    reason: [...param('login_failure_type'), ...param('failure_type')],
+    reason: [param('login_failure_type'), param('failure_type')],
   },
   event_types: {
     login_success: 'issue',
