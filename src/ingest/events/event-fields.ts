@@ -52,4 +52,5 @@ export const EVENT_STAGE: StageSpec = {
     ...Object.fromEntries(['ts', 'event', 'token', ...TEXT_FIELDS].map((k) => [k, null])),
     geo: { country: null, city: null, lat: null, lon: null },
   },
+  duplicates: true,
 };

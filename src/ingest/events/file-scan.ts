@@ -8,7 +8,6 @@ import { createGunzip } from 'node:zlib';
 import { InputError } from '../../errors.js';
 import type { VerifyOptions } from '../../jwt/verify.js';
 import { gunzipGuard } from '../gunzip-limit.js';
-import { DuplicateKeyScan } from './duplicate-keys.js';
 import { LayoutCounter, type LineLayout } from './line-scan.js';
 
 export interface FileScan {
@@ -27,8 +26,6 @@ export interface FileScan {
   lines: Promise<number>;
   /** where a plain file's lines are (blank ones, the longest, an offset index); null for .gz; same pass */
   layout: Promise<LineLayout | null>;
-  /** a .gz's lines that may repeat a canonical key (duplicate-keys.ts), from its count; null for a plain file */
-  duplicateKeys: Promise<number[] | null>;
   /** how the tokens the file brings are verified (the policy's max_verify_candidates); set by ingestFile */
   verify?: VerifyOptions;
 }
@@ -50,8 +47,6 @@ export async function scanFile(path: string, label = path): Promise<FileScan> {
   const sha256 = full.then((r) => r.sha256);
   const lines = full.then((r) => r.lines);
   const layout = full.then((r) => r.layout);
-  const duplicateKeys = full.then((r) => r.duplicateKeys);
-  duplicateKeys.catch(() => undefined);
   sha256.catch(() => undefined);
   lines.catch(() => undefined);
   layout.catch(() => undefined);
@@ -64,7 +59,6 @@ export async function scanFile(path: string, label = path): Promise<FileScan> {
     sha256,
     lines,
     layout,
-    duplicateKeys,
   };
 }
 
@@ -73,7 +67,7 @@ export function notRegular(label: string): string {
   return `${label}: not a regular file (a device, FIFO or socket), so it is not read; to ingest what it gives, pipe it to \`ingest -\``;
 }
 
-async function hashAndCount(path: string, gzip: boolean, label: string, bytes: number): Promise<{ sha256: string; lines: number; layout: LineLayout | null; duplicateKeys: number[] | null }> {
+async function hashAndCount(path: string, gzip: boolean, label: string, bytes: number): Promise<{ sha256: string; lines: number; layout: LineLayout | null }> {
   const hash = createHash('sha256');
   const raw = createReadStream(path, { highWaterMark: 4 * 1024 * 1024 });
   if (!gzip) {
@@ -88,7 +82,7 @@ async function hashAndCount(path: string, gzip: boolean, label: string, bytes: n
       throw new InputError(`${path}: cannot read (${err instanceof Error ? err.message : String(err)})`);
     }
     const layout = counter.finish();
-    return { sha256: hash.digest('hex'), lines: layout.lines, layout, duplicateKeys: null };
+    return { sha256: hash.digest('hex'), lines: layout.lines, layout };
   }
   // Hash the bytes as stored (the .gz itself), count lines in what they decompress to.
   const tap = new Transform({
@@ -101,13 +95,12 @@ async function hashAndCount(path: string, gzip: boolean, label: string, bytes: n
   const gunzip = createGunzip();
   tap.on('error', (err) => gunzip.destroy(err));
   let lines: number;
-  const dups = new DuplicateKeyScan(); // the decompressed bytes go by here once: candidates come with the count
   try {
-    lines = await countLines(raw.pipe(tap).pipe(gunzip), label, gunzipGuard(label, bytes), dups);
+    lines = await countLines(raw.pipe(tap).pipe(gunzip), label, gunzipGuard(label, bytes));
   } finally {
     raw.destroy();
   }
-  return { sha256: hash.digest('hex'), lines, layout: null, duplicateKeys: dups.finish() };
+  return { sha256: hash.digest('hex'), lines, layout: null };
 }
 
 /** sha256 of the bytes as stored, alone (for a file refused before its scan finished). */
@@ -124,7 +117,7 @@ async function firstChunk(path: string): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-async function countLines(stream: NodeJS.ReadableStream, path: string, guard: (outBytes: number) => void, dups?: DuplicateKeyScan): Promise<number> {
+async function countLines(stream: NodeJS.ReadableStream, path: string, guard: (outBytes: number) => void): Promise<number> {
   let newlines = 0;
   let last = -1;
   let out = 0;
@@ -133,7 +126,6 @@ async function countLines(stream: NodeJS.ReadableStream, path: string, guard: (o
       const buf = chunk as Buffer;
       out += buf.length;
       guard(out);
-      dups?.push(buf);
       for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) newlines++;
       if (buf.length) last = buf[buf.length - 1]!;
     }

@@ -15,6 +15,7 @@ import { tsReject, type RejectRow } from '../line-reasons.js';
 import { blankCount, cumulative, lineAtPlace, runBounds } from './line-runs.js';
 import { numberRows } from './number-rows.js';
 import type { LinePart } from './split-lines.js';
+import { deduplicate } from './duplicate-keys.js';
 
 export { MAX_BOUNDS } from './number-rows.js';
 
@@ -23,6 +24,8 @@ export interface InsertedPart {
   rejects: RejectRow[];
   /** lines DuckDB could not read that are good JSON once explained (a byte-order mark), now loaded: their text */
   recovered: Map<number, string>;
+  /** lines that name a top-level key more than once (the spec asked: `duplicates`), for events/duplicate-fix.ts */
+  duplicates: number[];
 }
 
 /** The reader's rows do not match the lines counted before it: the file changed between the two reads. */
@@ -30,6 +33,7 @@ export class PlacementError extends InputError {}
 
 const PENDING = 0; // an event of this part, not numbered yet (numbered lines start at 1)
 const NOT_EVENT = -1; // a line of this part that is not an event: explained, rejected, deleted
+const REPEATS_KEY = -2; // an event of this part whose line repeats a key: its place is noted, then it is numbered
 
 /** INSERT of the spec's projection over `source` into `events`; `line` is the SQL for the line column. */
 function insertSql(spec: StageSpec, source: string, line: string): string {
@@ -43,7 +47,8 @@ function insertSql(spec: StageSpec, source: string, line: string): string {
 
 export async function insertPart(store: Store, part: LinePart, spec: StageSpec, sid: number): Promise<InsertedPart> {
   await store.run(`SET preserve_insertion_order = true`); // the numbering below depends on it
-  await store.run(insertSql(spec, READER, `CASE WHEN ok THEN ${PENDING} ELSE ${NOT_EVENT} END`), {
+  const pending = spec.duplicates ? `CASE WHEN dup THEN ${REPEATS_KEY} ELSE ${PENDING} END` : `${PENDING}`;
+  await store.run(insertSql(spec, READER, `CASE WHEN ok THEN ${pending} ELSE ${NOT_EVENT} END`), {
     ...projectionParams(spec),
     ...readerParams(part),
     sid,
@@ -65,6 +70,10 @@ export async function insertPart(store: Store, part: LinePart, spec: StageSpec, 
 
   const rejects: RejectRow[] = [];
   const recovered = new Map<number, string>();
+  const repeats = spec.duplicates
+    ? await store.all<{ place: bigint }>(`SELECT rowid - $base::BIGINT AS place FROM events WHERE source_id = $sid AND line = ${REPEATS_KEY} ORDER BY place`, { sid, base })
+    : [];
+  const duplicates = repeats.map((r) => lineAt(Number(r.place)));
   const odd = await store.all<{ place: bigint; jt: string | null; ts_raw: string | null }>(
     `SELECT rowid - $base::BIGINT AS place, extra->>'jt' AS jt, extra->>'ts_raw' AS ts_raw FROM events
      WHERE source_id = $sid AND line = ${NOT_EVENT} ORDER BY place`,
@@ -91,10 +100,13 @@ export async function insertPart(store: Store, part: LinePart, spec: StageSpec, 
     if (reject) {
       rejects.push(reject);
       recovered.delete(line);
-    } else rows++;
+    } else {
+      rows++;
+      if (spec.duplicates && deduplicate(json)) duplicates.push(line);
+    }
   }
   lap('events: part numbered');
-  return { rows, rejects, recovered };
+  return { rows, rejects, recovered, duplicates };
 }
 
 /** Load a recovered line the same way as the others; a reject when it is no event after all. */

@@ -23,6 +23,8 @@ export interface StageSpec {
   projection: Record<string, string>;
   /** JSON merge patch (RFC 7386) applied to the record to make `x`: `null` members remove the keys the columns hold */
   omit: Record<string, unknown>;
+  /** also project `dup`: the line names a top-level key more than once (events/duplicate-fix.ts settles which) */
+  duplicates?: boolean;
 }
 
 export interface StageResult {
@@ -119,11 +121,17 @@ export function projectionSql(spec: StageSpec, source: string): string {
   const cols = Object.entries(spec.projection)
     .map(([name, expr]) => `${expr} AS ${name}`)
     .join(', ');
-  return `SELECT line, jt, ${cols} FROM (
-      SELECT line, jt, x, ${raw} FROM (
-        SELECT line, jt, json_transform(j, $shape) AS f,
+  // A repeated key: DuckDB's json_keys lists every member, repeats included, so more keys than distinct keys is a
+  // repeat. Computed in the same pass as the projection (a third parse of the line, on DuckDB's threads) instead
+  // of a second read of the file.
+  const keys = spec.duplicates ? `, CASE WHEN jt = 'OBJECT' THEN json_keys(j) END AS k` : '';
+  const dup = spec.duplicates ? ', coalesce(len(k) <> list_unique(k), false) AS dup' : '';
+  const passDup = spec.duplicates ? ', dup' : '';
+  return `SELECT line, jt${passDup}, ${cols} FROM (
+      SELECT line, jt${passDup}, x, ${raw} FROM (
+        SELECT line, jt${dup}, json_transform(j, $shape) AS f,
                CASE WHEN jt = 'OBJECT' THEN NULLIF(json_merge_patch(j, $omit::JSON), '{}') END AS x
-        FROM (SELECT line, j, ${JSON_KIND} AS jt FROM ${source})))`;
+        FROM (SELECT line, j, jt${keys} FROM (SELECT line, j, ${JSON_KIND} AS jt FROM ${source}))))`;
 }
 
 /** SELECT DISTINCT of one projected column (no `x`), parsing only the raw fields its expression reads: a cheap

@@ -20,7 +20,6 @@ import { startVerifying, storeTokens, TOKEN_CHUNK, TokenChunks } from '../regist
 import { newTokenLines, tokenTexts } from './token-lines.js';
 import { tooDeep, tooLong } from './line-limits.js';
 import { splitParts, wholeFile } from './ndjson-parts.js';
-import { scanDuplicateKeys } from './duplicate-keys.js';
 import { duplicateWarning, fixDuplicateKeys } from './duplicate-fix.js';
 import type { LinePart } from './split-lines.js';
 
@@ -58,6 +57,7 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
     const seen = new Set<string>(); // sha256 of the tokens earlier parts brought
     const label = scan.label ?? scan.path;
     let newTokens = 0;
+    const duplicates: number[] = []; // lines that repeat a key, found by DuckDB as it reads (insert-part.ts)
     const load = async (part: LinePart): Promise<void> => {
       const loaded = await insertPart(store, part, spec, sourceId);
       // New tokens go through in chunks: each is decoded, then verified in JS while DuckDB goes on (the next
@@ -70,12 +70,10 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
       }
       rows += loaded.rows;
       lines += part.lines;
+      duplicates.push(...loaded.duplicates);
       rejects.push(...loaded.rejects, ...part.oversized.map(tooLong), ...part.tooDeep.map(tooDeep));
       reportProgress({ path: label, bytesRead: part.sourceBytesRead, bytesTotal: scan.bytes, events: rows });
     };
-    // Lines that repeat a canonical key: found while the layout pass and DuckDB read (a .gz: by its count), set after.
-    const candidates = spec === EVENT_STAGE ? (scan.gzip ? scan.duplicateKeys : scanDuplicateKeys(scan.path)) : Promise.resolve(null);
-    candidates.catch(() => undefined);
     const whole = await wholeFile(scan);
     if (whole) {
       const progress = (pct: number): void => reportProgress({ path: label, bytesRead: (scan.bytes * pct) / 100, bytesTotal: scan.bytes, events: Math.round((whole.lines * pct) / 100) });
@@ -92,7 +90,8 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
     }
     newTokens += await chunks.finish();
     lap('events: tokens stored');
-    const fix = await fixDuplicateKeys(store, { path: scan.path, gzip: scan.gzip, index: (await scan.layout) ?? undefined }, sourceId, spec, (await candidates) ?? []);
+    // Lines that repeat a key: settled after the bulk INSERT, so the few that repeat a canonical one are re-read.
+    const fix = await fixDuplicateKeys(store, { path: scan.path, gzip: scan.gzip, index: (await scan.layout) ?? undefined }, sourceId, spec, duplicates.sort((a, b) => a - b));
     if (fix.tokens.length) newTokens += await storeTokens(store, sourceId, startVerifying(keys, fix.tokens, scan.verify));
     const warning = duplicateWarning(fix);
     lap('events: duplicate keys set');

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DuplicateKeyScan, deduplicate, topLevelMembers } from '../../../src/ingest/events/duplicate-keys.js';
+import { deduplicate, topLevelMembers } from '../../../src/ingest/events/duplicate-keys.js';
 import { ingestFile } from '../../../src/ingest/ingest-source.js';
 import { Store } from '../../../src/store/db.js';
 import { tempFile } from '../../helpers/tmp.js';
@@ -57,37 +57,23 @@ describe('duplicate keys in one line', () => {
     await check(tempFile('dup.ndjson.gz', gzipSync(LINES)));
   });
 
-  it('the scan finds repeats across chunk boundaries, only as keys', () => {
-    const text = Buffer.from(`{"token":"a","b":1}\n{"token":"a","token":"b"}\n{"a":"token","token":"x"}\n{"ip" :1,"ip"\t: 2}\n`);
-    for (const cut of [1, 3, 7, 25, 30, 33, text.length - 3]) {
-      const scan = new DuplicateKeyScan();
-      scan.push(text.subarray(0, cut));
-      scan.push(text.subarray(cut));
-      expect(scan.finish()).toEqual([2, 4]);
-    }
-  });
-
-  it('stepping over long values stays exact: escaped quotes, key names inside values, any chunk boundary', () => {
+  it('repeats are found as top-level keys only, whatever the spacing', async () => {
     const lines = [
-      `{"token":"a.b.c","ua":"x","ua":"y"}`, // 1: a repeat after two stepped-over values
-      `{"token":"has \\"token\\": inside","sub":"s"}`, // 2: an escaped quote ends no value: searched as usual, no repeat
-      `{"ua":"ends with backslash \\\\","ua":"z"}`, // 3: a value ending in an escaped backslash, then a repeat
-      `{"token" : "t1", "authorization":"Bearer t","Authorization":"Bearer u","token":"t2"}`, // 4
-      `{"ua":"token","x":{"token":1}}`, // 5: a key name as a value, and once nested: no repeat
-      `{"token":"${'A'.repeat(300)}","jti":"1"}`, // 6
+      `{"ts":"2026-03-14T10:00:00Z","token":"${FIRST}","ua":"x","ua":"y"}`, // 1: a repeat after a long value
+      `{"ts":"2026-03-14T10:00:01Z","token":"has \\"token\\": inside","sub":"s"}`, // 2: a key name inside a value
+      `{"ts":"2026-03-14T10:00:02Z","ip" :"10.0.0.1","ip"\t: "10.0.0.2"}`, // 3: blanks before the colon
+      `{"ts":"2026-03-14T10:00:03Z","ua":"token","x":{"token":1,"token":2},"token":"${LAST}"}`, // 4: nested only
+      `  {"ts":"2026-03-14T10:00:04Z","sub":"a","sub":"b"}`, // 5: leading blanks
     ];
-    const text = Buffer.from(lines.join('\n') + '\n');
-    for (let cut = 1; cut < text.length; cut += 7) {
-      const scan = new DuplicateKeyScan();
-      scan.push(text.subarray(0, cut));
-      scan.push(text.subarray(cut));
-      expect(scan.finish(), `cut at ${cut}`).toEqual([1, 3, 4]);
-    }
-  });
-
-  it('the built scan runs on a worker thread and finds the same lines', async () => {
-    const built = (await import(new URL('../../../dist/ingest/events/duplicate-keys.js', import.meta.url).href)) as typeof import('../../../src/ingest/events/duplicate-keys.js');
-    expect(await built.scanDuplicateKeys(tempFile('w.ndjson', LINES))).toEqual([1, 3]);
+    const s = await ingestFile(store, tempFile('spaced.ndjson', lines.join('\n') + '\n'));
+    expect(s.rows).toBe(5);
+    const rows = await store.json<{ line: string; ua: string | null; ip: string | null; sub: string | null }>(
+      `SELECT line, ua, ip, sub FROM events ORDER BY line`,
+    );
+    expect(rows.map((r) => [Number(r.line), r.ua, r.ip, r.sub])).toEqual([
+      [1, 'y', null, null], [2, null, null, 's'], [3, null, '10.0.0.2', null], [4, 'token', null, null], [5, null, null, 'b'],
+    ]);
+    expect(s.warnings).toContain('3 lines with duplicate keys (`ip`, `sub`, `ua`): the last value is used, both kept in extra (extra.duplicate_keys)');
   });
 
   it('members as written; deduplicate keeps the last of canonical keys only', () => {
