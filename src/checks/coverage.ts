@@ -64,8 +64,10 @@ FROM (SELECT count(*) AS tokens, count(*) FILTER (WHERE decode_ok) AS decoded FR
     count(*) FILTER (WHERE event IN ('revoke', 'logout') AND coalesce(outcome, 'success') = 'success') AS revoke_events,
     count(*) FILTER (WHERE app_version IS NOT NULL AND coalesce(event, 'use') IN ('use', 'refresh')) AS app_version_events,
     count(*) FILTER (WHERE aud IS NOT NULL AND token_sha IS NOT NULL) AS aud_events,
-    -- provider-signal: events read from a provider's own record (a preset or mapping keeps its type in extra)
-    count(*) FILTER (WHERE extra IS NOT NULL AND contains(CAST(extra AS VARCHAR), '"provider_event"')) AS provider_events
+    -- provider-signal: events from a provider's own log: read by a preset or mapping (which keeps the provider's type
+    -- in extra.provider_event), or canonical lines that carry one (only their extra, small, is parsed)
+    count(*) FILTER (WHERE CASE WHEN list_contains((SELECT list(id) FROM sources WHERE preset IS NOT NULL), source_id) THEN true
+      WHEN extra IS NULL THEN false ELSE json_exists(extra, '$.provider_event') END) AS provider_events
   FROM events) e,
   (SELECT count(*) AS keys, count(DISTINCT kid) AS kids FROM keys) k`;
 

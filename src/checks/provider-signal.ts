@@ -8,20 +8,22 @@ import { defineCheck, type FindingDraft } from './check.js';
 import { describe, ladder, severityOf } from './ladder.js';
 import { eventRefsSql } from './views.js';
 
-// Cheap text tests first (the record is JSON text): only records that can hold a signal are parsed.
-const text = (e: string): string => `CAST(${e}.extra AS VARCHAR)`;
-const isProviderRecord = (e: string): string => `(${e}.extra IS NOT NULL AND contains(${text(e)}, '"provider_event"'))`;
+// A provider's type and description read in one parse of the record (the record is the provider's whole event).
+const REUSE_PATHS = `['$.provider_event', '$.data.description', '$.description']`;
+const reuseTest = (v: string, reason: string): string =>
+  `coalesce(${v}[1] LIKE '%.token.detect_reuse' OR (${v}[1] = 'ferrt' AND coalesce(${v}[2], ${v}[3], ${reason}) ILIKE '%reuse%'), false)`;
 
 /**
  * A provider's own refresh-token reuse detection: Okta `app.oauth2[.as].token.detect_reuse` (developer.okta.com,
  * "Refresh token reuse detection": the org and custom authorization servers' System Log events), Auth0 `ferrt`
  * ("Failed Exchange of Rotating Refresh Token. This could occur when reuse is detected") whose description says so
  * ("Reused rotating refresh token detected, revoked the family"). SQL over events row `e`; refresh-reuse reads it too.
+ * A detection is a refused exchange: an event whose outcome is success (most of a provider's log) is not parsed
+ * (CASE evaluates its branches only for the rows that reach them), unless its canonical event kept the Okta type.
  */
-export const providerReuseSql = (e: string): string => `(${isProviderRecord(e)}
-  AND (contains(${text(e)}, 'detect_reuse') OR contains(${text(e)}, '"ferrt"'))
-  AND coalesce(${e}.extra->>'provider_event' LIKE '%.token.detect_reuse' OR (${e}.extra->>'provider_event' = 'ferrt'
-    AND coalesce(${e}.extra->'data'->>'description', ${e}.extra->>'description', ${e}.reason) ILIKE '%reuse%'), false))`;
+export const providerReuseSql = (e: string): string => `(CASE
+  WHEN ${e}.extra IS NULL OR (${e}.outcome = 'success' AND coalesce(${e}.event NOT LIKE '%detect_reuse', true)) THEN false
+  ELSE ${reuseTest(`json_extract_string(${e}.extra, ${REUSE_PATHS})`, `${e}.reason`)} END)`;
 
 // Entra ID Protection detections of a stolen, replayed or forged token or session (learn.microsoft.com, "What are
 // risk detections?": Anomalous token, Token issuer anomaly, Attacker in the Middle), compared in lower case.
@@ -30,19 +32,29 @@ const sqlList = (xs: readonly string[]): string => `[${xs.map((x) => `'${x}'`).j
 // a risk list read from the record: an array of strings, or nothing
 const riskList = (path: string): string =>
   `coalesce(CASE WHEN json_type(rec, '${path}') = 'ARRAY' THEN json_extract_string(rec, '${path}[*]') END, [])`;
+// Probed in one parse: the provider's type (1), Auth0's description (2, 3), Entra's levels and states (4-7: in
+// properties, then at the top), its risk lists (8-11: JSON text, '[]' when empty).
+const PROBE_PATHS = `['$.provider_event', '$.data.description', '$.description',
+  '$.properties.riskLevelDuringSignIn', '$.properties.riskLevelAggregated', '$.riskLevelDuringSignIn', '$.riskLevelAggregated',
+  '$.properties.riskEventTypes_v2', '$.properties.riskEventTypes', '$.riskEventTypes_v2', '$.riskEventTypes',
+  '$.properties.riskState', '$.riskState']`;
+// a level or state that makes a sign-in a signal (with a risk list that is not empty)
+const RISKY = ['low', 'medium', 'high', 'atrisk', 'confirmedcompromised', 'remediated', 'dismissed', 'confirmedsafe'];
 const levelRank = (c: string): string => `CASE lower(${c}) WHEN 'high' THEN 3 WHEN 'medium' THEN 2 WHEN 'low' THEN 1 ELSE 0 END`;
 
 const SQL = `
 WITH
 provider AS (
-  -- Entra's sign-in is under \`properties\` in Azure Monitor exports and at the top in Graph's /auditLogs/signIns;
-  -- Auth0's log-stream record is under \`data\`
-  SELECT e.*, e.extra->>'provider_event' AS provider_event, coalesce(e.extra->'properties', e.extra->'data', e.extra) AS rec
-  FROM events_src e
-  WHERE ${isProviderRecord('e')}
-    AND (contains(${text('e')}, 'detect_reuse') OR contains(${text('e')}, '"ferrt"') OR contains(${text('e')}, '"risk'))),
+  -- one parse of each record for what can make it a signal; only those rows are read further. Entra's sign-in is
+  -- under \`properties\` in Azure Monitor exports and at the top in Graph's /auditLogs/signIns; Auth0's log-stream
+  -- record is under \`data\`.
+  SELECT *, v[1] AS provider_event, coalesce(extra->'properties', extra->'data', extra) AS rec
+  FROM (SELECT e.*, json_extract_string(e.extra, ${PROBE_PATHS}) AS v FROM events_src e WHERE e.extra IS NOT NULL)
+  WHERE v[1] IS NOT NULL AND (${reuseTest('v', 'reason')} OR list_has_any(list_transform(v[4:], lambda x: lower(x)), ${sqlList(RISKY)})
+    OR coalesce(v[8] NOT IN ('[]', 'null'), false) OR coalesce(v[9] NOT IN ('[]', 'null'), false)
+    OR coalesce(v[10] NOT IN ('[]', 'null'), false) OR coalesce(v[11] NOT IN ('[]', 'null'), false))),
 read AS (
-  SELECT p.*, ${providerReuseSql('p')} AS reuse,
+  SELECT p.* EXCLUDE (v), ${reuseTest('p.v', 'p.reason')} AS reuse,
     list_sort(list_filter(list_distinct(list_concat(${riskList('$.riskEventTypes_v2')}, ${riskList('$.riskEventTypes')})),
       lambda t: t IS NOT NULL AND t NOT IN ('', 'none', 'unknownFutureValue'))) AS risk_types,
     rec->>'riskLevelDuringSignIn' AS level_during, rec->>'riskLevelAggregated' AS level_aggregated,
