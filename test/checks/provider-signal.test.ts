@@ -175,6 +175,17 @@ describe('provider-signal: the ladder\'s near misses', () => {
     ])).toEqual([]);
   });
 
+  it('odd shapes are read without failing: a record of other types, a list that is a string, a counter that is text', async () => {
+    const found = await findingsFor(providerSignal, [
+      { ts: T0, event: 'fail', sub: 'a', outcome: 'failure', provider_event: { type: 'ferrt' }, description: 'Reused rotating refresh token detected' },
+      { ts: T0, event: 'fail', sub: 'b', outcome: 'failure', provider_event: 'ferrt', description: 'Reused rotating refresh token detected, revoked the family', details: { familyId: 7, tokenCounter: 'x', latestCounter: [2] } },
+      { ts: T0, event: 'issue', sub: 'c', outcome: 'success', provider_event: 'SignInLogs', properties: 'none' },
+      { ts: T0, event: 'issue', sub: 'd', outcome: 'success', provider_event: 'SignInLogs', properties: { riskEventTypes_v2: 'anomalousToken', riskLevelDuringSignIn: 7, riskState: null } },
+      { ts: T0, event: 'issue', sub: 'e', outcome: 'success', provider_event: 'SignInLogs', properties: { riskEventTypes_v2: [{ x: 1 }, null], riskLevelDuringSignIn: 'none' } },
+    ]);
+    expect(found.map((f) => [f.sub, f.severity, f.evidence.provider_family ?? null]).sort()).toEqual([['b', 'medium', '7'], ['e', 'low', null]]);
+  });
+
   it('two detections of one refresh token are one finding', async () => {
     const reuse = (dt: number) => ({
       ts: T0 + dt, event: 'fail', sub: 'alice', parent_jti: 'rt-1', outcome: 'failure',
