@@ -16,6 +16,7 @@ import { RecordScanner, type ScanShape, type FirstForm } from './record-scanner.
 /** As many bytes as `peekHead` reads (src/ingest/events/file-scan.ts): a head shorter than this is the whole file. */
 export const HEAD_BYTES = 256 * 1024;
 const HEAD_RECORDS = 20;
+const FIRST_LOOK = 16 * 1024;
 
 export interface WholeJsonHead {
   first: FirstForm;
@@ -32,7 +33,10 @@ export function wholeJsonHead(head: Buffer): WholeJsonHead | null {
   const firstByte = text.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
   if (firstByte !== 0x5b && firstByte !== 0x7b) return null; // `[` or `{`
   const scanner = new RecordScanner();
-  const found = scanner.push(head);
+  // NDJSON is told by its first record: the rest of the head is scanned only for a whole-JSON file
+  const found = scanner.push(head.subarray(0, FIRST_LOOK));
+  if (scanner.shape.first === 'object') return null;
+  found.push(...scanner.push(head.subarray(FIRST_LOOK)));
   const complete = head.length < HEAD_BYTES;
   if (complete) found.push(...scanner.end());
   const first = scanner.shape.first ?? (scanner.openObjectMultiline ? 'object-multiline' : 'object');
