@@ -1,7 +1,7 @@
 // A line that names a canonical field twice (`{"token":"A", …, "token":"B"}`): DuckDB's json_transform takes the
 // FIRST value, json_merge_patch drops BOTH from `extra`, while a JSON.parse consumer (the service that logged it,
-// most other tools) sees the LAST. DuckDB finds the lines that repeat any top-level key while it reads them
-// (ndjson-stage.ts `dup`: json_keys lists repeats); those candidates are parsed after the bulk INSERT
+// most other tools) sees the LAST. DuckDB finds the lines that repeat a top-level canonical key while it reads them
+// (ndjson-stage.ts `dup`: json_keys lists repeats); those lines are parsed after the bulk INSERT
 // (duplicate-fix.ts) and only those that really repeat a canonical key are re-projected.
 
 /** Top-level keys the canonical event stage reads (event-fields.ts); a repeat of any of them changes a column. */

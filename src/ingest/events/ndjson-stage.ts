@@ -13,6 +13,7 @@ import { splitParts, wholeFile } from './ndjson-parts.js';
 import { numberRows } from './number-rows.js';
 import { makePartDir } from './part-dir.js';
 import { lap } from '../../util/profile.js';
+import { CANONICAL_KEYS } from './duplicate-keys.js';
 
 export interface StageSpec {
   /** temp table to create: columns `line`, `jt` (JSON type of the line) and one per projection entry */
@@ -23,7 +24,7 @@ export interface StageSpec {
   projection: Record<string, string>;
   /** JSON merge patch (RFC 7386) applied to the record to make `x`: `null` members remove the keys the columns hold */
   omit: Record<string, unknown>;
-  /** also project `dup`: the line names a top-level key more than once (events/duplicate-fix.ts settles which) */
+  /** also project `dup`: the line names a top-level canonical key (duplicate-keys.ts) more than once */
   duplicates?: boolean;
 }
 
@@ -100,6 +101,9 @@ export async function stageNdjson(store: Store, scan: FileScan, spec: StageSpec)
   }
 }
 
+/** A canonical key name → its bit (CANONICAL_KEYS are ours: constants, not input), any other name → 0. */
+const KEY_BITS = `CASE k ${CANONICAL_KEYS.map((key, i) => `WHEN '${key}' THEN ${2 ** i}`).join(' ')} ELSE 0 END`;
+
 /** No lines: the staging table is made from it, so it exists with its columns whatever the file holds. */
 const NOTHING = `(SELECT NULL::BIGINT AS line, NULL::JSON AS j WHERE false)`;
 
@@ -121,11 +125,11 @@ export function projectionSql(spec: StageSpec, source: string): string {
   const cols = Object.entries(spec.projection)
     .map(([name, expr]) => `${expr} AS ${name}`)
     .join(', ');
-  // A repeated key: DuckDB's json_keys lists every member, repeats included, so more keys than distinct keys is a
-  // repeat. Computed in the same pass as the projection (a third parse of the line, on DuckDB's threads) instead
-  // of a second read of the file.
-  const keys = spec.duplicates ? `, CASE WHEN jt = 'OBJECT' THEN json_keys(j) END AS k` : '';
-  const dup = spec.duplicates ? ', coalesce(len(k) <> list_unique(k), false) AS dup' : '';
+  // A repeated canonical key: DuckDB's json_keys lists every member, repeats included; each canonical name maps to
+  // its own bit, so the sum of the bits exceeds their OR exactly when one repeats. Computed in the same pass as the
+  // projection (one more parse of the line, on DuckDB's threads; a bit test, not a sort of the keys).
+  const keys = spec.duplicates ? `, CASE WHEN jt = 'OBJECT' THEN list_transform(json_keys(j), k -> ${KEY_BITS}) END AS k` : '';
+  const dup = spec.duplicates ? `, coalesce(list_sum(k) <> list_aggregate(k, 'bit_or'), false) AS dup` : '';
   const passDup = spec.duplicates ? ', dup' : '';
   return `SELECT line, jt${passDup}, ${cols} FROM (
       SELECT line, jt${passDup}, x, ${raw} FROM (

@@ -64,16 +64,18 @@ describe('duplicate keys in one line', () => {
       `{"ts":"2026-03-14T10:00:02Z","ip" :"10.0.0.1","ip"\t: "10.0.0.2"}`, // 3: blanks before the colon
       `{"ts":"2026-03-14T10:00:03Z","ua":"token","x":{"token":1,"token":2},"token":"${LAST}"}`, // 4: nested only
       `  {"ts":"2026-03-14T10:00:04Z","sub":"a","sub":"b"}`, // 5: leading blanks
+      `{"ts":"2026-03-14T10:00:05Z","sub":"a","\\u0073ub":"c"}`, // 6: the repeat spelled with an escape (JSON.parse: c)
     ];
     const s = await ingestFile(store, tempFile('spaced.ndjson', lines.join('\n') + '\n'));
-    expect(s.rows).toBe(5);
+    expect(s.rows).toBe(6);
     const rows = await store.json<{ line: string; ua: string | null; ip: string | null; sub: string | null }>(
       `SELECT line, ua, ip, sub FROM events ORDER BY line`,
     );
     expect(rows.map((r) => [Number(r.line), r.ua, r.ip, r.sub])).toEqual([
       [1, 'y', null, null], [2, null, null, 's'], [3, null, '10.0.0.2', null], [4, 'token', null, null], [5, null, null, 'b'],
+      [6, null, null, 'c'],
     ]);
-    expect(s.warnings).toContain('3 lines with duplicate keys (`ip`, `sub`, `ua`): the last value is used, both kept in extra (extra.duplicate_keys)');
+    expect(s.warnings).toContain('4 lines with duplicate keys (`ip`, `sub`, `ua`): the last value is used, both kept in extra (extra.duplicate_keys)');
   });
 
   it('members as written; deduplicate keeps the last of canonical keys only', () => {
