@@ -77,7 +77,8 @@ export function renderIngest(run: IngestRun, out: Out): string {
 /** `--preset auto` says what it chose for each file, on stderr so a JSON result on stdout stays clean. */
 export function autoLine(s: SourceSummary): string {
   const path = stripControlInline(s.path);
-  return s.preset ? `${path}: read with preset ${s.preset} (--preset auto)\n` : `${path}: no preset recognised it; read as ${s.kind}\n`;
+  if (s.preset) return `${path}: read with preset ${s.preset} (--preset auto)\n`;
+  return s.kind === 'unrecognised' ? `${path}: recorded as unrecognised, not read\n` : `${path}: no preset recognised it; read as ${s.kind}\n`;
 }
 
 function rejectLines(s: SourceSummary): string {
