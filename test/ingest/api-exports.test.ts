@@ -214,3 +214,20 @@ describe('shapes and bad elements', () => {
     expect(expected).toHaveLength(3);
   });
 });
+
+describe('NDJSON whose first line is broken', () => {
+  it('is NDJSON: the first line is rejected, the rest loads (a cut first line is not one object spread over lines)', async () => {
+    const file = tempFile('cut-first.ndjson', '{"ts":\n{"ts":0,"event":"use","sub":"a"}\n{"ts":1,"event":"use","sub":"b"}\n');
+    const s = await ingestFile(store, file);
+    expect(s.rows).toBe(2);
+    expect(s.rejects.map((r) => [r.line, r.reason])).toEqual([[1, 'truncated-json']]);
+  });
+
+  it('an envelope opened on the first line with one element a line is still whole JSON', async () => {
+    const records = [{ ts: 0, event: 'use', sub: 'a' }, { ts: 1, event: 'use', sub: 'b' }];
+    const text = `{"@odata.context": "x", "value": [\n${records.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`;
+    const s = await ingestFile(store, tempFile('page.json', text));
+    expect(s.rows).toBe(2);
+    expect(s.rejected).toBe(0);
+  });
+});

@@ -41,12 +41,33 @@ export function wholeJsonHead(head: Buffer): WholeJsonHead | null {
   if (complete) found.push(...scanner.end());
   const first = scanner.shape.first ?? (scanner.openObjectMultiline ? 'object-multiline' : 'object');
   if (first === 'object' || first === 'other') return null;
+  if (first === 'object-multiline' && brokenFirstLine(text)) return null;
   const lines = found.slice(0, HEAD_RECORDS).map((r) => ('bytes' in r ? r.bytes : Buffer.from('null')));
   return {
     first,
     records: Buffer.concat(lines.flatMap((l) => [l, Buffer.from('\n')])),
     oneDocument: complete && first === 'object-multiline' && found.length === 1 && scanner.shape.objects === 1,
   };
+}
+
+/** An NDJSON file whose first line is cut or malformed (`{"ts":`) reads as one object spread over lines: it is not,
+ *  when that line is more than a lone `{` (what pretty-printers write) or an envelope's opening, and most later
+ *  lines of the head are whole objects by themselves. Then the file is NDJSON: the first line is rejected, the rest
+ *  loads. */
+function brokenFirstLine(text: Buffer): boolean {
+  const lines = text.subarray(0, FIRST_LOOK).toString('utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  // a lone `{`, or a first line opening an array (`{"value": [`), is how whole JSON starts
+  if (lines.length < 2 || lines[0] === '{' || lines[0]!.endsWith('[')) return false;
+  const next = lines.slice(1, HEAD_RECORDS + 1);
+  return next.filter((line) => {
+    if (!line.startsWith('{') || !line.endsWith('}')) return false;
+    try {
+      const v: unknown = JSON.parse(line);
+      return v !== null && typeof v === 'object' && !Array.isArray(v);
+    } catch {
+      return false;
+    }
+  }).length * 2 >= next.length; // most of the lines after it are objects by themselves
 }
 
 export interface Unwrapped {
