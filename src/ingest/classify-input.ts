@@ -20,10 +20,16 @@ export interface Classified {
   oneDocument: boolean;
 }
 
+/** A name that says the file holds one record a line: it is read line by line whatever its first line looks like (a
+ *  cut or stray first line must not turn the rest into one malformed document); EventBridge events a line are still
+ *  unwrapped (their record is `detail`). */
+const LINE_NAMES = /\.(ndjson|jsonl)(\.gz)?$/i;
+
 /** `folder`: the file was found by walking a folder, so a lone pretty-printed object in it (a policy, a manifest)
- *  is read under a named preset only when that preset's shape rules recognise it. */
-export function classifyHead(head: Buffer, opts: { kind?: Kind; mapping?: MappingChoice; folder?: boolean }): Classified {
-  const whole = wholeJsonHead(head);
+ *  is read under a named preset only when that preset's shape rules recognise it. `name`: the file's name as given. */
+export function classifyHead(head: Buffer, opts: { kind?: Kind; mapping?: MappingChoice; folder?: boolean; name?: string }): Classified {
+  const found = wholeJsonHead(head);
+  const whole = found && found.first !== 'eventbridge' && opts.name !== undefined && LINE_NAMES.test(opts.name) ? null : found;
   if (whole) {
     const detected = opts.kind ?? detectKind(whole.records);
     const named = opts.mapping !== undefined && opts.mapping !== 'auto' ? opts.mapping : null;

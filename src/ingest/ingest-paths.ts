@@ -70,7 +70,7 @@ async function ingestExpanded(
   const unrecognised: { file: InputFile; why: string; sample: Buffer }[] = [];
   for (const file of files) {
     // a provider log is unrecognised as canonical input, but is events once a mapping reads it
-    const { kind, sample, oneDocument } = classifyHead(await peekHead(file.path), { kind: opts.kind, mapping: opts.mapping, folder: file.fromFolder });
+    const { kind, sample, oneDocument } = classifyHead(await peekHead(file.path), { kind: opts.kind, mapping: opts.mapping, folder: file.fromFolder, name: file.label });
     if (kind !== null) ordered.push({ file, rank: ORDER[kind] });
     else if (file.fromFolder && oneDocument) skipped.push({ path: file.label, why: ONE_DOCUMENT });
     else unrecognised.push({ file, why: unrecognisedWhy(sample), sample });

@@ -89,7 +89,7 @@ async function ingestScanned(store: Store, path: string, readPath: string, opts:
   const started = Date.now();
   const label = opts.label ?? path;
   const scan: FileScan = { ...(await scanFile(path, label)), path: readPath, label, verify: opts.verify };
-  const classified = classifyHead(scan.head, { kind: opts.kind, mapping: opts.mapping });
+  const classified = classifyHead(scan.head, { kind: opts.kind, mapping: opts.mapping, name: label });
   // an API export (a JSON array, `{"value": […]}`, EventBridge events…): its records, one a line, in a private copy
   const dir = classified.whole ? await makePidDir('jwt-forensics-records-') : null;
   try {

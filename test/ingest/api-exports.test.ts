@@ -231,3 +231,19 @@ describe('NDJSON whose first line is broken', () => {
     expect(s.rejected).toBe(0);
   });
 });
+
+describe('a file named .ndjson or .jsonl', () => {
+  it('is read a record a line even when its first line is an array (a JSON file is not read that way)', async () => {
+    const text = '[]\n{"ts":0,"event":"use","sub":"a"}\n{"ts":1,"event":"use","sub":"b"}\n';
+    const s = await ingestFile(store, tempFile('events.ndjson', text));
+    expect([s.rows, s.rejects.map((r) => [r.line, r.reason])]).toEqual([2, [[1, 'not-an-object']]]);
+    const other = await Store.open(':memory:');
+    try {
+      const asJson = await ingestFile(other, tempFile('events.json', text));
+      // whole JSON: an empty array, then two documents after it; nothing to reject
+      expect([asJson.rows, asJson.rejected]).toEqual([2, 0]);
+    } finally {
+      other.close();
+    }
+  });
+});
