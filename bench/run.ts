@@ -18,12 +18,21 @@ const runs = Number(values.runs);
 const dir = new URL('./data/', import.meta.url).pathname;
 mkdirSync(dir, { recursive: true });
 const file = `${dir}events-${events}.ndjson`;
+// the same number of Okta System Log records, for `ingest --preset okta` beside the canonical reader
+const oktaFile = `${dir}okta-${events}.ndjson`;
 const db = `${dir}bench.duckdb`;
 
 if (!existsSync(file)) {
   process.stderr.write(`generating ${file}…\n`);
   const gen = spawnSync(process.execPath, ['--import', 'tsx', new URL('./generate.ts', import.meta.url).pathname,
     '--events', String(events), '--tokens', values.tokens!, '--out', file], { stdio: 'inherit' });
+  if (gen.status !== 0) process.exit(gen.status ?? 1);
+}
+
+if (!existsSync(oktaFile) && (!values.only || 'ingest --preset okta'.startsWith(values.only))) {
+  process.stderr.write(`generating ${oktaFile}…\n`);
+  const gen = spawnSync(process.execPath, ['--import', 'tsx', new URL('./generate-okta.ts', import.meta.url).pathname,
+    '--events', String(events), '--out', oktaFile], { stdio: 'inherit' });
   if (gen.status !== 0) process.exit(gen.status ?? 1);
 }
 
@@ -51,6 +60,7 @@ function busyJti(): string {
 
 const steps: [string, string, () => string[], boolean][] = [
   ['floor: read_json CTAS', 'floor', () => [], true],
+  ['ingest --preset okta (as many Okta System Log records)', 'cli', () => ['ingest', '--preset', 'okta', oktaFile], true],
   ['ingest', 'cli', () => ['ingest', ...(existsSync(`${file}.jwks.json`) ? [`${file}.jwks.json`] : []), file], true],
   ['verify tokens (decode + jose, once each)', 'verify', () => [], false],
   ['check (all checks)', 'cli', () => ['check'], false],
