@@ -27,6 +27,8 @@ export interface FindingDraft {
 export interface CheckContext {
   store: Store;
   policy: Policy;
+  /** adds to the check's coverage line what only running it tells (a limit reached: how far it got) */
+  coverageNote?: (note: string) => void;
 }
 
 export interface Check<C extends Columns = Columns> {

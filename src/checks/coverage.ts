@@ -13,7 +13,7 @@ import type { Check } from './check.js';
 export const NEEDS = [
   'tokens', 'any-tokens', 'token-events', 'keys', 'rotation-records', 'located-events', 'outcomes', 'user-agents', 'revocations',
   'refresh-links', 'refresh-events', 'captures', 'app-versions', 'event-audiences', 'audience-policy', 'app-version-policy',
-  'provider-events',
+  'provider-events', 'hmac-tokens',
 ] as const;
 export type Need = (typeof NEEDS)[number];
 
@@ -37,7 +37,7 @@ const COUNT_COLUMNS = columns({
   tokens: 'int', decoded: 'int', events: 'int', token_events: 'int', outcome_events: 'int', device_events: 'int',
   refresh_events: 'int', refresh_links: 'int', refresh_named: 'int', revoke_events: 'int', app_version_events: 'int',
   aud_events: 'int', keys: 'int', kids: 'int', rotation_records: 'int', kids_with_records: 'int', revocations: 'int',
-  captures: 'int', located: 'int', recorded_kid_tokens: 'int', provider_events: 'int',
+  captures: 'int', located: 'int', recorded_kid_tokens: 'int', provider_events: 'int', hmac_tokens: 'int',
 });
 export type CoverageCounts = RowOf<typeof COUNT_COLUMNS>;
 
@@ -53,7 +53,8 @@ SELECT t.*, e.*, k.*,
   -- unknown-key's note: tokens unverified for want of a key the rotation records name
   (SELECT count(*) FROM tokens WHERE sig_status = 'unknown-key' AND sig_detail = 'no-key-for-kid'
      AND kid IN (SELECT kid FROM key_events)) AS recorded_kid_tokens
-FROM (SELECT count(*) AS tokens, count(*) FILTER (WHERE decode_ok) AS decoded FROM tokens) t,
+FROM (SELECT count(*) AS tokens, count(*) FILTER (WHERE decode_ok) AS decoded,
+    count(*) FILTER (WHERE decode_ok AND upper(alg) IN ('HS256', 'HS384', 'HS512')) AS hmac_tokens FROM tokens) t,
   (SELECT count(*) AS events,
     count(*) FILTER (WHERE token_sha IS NOT NULL) AS token_events,
     count(*) FILTER (WHERE outcome IS NOT NULL OR event = 'fail') AS outcome_events,
@@ -137,6 +138,9 @@ export function measureNeed(need: Need, c: CoverageCounts, policy: Policy): Meas
       return { examined: c.provider_events, total: c.events, unit: 'events from a provider\'s own log (extra.provider_event)',
         present: c.provider_events > 0,
         why: noEvents(c, '0 events from a provider\'s own log (no file read with --preset or --mapping): nothing the provider reported') };
+    case 'hmac-tokens':
+      return { examined: c.hmac_tokens, total: c.decoded, unit: 'decoded tokens are HMAC-signed (HS256/384/512)',
+        present: c.hmac_tokens > 0, why: c.decoded === 0 ? 'no decoded tokens' : '0 decoded tokens are HMAC-signed (HS256/384/512)' };
     case 'audience-policy': {
       const n = policy.trusted_audiences.length + policy.trusted_issuers.length;
       return { examined: n, total: null, unit: 'trusted audiences and issuers in the policy', present: n > 0,

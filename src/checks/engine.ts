@@ -9,11 +9,17 @@ import { measureCoverage } from './coverage.js';
 import type { CoverageEntry } from '../findings/coverage.js';
 import { createViews } from './views.js';
 
-export async function runChecks(store: Store, policy: Policy, checks: readonly Check[]): Promise<Finding[]> {
+export async function runChecks(
+  store: Store,
+  policy: Policy,
+  checks: readonly Check[],
+  notes?: Map<string, string[]>,
+): Promise<Finding[]> {
   await createViews(store);
   const findings: Finding[] = [];
   for (const check of checks) {
-    const drafts = await draftsOf(store, policy, check);
+    const note = (text: string): void => void notes?.set(check.id, [...(notes.get(check.id) ?? []), text]);
+    const drafts = await draftsOf(store, policy, check, note);
     findings.push(...dedupe(drafts.map((d) => complete(check, d))));
     lap(`check ${check.id}: ${drafts.length} finding(s)`);
   }
@@ -31,12 +37,15 @@ export async function runCoveredChecks(
 ): Promise<{ findings: Finding[]; coverage: CoverageEntry[] }> {
   const coverage = await measureCoverage(store, policy, checks);
   const evaluated = new Set(coverage.filter((e) => e.evaluated).map((e) => e.check));
-  const findings = await runChecks(store, policy, checks.filter((c) => evaluated.has(c.id)));
-  return { findings, coverage };
+  const notes = new Map<string, string[]>();
+  const findings = await runChecks(store, policy, checks.filter((c) => evaluated.has(c.id)), notes);
+  // what a check found out only by running (a limit reached) is said on its coverage line
+  const noted = coverage.map((e) => (notes.has(e.check) ? { ...e, unit: `${e.unit}; ${notes.get(e.check)!.join('; ')}` } : e));
+  return { findings, coverage: noted };
 }
 
-async function draftsOf(store: Store, policy: Policy, check: Check): Promise<FindingDraft[]> {
-  if (check.run) return check.run({ store, policy });
+async function draftsOf(store: Store, policy: Policy, check: Check, coverageNote: (note: string) => void): Promise<FindingDraft[]> {
+  if (check.run) return check.run({ store, policy, coverageNote });
   if (!check.sql || !check.columns || !check.toFinding) throw new Error(`check ${check.id} has neither run() nor sql + columns + toFinding`);
   const rows = await typedRows(store, check.id, check.columns, check.sql, check.params?.(policy));
   return rows.map((r) => check.toFinding!(r, policy)).filter((d): d is FindingDraft => d !== null);

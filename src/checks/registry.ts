@@ -10,6 +10,7 @@ import { badSignature } from './bad-signature.js';
 import { undecodableToken } from './undecodable-token.js';
 import { nonCanonicalEncoding } from './non-canonical-encoding.js';
 import { unknownKey } from './unknown-key.js';
+import { weakSecret } from './weak-secret.js';
 import { retiredKey } from './retired-key.js';
 import { revokedKey } from './revoked-key.js';
 // imports: use and time checks
@@ -42,6 +43,7 @@ export const CHECKS: readonly Check[] = [
   undecodableToken,
   nonCanonicalEncoding,
   unknownKey,
+  weakSecret,
   retiredKey,
   revokedKey,
   // use and time checks

@@ -2,6 +2,7 @@ import { columns, type RowOf } from '../store/rows.js';
 import { defineCheck, type FindingDraft } from './check.js';
 import { describe, ladder, severityOf } from './ladder.js';
 import { KEY_MATERIAL_TOKENS_SQL } from './key-audit.js';
+import { BUILTIN_LIST, WEAK_SECRETS } from './weak-secrets/list.js';
 
 /**
  * Curves fit for JWS signatures. secp256k1 (ES256K, RFC 8812) is not weak — about 128-bit security like P-256 — so
@@ -24,21 +25,23 @@ charged AS (
 SELECT k.kid, CASE WHEN k.is_secret THEN NULL ELSE k.thumbprint END AS thumbprint,
   CASE WHEN k.is_secret THEN s.sha256 || '#' || k.idx ELSE k.thumbprint END AS material,
   k.kty, k.alg, k.use, k.crv, k.bits, s.path AS source,
-  CASE WHEN k.kty = 'RSA' THEN 'rsa-modulus-too-short' WHEN k.kty = 'oct' THEN 'hmac-secret-too-short'
-       ELSE 'curve-not-for-signatures' END AS weakness,
+  CASE WHEN k.kty = 'RSA' THEN 'rsa-modulus-too-short' WHEN k.kty = 'oct' AND k.bits < $min_hmac_bits THEN 'hmac-secret-too-short'
+       WHEN k.kty = 'oct' THEN 'hmac-secret-in-public-list' ELSE 'curve-not-for-signatures' END AS weakness,
+  -- the entry of the shipped list of public secrets (weak-secret's) the secret is, compared as base64url in SQL
+  CASE WHEN k.kty = 'oct' THEN nullif(list_position($public_secrets::VARCHAR[], k.jwk->>'k'), 0) - 1 END AS public_entry,
   CASE WHEN k.kty = 'RSA' THEN $min_rsa_bits WHEN k.kty = 'oct' THEN $min_hmac_bits END AS min_bits,
   coalesce(u.verified, 0) AS tokens_verified, coalesce(u.short_rsa, 0) AS tokens_by_kid_unverifiable,
   coalesce(u.accepted_uses, 0) AS accepted_uses, iso(u.first_used) AS first_seen, iso(u.last_used) AS last_seen
 FROM keys k JOIN sources s ON s.id = k.source_id LEFT JOIN charged u ON u.kid = k.kid AND u.thumbprint = k.thumbprint
 WHERE (k.kty = 'RSA' AND k.bits < $min_rsa_bits)
-   OR (k.kty = 'oct' AND k.bits < $min_hmac_bits)
+   OR (k.kty = 'oct' AND (k.bits < $min_hmac_bits OR list_contains($public_secrets::VARCHAR[], k.jwk->>'k')))
    OR (k.kty IN ('EC', 'OKP') AND NOT list_contains($curves::VARCHAR[], k.crv) AND coalesce(k.use, 'sig') <> 'enc')
 ORDER BY k.kid, k.thumbprint`;
 
 // thumbprint is NULL for secrets; min_bits for curve weaknesses; first_seen / last_seen when the key verified nothing.
 const COLUMNS = columns({
   kid: 'text', thumbprint: 'text?', material: 'text', kty: 'text', alg: 'text?', use: 'text?', crv: 'text?', bits: 'int?',
-  source: 'text', weakness: 'text', min_bits: 'int?', tokens_verified: 'int', tokens_by_kid_unverifiable: 'int',
+  source: 'text', weakness: 'text', public_entry: 'int?', min_bits: 'int?', tokens_verified: 'int', tokens_by_kid_unverifiable: 'int',
   accepted_uses: 'int', first_seen: 'text?', last_seen: 'text?',
 });
 
@@ -63,6 +66,8 @@ function toFinding(row: RowOf<typeof COLUMNS>): FindingDraft {
     evidence: {
       kid: row.kid,
       weakness: row.weakness,
+      // also (or only) in a public list of secrets: named by list and entry, never by value
+      ...(row.public_entry !== null ? { reason: 'in a public list of secrets', secret_list: BUILTIN_LIST, secret_entry: row.public_entry } : {}),
       kty: row.kty,
       alg: row.alg ?? undefined,
       crv: row.crv ?? undefined,
@@ -84,7 +89,7 @@ export const weakKey = defineCheck({
   title: 'Weak key in the registry',
   description: describe(
     'A registry key too weak to trust: RSA modulus under min_rsa_bits (2048), `oct` HMAC secret under min_hmac_bits (256), ' +
-      'or an EC/OKP key on a curve that cannot sign (X25519/X448 not marked `use: enc`; P-256/384/521, secp256k1, Ed25519 and ' +
+      "an `oct` secret in a public list of secrets (the weak-secret check's shipped list, whatever its length), or an EC/OKP key on a curve that cannot sign (X25519/X448 not marked `use: enc`; P-256/384/521, secp256k1, Ed25519 and " +
       'Ed448 are fine). The secret itself is never reported, only its bits.',
     [LADDER],
   ),
@@ -101,6 +106,7 @@ export const weakKey = defineCheck({
     min_rsa_bits: policy.min_rsa_bits,
     min_hmac_bits: policy.min_hmac_bits,
     curves: JSON.stringify(SIGNATURE_CURVES),
+    public_secrets: JSON.stringify(WEAK_SECRETS.map((s) => Buffer.from(s, 'utf8').toString('base64url'))),
   }),
   toFinding,
 });

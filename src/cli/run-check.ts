@@ -5,7 +5,7 @@ import { checkAndKeep } from '../app/check-store.js';
 import { GateFailed, InputError, UsageError } from '../errors.js';
 import type { CoverageEntry } from '../findings/coverage.js';
 import { parseSeverity, severityRank, type Finding, type Severity } from '../findings/finding.js';
-import { loadPolicy } from '../policy/policy.js';
+import { loadPolicy, withSecretLists } from '../policy/policy.js';
 import { buildReport, type Report } from '../report/report.js';
 import { renderCoverage, renderFindingsTable } from '../report/render-findings.js';
 import { renderMarkdown } from '../report/render-markdown.js';
@@ -20,6 +20,8 @@ export interface CheckOptions {
   only?: string;
   failOn?: string;
   strict?: boolean;
+  /** --secrets FILE (check only): lists the weak-secret check tries besides its own */
+  secrets?: string[];
 }
 
 export async function runCheckCommand(scope: 'detection' | 'keys', opts: CheckOptions, g: Globals, out: Out): Promise<Report> {
@@ -33,7 +35,7 @@ export async function runCheckCommand(scope: 'detection' | 'keys', opts: CheckOp
       throw new UsageError(err instanceof Error ? err.message : String(err));
     }
   })();
-  const policy = loadPolicy(g.config);
+  const policy = withSecretLists(loadPolicy(g.config), opts.secrets);
   const store = await Store.open(g.db, { mustExist: true });
   try {
     if (scope === 'detection') await lookupGeoIp(store, g, out);

@@ -3,7 +3,7 @@ import { investigate } from '../app/investigate.js';
 import type { Finding } from '../findings/finding.js';
 import { unusableError } from '../ingest/ingest-paths.js';
 import { mappingChoice } from '../ingest/mapping/preset-choice.js';
-import { loadPolicy } from '../policy/policy.js';
+import { loadPolicy, withSecretLists } from '../policy/policy.js';
 import type { Report } from '../report/report.js';
 import { renderCoverage, renderFindingsTable } from '../report/render-findings.js';
 import { Store } from '../store/db.js';
@@ -22,13 +22,13 @@ const SHOWN_FINDINGS = 25;
 
 export async function runInvestigate(
   paths: string[],
-  opts: { failOn?: string; out?: string; preset?: string; mapping?: string; strict?: boolean },
+  opts: { failOn?: string; out?: string; preset?: string; mapping?: string; strict?: boolean; secrets?: string[] },
   g: Globals,
   out: Out,
 ): Promise<Report> {
   const format = formatOf(g, ['table', 'json'], 'table');
   const failOn = opts.failOn ? severityOption(opts.failOn) : null;
-  const policy = loadPolicy(g.config);
+  const policy = withSecretLists(loadPolicy(g.config), opts.secrets);
   const mapping = await mappingChoice(opts);
   const existed = storeExists(g.db);
   const store = await Store.open(g.db);

@@ -63,6 +63,9 @@ export interface Policy {
    *  kid; past this many without a match, the token is left sig_status 'unknown-key', sig_detail
    *  'too-many-candidates' (verification costs tokens × candidates) */
   max_verify_candidates: number;
+  /** weak-secret: user lists of secrets (paths, one secret a line) tried besides the shipped list, and the most HMACs
+   *  (candidate secrets × distinct tokens) computed before the check stops and says how far it got */
+  weak_secret: { lists: string[]; max_attempts: number };
 }
 
 /** A version floor (one version, or a comma-separated list of per-app minimums) and, optionally, when it takes effect:
@@ -93,11 +96,18 @@ export const DEFAULT_POLICY: Policy = {
   min_hmac_bits: 256,
   retired_key_trusted: true,
   max_verify_candidates: 32,
+  weak_secret: { lists: [], max_attempts: 5_000_000 },
 };
 
 /** What verification takes from the policy (src/jwt/verify.ts). */
 export function verifyOptions(policy: Policy): { maxCandidates: number } {
   return { maxCandidates: policy.max_verify_candidates };
+}
+
+/** The policy with `--secrets FILE` lists appended to weak_secret.lists (the weak-secret check reads them). */
+export function withSecretLists(policy: Policy, files: readonly string[] | undefined): Policy {
+  if (!files?.length) return policy;
+  return { ...policy, weak_secret: { ...policy.weak_secret, lists: [...policy.weak_secret.lists, ...files] } };
 }
 
 export function loadPolicy(path: string | undefined): Policy {

@@ -9,8 +9,9 @@ export function investigateCommand(): Command {
     .option('--mapping <file>', 'read provider logs with a mapping file (docs/presets.md)')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above: critical, high, medium, low, info')
     .option('--out <dir>', 'also write the report in every format (json, md, html, sarif, junit.xml) into this folder')
+    .option('--secrets <file>', 'a list of secrets (one a line) the weak-secret check tries besides its own; repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--strict', 'exit 2 (after writing) when a signature or use check could not be evaluated (what it needs is not in the store)')
-    .action(async (paths: string[], opts: { failOn?: string; out?: string; preset?: string; mapping?: string; strict?: boolean }, cmd: Command) => {
+    .action(async (paths: string[], opts: { failOn?: string; out?: string; preset?: string; mapping?: string; strict?: boolean; secrets?: string[] }, cmd: Command) => {
       const { runInvestigate } = await import('../run-investigate.js');
       const g = globals(cmd);
       await runInvestigate(paths, opts, g, outFor(g));
