@@ -2,7 +2,7 @@
 // of five formats; then the --fail-on gate, after the file is written so CI keeps the report of a failed job.
 import { findingsToReport } from '../app/check-store.js';
 import { CHECKS } from '../checks/registry.js';
-import { loadPolicy } from '../policy/policy.js';
+import { loadPolicy, withSecretLists } from '../policy/policy.js';
 import { criticalTimelines } from '../report/critical-timelines.js';
 import { REPORT_FORMATS, renderReport, showsTimelines } from '../report/render-report.js';
 import { buildReport, type Report } from '../report/report.js';
@@ -21,6 +21,8 @@ export interface ReportOptions {
   failOn?: string;
   strict?: boolean;
   includeRaw?: boolean;
+  /** --secrets FILE: the weak-secret lists check was given, so a re-check runs under the same policy */
+  secrets?: string[];
 }
 
 export async function runReport(opts: ReportOptions, g: Globals, out: Out): Promise<Report> {
@@ -30,7 +32,7 @@ export async function runReport(opts: ReportOptions, g: Globals, out: Out): Prom
   // Opening a missing store would create an empty one and report "no findings": say what is wrong instead.
   const store = await Store.open(g.db, { mustExist: true });
   try {
-    const { findings, runs, coverage, rerun } = await findingsToReport(store, loadPolicy(g.config), geoFiles(g));
+    const { findings, runs, coverage, rerun } = await findingsToReport(store, withSecretLists(loadPolicy(g.config), opts.secrets), geoFiles(g));
     if (rerun.length) out.status(rerunLine(rerun));
     const report = await buildReport(store, findings, runs, coverage);
     const shown = includeRaw ? { ...report, findings: await withRawTokens(store, report.findings) } : report;

@@ -1,7 +1,7 @@
 // `timeline`: check the query, build the story with its findings as they stand now (src/app/timeline.ts), print it
 // in the chosen format.
 import { freshTimeline } from '../app/timeline.js';
-import { loadPolicy } from '../policy/policy.js';
+import { loadPolicy, withSecretLists } from '../policy/policy.js';
 import { resolveQuery } from '../timeline/query.js';
 import {
   NO_CHECKS, noEventsLine, renderTimelineJson, renderTimelineMarkdown, renderTimelineNdjson, renderTimelineTable,
@@ -14,10 +14,10 @@ import { rerunLine } from './run-report.js';
 
 const FORMATS = ['table', 'json', 'ndjson', 'markdown'] as const;
 
-export async function runTimeline(opts: TimelineQuery, g: Globals, out: Out): Promise<Timeline> {
+export async function runTimeline(opts: TimelineQuery & { secrets?: string[] }, g: Globals, out: Out): Promise<Timeline> {
   const format = formatOf(g, FORMATS, 'table');
   const { query } = resolveQuery(opts); // usage errors before any store is opened
-  const { timeline, rerun, stale } = await freshTimeline(g.db, query, loadPolicy(g.config), geoFiles(g));
+  const { timeline, rerun, stale } = await freshTimeline(g.db, query, withSecretLists(loadPolicy(g.config), opts.secrets), geoFiles(g));
   if (rerun.length) out.status(rerunLine(rerun));
   if (stale.length) out.status(`the findings shown may be stale (${stale[0]!.why}) and the store cannot be written to re-check them: run \`jwt-forensics check\` on a writable copy\n`);
   out.write(await render(timeline, format, out));

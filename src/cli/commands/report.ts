@@ -9,9 +9,10 @@ export function reportCommand(): Command {
     .option('--out <file>', 'write the report to this file (without it, or with `-`: standard output)')
     .option('--fail-on <severity>', 'exit 1 (after writing) when a finding is at or above: critical, high, medium, low, info; JUnit failures start there too (default high)')
     .option('--include-raw', 'put the raw token of each finding in its evidence (raw_token); never key secrets')
+    .option('--secrets <file>', 'the lists of secrets the findings were checked with (as given to check or investigate), for a re-check under the same policy; repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--strict', 'exit 2 (after writing) when a signature or use check could not be evaluated (what it needs is not in the store)')
     .addHelpText('after', '\nExamples:\n  jwt-forensics report --format sarif --out findings.sarif --fail-on high\n  jwt-forensics report --format html --out report.html')
-    .action(async (opts: { out?: string; failOn?: string; includeRaw?: boolean; strict?: boolean }, cmd: Command) => {
+    .action(async (opts: { out?: string; failOn?: string; includeRaw?: boolean; strict?: boolean; secrets?: string[] }, cmd: Command) => {
       const { runReport } = await import('../run-report.js');
       const g = globals(cmd);
       await runReport(opts, g, outFor(g, { includeRaw: opts.includeRaw }));

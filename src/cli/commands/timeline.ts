@@ -12,7 +12,8 @@ export function timelineCommand(): Command {
     .option('--token <fingerprint>', 'one token by fingerprint (12 hex digits, as check and inspect print it)')
     .option('--since <time>', 'only from this ISO-8601 date or time on (UTC unless it says otherwise)')
     .option('--until <time>', 'only up to this ISO-8601 date or time (a bare date includes that whole day)')
-    .action(async (opts: TimelineQuery, cmd: Command) => {
+    .option('--secrets <file>', 'the lists of secrets the findings were checked with (as given to check or investigate), for a re-check under the same policy; repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .action(async (opts: TimelineQuery & { secrets?: string[] }, cmd: Command) => {
       const { runTimeline } = await import('../run-timeline.js');
       const g = globals(cmd);
       await runTimeline(opts, g, outFor(g));
