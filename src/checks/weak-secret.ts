@@ -64,16 +64,32 @@ export function listedCandidates(policy: Policy): Candidate[] {
   return out;
 }
 
-/** The token's own obvious candidates: its iss, each aud, its kid. */
+/** The token's own obvious candidates: its iss, each aud, its kid, and the service its issuer names (the issuer
+ *  URL's host, and that host's first label: `legacy` for https://legacy.example.com). */
 function ownCandidates(row: TokenRow): Candidate[] {
   const own: Candidate[] = [];
-  const add = (entry: string, v: string | null): void => {
-    if (v) own.push({ list: 'token-claims', entry, bytes: Buffer.from(v, 'utf8') });
+  const seen = new Set<string>();
+  const add = (entry: string, v: string | null | undefined): void => {
+    if (!v || seen.has(v)) return;
+    seen.add(v);
+    own.push({ list: 'token-claims', entry, bytes: Buffer.from(v, 'utf8') });
   };
   add('iss', row.iss);
   for (const a of row.auds) add('aud', a);
   add('kid', row.kid);
+  const host = hostOf(row.iss);
+  add('iss-host', host);
+  add('iss-service', host?.split('.')[0]);
   return own;
+}
+
+function hostOf(iss: string | null): string | null {
+  if (!iss) return null;
+  try {
+    return new URL(iss).hostname || null;
+  } catch {
+    return null;
+  }
 }
 
 interface Hit {
@@ -192,7 +208,7 @@ export const weakSecret: Check = {
     'An HS256/384/512 token no registry key verifies whose HMAC verifies with a publicly known secret: the shipped list ' +
       '(jwt.io\'s your-256-bit-secret, secret, changeme, the empty string, short numbers, framework defaults: ' +
       'src/checks/weak-secrets/SOURCE.md), the files in policy weak_secret.lists (--secrets FILE), or the token\'s own iss, ' +
-      'aud or kid. Anyone who knows the secret can mint tokens for that issuer, so one finding covers every token the ' +
+      'aud or kid, or the service its issuer names (the issuer URL\'s host, and its first label). Anyone who knows the secret can mint tokens for that issuer, so one finding covers every token the ' +
       'secret verifies (per secret and issuer). Each candidate is tried once per distinct signed content, up to ' +
       'weak_secret.max_attempts HMACs; the coverage line says how far it got when it stopped. The secret is never ' +
       'reported, only its list, entry and length. Registry `oct` keys in the list are weak-key findings.',

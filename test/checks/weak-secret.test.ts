@@ -61,10 +61,14 @@ describe('weak-secret', () => {
   it('reads user lists and tries the token\'s own claims', async () => {
     const mine = await new SignJWT({ sub: 'a' }).setProtectedHeader({ alg: 'HS256' }).sign(Buffer.from('corp-2019-key'));
     const own = await new SignJWT({ sub: 'b' }).setProtectedHeader({ alg: 'HS256', kid: 'my-kid' }).sign(Buffer.from('my-kid'));
+    const service = await new SignJWT({ iss: 'https://billing.corp.example', sub: 'c' }).setProtectedHeader({ alg: 'HS256' }).sign(Buffer.from('billing'));
     const list = join(tempDir(), 'secrets.txt');
     writeFileSync(list, 'first\r\ncorp-2019-key\r\n');
-    const { findings } = await check([mine, own], mergePolicy({ weak_secret: { lists: [list] } }));
-    expect(findings.map((f) => [f.evidence.secret_list, f.evidence.secret_entry]).sort()).toEqual([[list, 1], ['token-claims', 'kid']]);
+    const { findings } = await check([mine, own, service], mergePolicy({ weak_secret: { lists: [list] } }));
+    expect(findings.map((f) => [f.evidence.secret_list, f.evidence.secret_entry]).sort()).toEqual([
+      [list, 1], ['token-claims', 'iss-service'], ['token-claims', 'kid'],
+    ]);
+    expect(JSON.stringify(findings)).not.toContain('corp-2019-key');
   });
 
   it('stops at max_attempts and says how far it got on the coverage line', async () => {
