@@ -7,6 +7,7 @@ import { criticalTimelines } from '../report/critical-timelines.js';
 import { REPORT_FORMATS, renderReport, showsTimelines } from '../report/render-report.js';
 import { buildReport, type Report } from '../report/report.js';
 import { withRawTokens } from '../report/raw-tokens.js';
+import { withRawSecrets } from '../app/raw-secrets.js';
 import { Store } from '../store/db.js';
 import { writeOutFile } from '../util/out-file.js';
 import { redactOutput } from '../util/redact.js';
@@ -35,7 +36,7 @@ export async function runReport(opts: ReportOptions, g: Globals, out: Out): Prom
     const { findings, runs, coverage, rerun } = await findingsToReport(store, withSecretLists(loadPolicy(g.config), opts.secrets), geoFiles(g));
     if (rerun.length) out.status(rerunLine(rerun));
     const report = await buildReport(store, findings, runs, coverage);
-    const shown = includeRaw ? { ...report, findings: await withRawTokens(store, report.findings) } : report;
+    const shown = includeRaw ? { ...report, findings: withRawSecrets(await withRawTokens(store, report.findings)) } : report;
     const timelines = showsTimelines(format) ? await criticalTimelines(store, report.findings) : [];
     const text = await renderReport(format, shown, { timelines, failOn: failOn ?? 'high', includeRaw });
     emit(text, opts.out, includeRaw, out);
