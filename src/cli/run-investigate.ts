@@ -13,6 +13,7 @@ import { geoFiles, geoLine } from './geoip.js';
 import { type Out } from './output.js';
 import { toJson } from '../format/serialize.js';
 import { renderTable } from '../format/table.js';
+import { stripControlInline } from '../util/sanitize.js';
 import { dropIfNothingRead, storeExists } from './new-store.js';
 import { startProgress } from './progress.js';
 import { gate, severityOption, strictGate } from './run-check.js';
@@ -82,7 +83,8 @@ function renderSummary(s: StoreSummary, db: string, out: Out): string {
     `  ${s.keys} keys, ${s.key_events} rotation records, ${s.revocations} revocations; ${s.rejects} lines rejected`,
   ];
   for (const k of s.unverifiable_known_kids) {
-    lines.push('', `Accepted under ${k.kid}, a key the rotation records know but the key set lacks: ${k.tokens} token(s), ` +
+    // the kid is the token's own header field: attacker-controlled, so it never starts a line of its own
+    lines.push('', `Accepted under ${stripControlInline(k.kid)}, a key the rotation records know but the key set lacks: ${k.tokens} token(s), ` +
       `${k.accepted_uses} use(s), not verified (give its public key, e.g. the JWKS from before its retirement)`);
   }
   if (s.suspicious_total === 0) return `${lines.join('\n')}\n\nNo token without a valid signature was accepted.\n`;
