@@ -7,6 +7,7 @@ import { detectPreset } from '../../src/ingest/mapping/preset-choice.js';
 import { presets } from '../../src/ingest/mapping/presets/index.js';
 import { AUTH0_TYPES } from '../../src/ingest/mapping/presets/auth0.js';
 import { Store } from '../../src/store/db.js';
+import { tempFile } from '../helpers/tmp.js';
 
 const FILE = 'fixtures/presets/auth0/event-types.ndjson';
 
@@ -106,6 +107,14 @@ describe('auth0 preset: the whole event type table', () => {
     expect(warnings).toEqual([
       '2 records with event types the auth0 preset does not know, kept as they are with outcome unknown: zz_new_code (2)',
     ]);
+  });
+
+  it('an unknown code is named in the summary without its control characters', async () => {
+    const record = { log_id: '1', data: { date: '2026-03-14T09:00:00Z', type: 'zz\u001b[2Jevil\ncode', user_id: 'auth0|a' } };
+    const s = await ingestFile(store, tempFile('auth0.ndjson', `${JSON.stringify(record)}\n`), { mapping: presets().get('auth0')! });
+    expect(s.warnings).toHaveLength(1);
+    expect(s.warnings[0]).toMatch(/: zz\uFFFD\[2jevil\uFFFDcode \(1\)$/);
+    expect(s.warnings[0]).not.toMatch(/[\u0000-\u001f]/);
   });
 
   it('the tenant-logs fixture has no code outside the table (no warning)', async () => {

@@ -2,6 +2,7 @@
 // carried a type outside it: such a record is kept, lower-cased, with its outcome unknown, and the summary names
 // the types so that a provider's new code is noticed rather than silently left unclassified.
 import type { Store } from '../../store/db.js';
+import { stripControlInline } from '../../util/sanitize.js';
 import { CANONICAL_EVENTS } from './mapping-check.js';
 import type { Mapping } from './mapping.js';
 import { AUTH0_TYPES } from './presets/auth0.js';
@@ -23,7 +24,8 @@ export async function unknownTypesWarning(store: Store, sourceId: number, mappin
   const unknown = rows.filter((r) => !known.has(r.event));
   if (unknown.length === 0) return null;
   const total = unknown.reduce((sum, r) => sum + Number(r.n), 0);
-  const names = unknown.slice(0, SHOWN).map((r) => `${r.event} (${r.n})`);
+  // the type is the provider's text (a log line's): no control character reaches the terminal
+  const names = unknown.slice(0, SHOWN).map((r) => `${stripControlInline(r.event)} (${r.n})`);
   const more = unknown.length > SHOWN ? `, and ${unknown.length - SHOWN} more` : '';
   return `${total} record${total === 1 ? '' : 's'} with event types the ${mapping.label} preset does not know, kept as they are with outcome unknown: ${names.join(', ')}${more}`;
 }
