@@ -49,7 +49,7 @@ export interface Candidate {
 /** The shipped list, then each user list in order (one secret a line; blank lines skipped, a trailing CR dropped). */
 export function listedCandidates(policy: Policy): Candidate[] {
   const out: Candidate[] = WEAK_SECRETS.map((s, i) => ({ list: BUILTIN_LIST, entry: i, bytes: Buffer.from(s, 'utf8') }));
-  for (const path of policy.weak_secret.lists) {
+  for (const path of new Set(policy.weak_secret.lists)) { // a list named twice is tried once
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
@@ -122,8 +122,8 @@ export function search(tokens: readonly TokenRow[], listed: readonly Candidate[]
   let done = 0;
   let stopped = false;
   for (const g of groups.values()) {
-    const own = g.rows.flatMap((r) => ownCandidates(r.row));
-    const candidates = [...listed, ...own];
+    // the tokens of a group share header.payload, so their claims: one set of own candidates per group
+    const candidates = [...listed, ...ownCandidates(g.rows[0]!.row)];
     if (attempts + candidates.length > maxAttempts) {
       stopped = true;
       break;
@@ -136,8 +136,10 @@ export function search(tokens: readonly TokenRow[], listed: readonly Candidate[]
         if (mac.length !== sig.length || !timingSafeEqual(mac, sig)) continue;
         // one finding per secret and issuer; a token-claims secret is named by its claim (its value varies by token)
         const key = JSON.stringify([c.list, c.entry, c.list === 'token-claims' ? c.bytes.toString('base64url') : '', row.iss]);
+        // each (candidate, row) pair is met once (distinct candidates per group, each row in one group), so no
+        // membership scan: a secret that signed a million tokens stays linear
         const hit = hits.get(key) ?? { candidate: c, rows: [] };
-        if (!hit.rows.includes(row)) hit.rows.push(row);
+        hit.rows.push(row);
         hits.set(key, hit);
       }
     }

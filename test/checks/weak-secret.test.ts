@@ -71,6 +71,18 @@ describe('weak-secret', () => {
     expect(JSON.stringify(findings)).not.toContain('corp-2019-key');
   });
 
+  it('a list named twice, and a claim both iss and aud, count each token once', async () => {
+    const iss = 'https://dup.example';
+    const t1 = await new SignJWT({ iss, aud: iss, sub: 'a' }).setProtectedHeader({ alg: 'HS256' }).sign(Buffer.from(iss));
+    const t2 = await new SignJWT({ sub: 'b' }).setProtectedHeader({ alg: 'HS256' }).sign(Buffer.from('corp-2020-key'));
+    const list = join(tempDir(), 'secrets.txt');
+    writeFileSync(list, 'corp-2020-key\n');
+    const { findings } = await check([t1, t2], mergePolicy({ weak_secret: { lists: [list, list] } }));
+    expect(findings.map((f) => [f.evidence.secret_list, f.evidence.secret_entry, f.evidence.tokens]).sort()).toEqual([
+      [list, 0, 1], ['token-claims', 'iss', 1],
+    ]);
+  });
+
   it('stops at max_attempts and says how far it got on the coverage line', async () => {
     const tokens = await Promise.all(
       [0, 1, 2].map((i) => new SignJWT({ sub: `u${i}` }).setProtectedHeader({ alg: 'HS256' }).sign(Buffer.from(`strong-secret-${i}-not-listed-anywhere`))),
