@@ -5,6 +5,7 @@ import { defineCheck } from './check.js';
 import { tokenDraft } from './token-usage.js';
 import { describe, ladder, severityOf } from './ladder.js';
 import { isoOf, TOKEN_COLUMNS, TOKEN_USE_COLUMNS, useColumns } from './token-uses.js';
+import { VERIFIER_SKEWS_CTE, verifierSkewParams } from './views.js';
 
 // Late = after exp + leeway. Only uses count (not the issue event, not the logout that ends the session).
 // A token whose every late use was rejected is the server working, and routine (a laptop waking from sleep
@@ -15,9 +16,7 @@ import { isoOf, TOKEN_COLUMNS, TOKEN_USE_COLUMNS, useColumns } from './token-use
 // The per-audience map arrives as JSON text (bound, never spliced): [{aud, s}, …].
 const SQL = `
 WITH
-skews AS (
-  SELECT rtrim(a.aud, '/') AS aud, max(a.s) AS s
-  FROM (SELECT unnest(CAST($skews::JSON AS STRUCT(aud VARCHAR, s DOUBLE)[]), recursive := true)) a GROUP BY 1),
+${VERIFIER_SKEWS_CTE},
 late AS (
   SELECT u.*, epoch(u.ts) - t.exp AS late_s, coalesce(k.s, $skew::DOUBLE) AS allowed_s
   FROM uses u JOIN tokens t ON t.sha256 = u.used_sha LEFT JOIN skews k ON k.aud = rtrim(u.aud, '/')
@@ -68,10 +67,6 @@ const LADDER = ladder<Row>(
 
 const WITHIN_SKEW_NOTE = 'the verifier allows a generous skew';
 
-/** The per-audience skews as the query binds them. */
-const skewList = (policy: Policy): string =>
-  JSON.stringify(Object.entries(policy.verifier_skew_by_audience).map(([aud, s]) => ({ aud, s })));
-
 function toFinding(row: Row, policy: Policy) {
   const severity: Severity | null = severityOf(LADDER, row);
   if (severity === null) return null; // every late use rejected (the SQL leaves those out already)
@@ -117,6 +112,6 @@ export const expiredUse = defineCheck({
   scope: 'detection',
   sql: SQL,
   columns: COLUMNS,
-  params: (policy) => ({ leeway: policy.clock_skew_seconds, skew: policy.verifier_skew_seconds, skews: skewList(policy) }),
+  params: (policy) => ({ leeway: policy.clock_skew_seconds, ...verifierSkewParams(policy) }),
   toFinding: (row, policy) => toFinding(row, policy),
 });

@@ -1,10 +1,9 @@
-import type { Policy } from '../policy/policy.js';
 import { columns, type RowOf } from '../store/rows.js';
 import { defineCheck, type FindingDraft } from './check.js';
 import { tokenDraft } from './token-usage.js';
 import { describe, outcomeLevels, outcomeLevelsOrNone, type Ladder, type LadderCase } from './ladder.js';
 import { byOutcome, TOKEN_COLUMNS, useColumns } from './token-uses.js';
-import { eventRefsSql } from './views.js';
+import { eventRefsSql, VERIFIER_SKEWS_CTE, verifierSkewParams } from './views.js';
 
 /**
  * Uses whose `scope` identifier a revocation names (one equi-join per scope, so each stays a hash join). A session or
@@ -32,9 +31,7 @@ const ADMIN_REASON = `(compromis|stolen|theft|lost|leak|fraud|suspicious|breach|
 // self-contained JWTs do: those uses are gathered per API (one finding each), not per token.
 const SQL = `
 WITH
-skews AS (
-  SELECT rtrim(a.aud, '/') AS aud, max(a.s) AS s
-  FROM (SELECT unnest(CAST($skews::JSON AS STRUCT(aud VARCHAR, s DOUBLE)[]), recursive := true)) a GROUP BY 1),
+${VERIFIER_SKEWS_CTE},
 revs AS (
   SELECT ts, CASE WHEN jti IS NOT NULL THEN 'jti' WHEN sid IS NOT NULL THEN 'sid' ELSE 'sub' END AS scope,
     coalesce(jti, sid, sub) AS value, reason, 'revocations' AS origin,
@@ -172,10 +169,6 @@ function perToken(row: Row): FindingDraft {
   });
 }
 
-/** The per-audience skews as the query binds them (the same reading as expired-use). */
-const skewList = (policy: Policy): string =>
-  JSON.stringify(Object.entries(policy.verifier_skew_by_audience).map(([aud, s]) => ({ aud, s })));
-
 export const revokedUse = defineCheck({
   id: 'revoked-use',
   title: 'Token used after it was revoked or logged out',
@@ -202,6 +195,6 @@ export const revokedUse = defineCheck({
   scope: 'detection',
   sql: SQL,
   columns: COLUMNS,
-  params: (policy) => ({ leeway: policy.clock_skew_seconds, skew: policy.verifier_skew_seconds, skews: skewList(policy) }),
+  params: (policy) => ({ leeway: policy.clock_skew_seconds, ...verifierSkewParams(policy) }),
   toFinding: (row) => (row.scope === 'api' ? perApi(row) : perToken(row)),
 });

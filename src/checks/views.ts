@@ -1,6 +1,7 @@
 // Shared views every check reads, made once per run: events with their source (a later identical copy of an event
 // left out, so the checks count it once: src/store/event-copies.ts), token kinds, key
 // lifecycles, and the token uses (src/store/uses.ts). Checks stay one query each instead of repeating these joins.
+import type { Policy } from '../policy/policy.js';
 import type { Store } from '../store/db.js';
 import { notACopy } from '../store/event-copies.js';
 import { createUseViews } from '../store/uses.js';
@@ -61,3 +62,18 @@ export function eventRefsSql(alias = 'e', limit = 20): string {
   return `coalesce(list({'source': ${alias}.source, 'line': ${alias}.line, 'ts': iso(${alias}.ts)} ORDER BY ${alias}.ts, ${alias}.source, ${alias}.line)
     FILTER (WHERE ${alias}.line IS NOT NULL)[1:${limit}], [])`;
 }
+
+/**
+ * A CTE `skews(aud, s)`: the skew each API's verifier allows, from policy verifier_skew_by_audience bound as `$skews`
+ * (JSON text, never spliced; trailing slashes ignored). Join it on `rtrim(aud, '/')` and fall back to
+ * `$skew` (verifier_skew_seconds). One reading for expired-use and revoked-use; bind verifierSkewParams with it.
+ */
+export const VERIFIER_SKEWS_CTE = `skews AS (
+  SELECT rtrim(a.aud, '/') AS aud, max(a.s) AS s
+  FROM (SELECT unnest(CAST($skews::JSON AS STRUCT(aud VARCHAR, s DOUBLE)[]), recursive := true)) a GROUP BY 1)`;
+
+/** The parameters VERIFIER_SKEWS_CTE and its `$skew` fallback read. */
+export const verifierSkewParams = (policy: Policy): { skew: number; skews: string } => ({
+  skew: policy.verifier_skew_seconds,
+  skews: JSON.stringify(Object.entries(policy.verifier_skew_by_audience).map(([aud, s]) => ({ aud, s }))),
+});
