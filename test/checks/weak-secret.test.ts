@@ -83,6 +83,15 @@ describe('weak-secret', () => {
     ]);
   });
 
+  it('tries a user list\'s lines as bytes: a secret that is not UTF-8 still matches, at its line', async () => {
+    const latin1 = Buffer.from('clé-secrète', 'latin1');
+    const token = await new SignJWT({ sub: 'a' }).setProtectedHeader({ alg: 'HS256' }).sign(latin1);
+    const list = join(tempDir(), 'secrets.txt');
+    writeFileSync(list, Buffer.concat([Buffer.from('first\r\n\r\n'), latin1, Buffer.from('\r\nlast')]));
+    const { findings } = await check([token], mergePolicy({ weak_secret: { lists: [list] } }));
+    expect(findings.map((f) => [f.evidence.secret_list, f.evidence.secret_entry, f.evidence.secret_length])).toEqual([[list, 2, latin1.length]]);
+  });
+
   it('stops at max_attempts and says how far it got on the coverage line', async () => {
     const tokens = await Promise.all(
       [0, 1, 2].map((i) => new SignJWT({ sub: `u${i}` }).setProtectedHeader({ alg: 'HS256' }).sign(Buffer.from(`strong-secret-${i}-not-listed-anywhere`))),
