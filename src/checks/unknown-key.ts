@@ -89,6 +89,28 @@ const LADDER: Ladder = [UNKNOWN, KNOWN];
 /** The one value when the group has exactly one, else null (the finding is about a kid, not one token). */
 const only = (list: string[]): string | null => (list.length === 1 ? list[0]! : null);
 
+/** What both findings say of the kid's group of tokens: its one jti, sub and token if it has one, and when it was seen. */
+const groupFields = (row: UnknownRow) => ({
+  jti: only(row.jtis),
+  sub: only(row.subs),
+  token: only(row.fingerprints),
+  first_seen: row.first_seen,
+  last_seen: row.last_seen,
+  events: row.events,
+});
+
+/** The group's uses and who and what its tokens name, in both findings' evidence. */
+const groupEvidence = (row: UnknownRow) => ({
+  accepted_tokens: row.accepted_tokens,
+  uses: row.uses,
+  accepted: row.accepted,
+  outcome_unknown: row.unknown_outcome,
+  token_fingerprints: row.fingerprints,
+  subjects: row.subs,
+  issuers: row.issuers,
+  algs: row.algs,
+});
+
 function toFinding(row: UnknownRow): FindingDraft {
   if (row.known) return knownKeyFinding(row);
   const kid = row.kid;
@@ -103,23 +125,11 @@ function toFinding(row: UnknownRow): FindingDraft {
     severity,
     title,
     kid,
-    jti: only(row.jtis),
-    sub: only(row.subs),
-    token: only(row.fingerprints),
-    first_seen: row.first_seen,
-    last_seen: row.last_seen,
-    events: row.events,
+    ...groupFields(row),
     evidence: {
       tokens: row.tokens,
       verification_gave_up: row.gave_up > 0 ? row.gave_up : undefined,
-      accepted_tokens: row.accepted_tokens,
-      uses: row.uses,
-      accepted: row.accepted,
-      outcome_unknown: row.unknown_outcome,
-      token_fingerprints: row.fingerprints,
-      subjects: row.subs,
-      issuers: row.issuers,
-      algs: row.algs,
+      ...groupEvidence(row),
       accepted_from_ips: row.accepted_ips,
       rotation_records_for_kid: row.rotation_records,
       ...whyNotKnown(row),
@@ -150,12 +160,7 @@ function knownKeyFinding(row: UnknownRow): FindingDraft {
     severity: severityOf(KNOWN, row)!,
     title: `Known key ${kid}${retired} is not in the registry: ${row.tokens} token(s) it signed could not be verified`,
     kid: row.kid,
-    jti: only(row.jtis),
-    sub: only(row.subs),
-    token: only(row.fingerprints),
-    first_seen: row.first_seen,
-    last_seen: row.last_seen,
-    events: row.events,
+    ...groupFields(row),
     evidence: {
       known_from: 'rotation records',
       key_created_or_activated: row.key_started,
@@ -164,14 +169,7 @@ function knownKeyFinding(row: UnknownRow): FindingDraft {
       tokens: row.tokens,
       signed_from: isoOf(row.first_iat),
       signed_until: isoOf(row.last_iat),
-      accepted_tokens: row.accepted_tokens,
-      uses: row.uses,
-      accepted: row.accepted,
-      outcome_unknown: row.unknown_outcome,
-      token_fingerprints: row.fingerprints,
-      subjects: row.subs,
-      issuers: row.issuers,
-      algs: row.algs,
+      ...groupEvidence(row),
       request: `the JWKS (or PEM) that still held kid ${kid}, e.g. one saved before its retirement: ingest it and its tokens are verified`,
     },
   };
