@@ -7,6 +7,7 @@ import { detectPreset } from '../../src/ingest/mapping/preset-choice.js';
 import { presets } from '../../src/ingest/mapping/presets/index.js';
 import { AUTH0_TYPES } from '../../src/ingest/mapping/presets/auth0.js';
 import { Store } from '../../src/store/db.js';
+import { ingestPreset } from '../helpers/presets.js';
 import { tempFile } from '../helpers/tmp.js';
 
 const FILE = 'fixtures/presets/auth0/event-types.ndjson';
@@ -23,10 +24,9 @@ interface Row {
 }
 
 async function load(): Promise<{ rows: Row[]; warnings: string[]; rejects: number }> {
-  const s = await ingestFile(store, FILE, { mapping: presets().get('auth0')! });
-  expect(s.preset).toBe('auth0');
-  const rows = await store.json<Row>(
-    `SELECT CAST(line AS INTEGER) AS line, ts, event, outcome, sub, client_id, sid, ip, country, jti, reason, extra->>'provider_event' AS pe FROM events ORDER BY line`,
+  const { s, rows } = await ingestPreset<Row>(
+    store, FILE, 'auth0',
+    `CAST(line AS INTEGER) AS line, ts, event, outcome, sub, client_id, sid, ip, country, jti, reason, extra->>'provider_event' AS pe`,
   );
   return { rows, warnings: s.warnings, rejects: s.rejected };
 }

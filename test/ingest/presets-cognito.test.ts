@@ -2,10 +2,9 @@
 // (fixtures/presets/aws-cognito/SOURCE.md).
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingestFile } from '../../src/ingest/ingest-source.js';
 import { detectPreset } from '../../src/ingest/mapping/preset-choice.js';
-import { presets } from '../../src/ingest/mapping/presets/index.js';
 import { Store } from '../../src/store/db.js';
+import { ingestPreset } from '../helpers/presets.js';
 import { tempFile } from '../helpers/tmp.js';
 
 const FILE = 'fixtures/presets/aws-cognito/cloudtrail.ndjson';
@@ -26,9 +25,7 @@ afterEach(() => store.close());
 const COLS = `line, CAST(ts AS VARCHAR) AS ts, event, outcome, sub, client_id, ip, ua, extra->>'provider_event' AS pe`;
 
 async function load(path: string): Promise<{ rows: unknown[][]; rejects: [number | null, string][] }> {
-  const s = await ingestFile(store, path, { mapping: presets().get('aws-cognito')! });
-  expect(s.preset).toBe('aws-cognito');
-  const rows = await store.json<Record<string, unknown>>(`SELECT ${COLS} FROM events ORDER BY line`);
+  const { s, rows } = await ingestPreset<Record<string, unknown>>(store, path, 'aws-cognito', COLS);
   return { rows: rows.map((r) => Object.values(r)), rejects: s.rejects.map((r) => [r.line, r.reason]) };
 }
 

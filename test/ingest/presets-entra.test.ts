@@ -2,10 +2,9 @@
 // Microsoft Graph signIn records, one a line. Fixtures: fixtures/presets/entra (see its SOURCE.md).
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingestFile } from '../../src/ingest/ingest-source.js';
 import { detectPreset } from '../../src/ingest/mapping/preset-choice.js';
-import { presets } from '../../src/ingest/mapping/presets/index.js';
 import { Store } from '../../src/store/db.js';
+import { ingestPreset } from '../helpers/presets.js';
 import { tempFile } from '../helpers/tmp.js';
 
 const ENVELOPE = 'fixtures/presets/entra/signin-logs.ndjson';
@@ -21,9 +20,7 @@ const COLS = 'line, ts, event, outcome, sub, sid, client_id, ip, country, city, 
 type Row = Record<string, string | number | null>;
 
 async function load(path: string): Promise<{ rows: Row[]; rejects: [number | null, string][] }> {
-  const s = await ingestFile(store, path, { mapping: presets().get('entra')! });
-  expect(s.preset).toBe('entra');
-  const rows = await store.json<Row>(`SELECT ${COLS}, extra->>'provider_event' AS pe FROM events ORDER BY line`);
+  const { s, rows } = await ingestPreset<Row>(store, path, 'entra', `${COLS}, extra->>'provider_event' AS pe`);
   return { rows, rejects: s.rejects.map((r) => [r.line, r.reason]) };
 }
 

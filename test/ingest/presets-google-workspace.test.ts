@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../src/ingest/ingest-source.js';
 import { compileMapping } from '../../src/ingest/mapping/mapping.js';
 import { detectPreset } from '../../src/ingest/mapping/preset-choice.js';
-import { presets } from '../../src/ingest/mapping/presets/index.js';
 import { Store } from '../../src/store/db.js';
+import { ingestPreset } from '../helpers/presets.js';
 import { tempFile } from '../helpers/tmp.js';
 
 const FILE = 'fixtures/presets/google-workspace/reports-activities.ndjson';
@@ -24,11 +24,11 @@ interface Row {
 }
 
 async function load(): Promise<{ rows: Row[]; rejects: [number | null, string, string][] }> {
-  const s = await ingestFile(store, FILE, { mapping: presets().get('google-workspace')! });
-  expect(s.preset).toBe('google-workspace');
-  const rows = await store.json<Row>(
-    `SELECT line, ts, event, outcome, sub, sid, client_id, ip, country, ua, aud, jti, parent_jti, reason,
-       extra->>'provider_event' AS pe, extra->>'element_index' AS el FROM events ORDER BY line, el`,
+  const { s, rows } = await ingestPreset<Row>(
+    store, FILE, 'google-workspace',
+    `line, ts, event, outcome, sub, sid, client_id, ip, country, ua, aud, jti, parent_jti, reason,
+       extra->>'provider_event' AS pe, extra->>'element_index' AS el`,
+    'line, el',
   );
   return { rows, rejects: s.rejects.map((r) => [r.line, r.reason, r.detail]) };
 }

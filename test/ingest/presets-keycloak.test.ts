@@ -1,10 +1,9 @@
 // The keycloak preset on hand-written records in Keycloak's published shapes (fixtures/presets/keycloak/SOURCE.md).
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingestFile } from '../../src/ingest/ingest-source.js';
 import { detectPreset } from '../../src/ingest/mapping/preset-choice.js';
-import { presets } from '../../src/ingest/mapping/presets/index.js';
 import { Store } from '../../src/store/db.js';
+import { ingestPreset } from '../helpers/presets.js';
 
 const DIR = 'fixtures/presets/keycloak';
 const FILES = ['events.ndjson', 'admin-events.ndjson', 'server-log.json', 'ecs-log.json'];
@@ -29,9 +28,7 @@ type Row = [string, string, string, string | null, string | null, string | null,
 const COLS = `line, CAST(ts AS VARCHAR) AS ts, event, outcome, sub, sid, client_id, ip, jti, parent_jti, extra->>'provider_event' AS pe`;
 
 async function load(file: string): Promise<{ rows: Row[]; rejects: [number | null, string][] }> {
-  const s = await ingestFile(store, `${DIR}/${file}`, { mapping: presets().get('keycloak')! });
-  expect(s.preset).toBe('keycloak');
-  const rows = await store.json<Record<string, string | null>>(`SELECT ${COLS} FROM events ORDER BY line`);
+  const { s, rows } = await ingestPreset<Record<string, string | null>>(store, `${DIR}/${file}`, 'keycloak', COLS);
   return {
     rows: rows.map((r) => [r.line, r.ts, r.event, r.outcome, r.sub, r.sid, r.client_id, r.ip, r.jti, r.parent_jti, r.pe] as Row),
     rejects: s.rejects.map((r) => [r.line, r.reason]),

@@ -1,9 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingestFile } from '../../src/ingest/ingest-source.js';
 import { detectPreset } from '../../src/ingest/mapping/preset-choice.js';
-import { presets } from '../../src/ingest/mapping/presets/index.js';
 import { Store } from '../../src/store/db.js';
+import { ingestPreset } from '../helpers/presets.js';
 
 const FILE = 'fixtures/presets/m365-audit/unified-audit-log.ndjson';
 const OFFICE = '4765445b-32c6-49b0-83e6-1d93765276ca';
@@ -20,11 +19,9 @@ afterEach(() => store.close());
 type Row = Record<'line' | 'ts' | 'event' | 'outcome' | 'sub' | 'sid' | 'client_id' | 'ip' | 'country' | 'ua' | 'aud' | 'jti' | 'parent_jti' | 'reason' | 'pe', string | null>;
 
 async function load(): Promise<{ rows: Row[]; rejects: [number | null, string, string][] }> {
-  const s = await ingestFile(store, FILE, { mapping: presets().get('m365-audit')! });
-  expect(s.preset).toBe('m365-audit');
-  const rows = await store.json<Row>(
-    `SELECT line, ts, event, outcome, sub, sid, client_id, ip, country, ua, aud, jti, parent_jti, reason,
-       extra->>'provider_event' AS pe FROM events ORDER BY line`,
+  const { s, rows } = await ingestPreset<Row>(
+    store, FILE, 'm365-audit',
+    `line, ts, event, outcome, sub, sid, client_id, ip, country, ua, aud, jti, parent_jti, reason, extra->>'provider_event' AS pe`,
   );
   return { rows, rejects: s.rejects.map((r) => [r.line, r.reason, r.detail]) };
 }

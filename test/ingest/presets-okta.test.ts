@@ -2,10 +2,9 @@
 // it is (the user the token is for), which client, and which token. Fixtures: fixtures/presets/okta (SOURCE.md).
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingestFile } from '../../src/ingest/ingest-source.js';
 import { detectPreset } from '../../src/ingest/mapping/preset-choice.js';
-import { presets } from '../../src/ingest/mapping/presets/index.js';
 import { Store } from '../../src/store/db.js';
+import { ingestPreset } from '../helpers/presets.js';
 import { tempFile } from '../helpers/tmp.js';
 
 const SYSTEM_LOG = 'fixtures/presets/okta/system-log.ndjson';
@@ -21,9 +20,7 @@ type Row = Record<string, string | number | null>;
 const COLS = 'line, ts, event, outcome, sub, sid, client_id, ip, country, city, lat, lon, ua, jti, parent_jti, reason';
 
 async function load(path: string): Promise<{ rows: Row[]; rejects: [number | null, string][] }> {
-  const s = await ingestFile(store, path, { mapping: presets().get('okta')! });
-  expect(s.preset).toBe('okta');
-  const rows = await store.json<Row>(`SELECT ${COLS}, extra->>'provider_event' AS pe FROM events ORDER BY line`);
+  const { s, rows } = await ingestPreset<Row>(store, path, 'okta', `${COLS}, extra->>'provider_event' AS pe`);
   return { rows, rejects: s.rejects.map((r) => [r.line, r.reason]) };
 }
 
