@@ -138,7 +138,7 @@ const LADDER = ladder<Judged>(
 
 /** Two or more distinct non-null values. */
 const several = (xs: (string | null)[]): boolean => new Set(xs.filter((x) => x !== null)).size > 1;
-const union = (a: string[], b: string[]): string[] => [...new Set([...a, ...b])].sort();
+const union = (...lists: string[][]): string[] => [...new Set(lists.flat())].sort();
 
 function deviceOf(s: Seen): Device {
   return {
@@ -148,17 +148,20 @@ function deviceOf(s: Seen): Device {
   };
 }
 
-function merge(into: Device, d: Device): void {
-  if (d.first_use < into.first_use) into.first_use = d.first_use;
-  if (d.last_use > into.last_use) into.last_use = d.last_use;
-  into.uses += d.uses;
-  into.accepted += d.accepted;
-  into.rejected += d.rejected;
-  into.ips = union(into.ips, d.ips);
-  into.user_agents = union(into.user_agents, d.user_agents).slice(0, 5);
-  into.places = union(into.places, d.places);
-  into.asns = union(into.asns, d.asns);
-  into.refs = [...into.refs, ...d.refs];
+/** Fold devices into one, all at once: a token seen from thousands of IPs stays linear, not a union per IP. */
+function merge(into: Device, ds: Device[]): void {
+  for (const d of ds) {
+    if (d.first_use < into.first_use) into.first_use = d.first_use;
+    if (d.last_use > into.last_use) into.last_use = d.last_use;
+    into.uses += d.uses;
+    into.accepted += d.accepted;
+    into.rejected += d.rejected;
+  }
+  into.ips = union(into.ips, ...ds.map((d) => d.ips));
+  into.user_agents = union(into.user_agents, ...ds.map((d) => d.user_agents)).slice(0, 5);
+  into.places = union(into.places, ...ds.map((d) => d.places));
+  into.asns = union(into.asns, ...ds.map((d) => d.asns));
+  into.refs = [...into.refs, ...ds.flatMap((d) => d.refs)];
 }
 
 /** The networks a device was seen on: each IP's /24 or /48, and the autonomous systems --asn put them in. */
@@ -179,23 +182,28 @@ function elsewhere(first: Device, d: Device): boolean {
  * network it shares, under no other client_id).
  */
 function judge(row: Row, internal: (ip: string) => boolean): { judged: Judged; relayed: Seen[]; webViews: number } {
-  const relayed = row.seen.filter((s) => s.server && s.ip !== null && internal(s.ip));
-  const byDevice = new Map<string, Device>();
+  const isRelay = (s: Seen): boolean => s.server && s.ip !== null && internal(s.ip);
+  const relayed = row.seen.filter(isRelay);
+  const byDevice = new Map<string, Seen[]>();
   for (const s of row.seen) {
-    if (relayed.includes(s)) continue;
+    if (isRelay(s)) continue;
     const key = JSON.stringify([s.family, s.client_id]);
-    const d = byDevice.get(key);
-    if (d) merge(d, deviceOf(s));
-    else byDevice.set(key, deviceOf(s));
+    const list = byDevice.get(key);
+    if (list) list.push(s);
+    else byDevice.set(key, [s]);
   }
-  let devices = [...byDevice.values()];
+  let devices = [...byDevice.values()].map(([head, ...rest]) => {
+    const d = deviceOf(head!);
+    merge(d, rest.map(deviceOf));
+    return d;
+  });
   let webViews = 0;
   for (const view of devices.filter((d) => d.web_view !== null)) {
     const apps = devices.filter((d) => d.app_platform === view.web_view);
     const app = apps[0];
     if (apps.length !== 1 || !app || !sharesNetwork(app, view)) continue;
     if (view.client_id !== null && app.client_id !== null && view.client_id !== app.client_id) continue;
-    merge(app, view);
+    merge(app, [view]);
     view.web_view_of = app.family ?? 'its app';
     webViews += 1;
   }
