@@ -200,6 +200,27 @@ describe('shapes and bad elements', () => {
     expect(wholeJsonHead(Buffer.from('eyJhbGciOiJub25lIn0.e30.\n'))).toBeNull();
   });
 
+  it('a top-level object of many keys is scanned in linear time: its keys are not re-checked, one by one, per key', () => {
+    // paging keys, then one of the record's own, then `value` arrays: each `value` once re-tested every key before it
+    const n = 100_000;
+    const text = Buffer.from(`{${'"count":1,'.repeat(n)}"x":1${',"value":[]'.repeat(n)}}\n`);
+    const scanner = new RecordScanner();
+    const started = Date.now();
+    const found = [...scanner.push(text), ...scanner.end()];
+    expect(Date.now() - started).toBeLessThan(3000); // linear: well under a second; quadratic: minutes
+    expect(found).toHaveLength(1);
+    expect(scanner.shape.first).toBe('object'); // a record holding `value`, not an envelope: `x` came before it
+    expect(scanner.shape.envelopes.size).toBe(0);
+    expect('bytes' in found[0]! && found[0].bytes.length).toBe(text.length - 1);
+  });
+
+  it('an envelope is told by every key before its array being paging, however many', () => {
+    const scanner = new RecordScanner();
+    const found = [...scanner.push(Buffer.from(`{"count":2,"next":null,"@odata.context":"x","value":[{"a":1},{"a":2}],"x":1}`)), ...scanner.end()];
+    expect(scanner.shape.first).toBe('envelope');
+    expect(found.map((r) => ('bytes' in r ? r.bytes.toString('utf8') : r.reason))).toEqual(['{"a":1}', '{"a":2}']);
+  });
+
   it('the scanner finds the same records whatever the chunk boundaries', () => {
     const text = Buffer.from(readFileSync(GRAPH, 'utf8'));
     const whole = new RecordScanner();

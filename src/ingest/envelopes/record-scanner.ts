@@ -65,7 +65,11 @@ class Value {
   expectKey = false;
   keyCapture = false;
   key: number[] = [];
-  keys: string[] = [];
+  /** the depth-1 key last read, whether every key before it is a META_KEY, and whether `detail-type` was one: kept
+   *  as they come, so a top-level object of a million keys costs neither memory nor a re-scan per key */
+  lastKey: string | null = null;
+  metaBefore = true;
+  detailType = false;
   awaitingValue = false;
   detailStart = -1;
   detailEnd = -1;
@@ -191,7 +195,10 @@ export class RecordScanner {
           v.inString = false;
           if (v.keyCapture) {
             v.keyCapture = false;
-            v.keys.push(Buffer.from(v.key).toString('utf8'));
+            const key = Buffer.from(v.key).toString('utf8');
+            if (v.lastKey !== null && v.metaBefore) v.metaBefore = META_KEY.test(v.lastKey);
+            v.lastKey = key;
+            if (key === 'detail-type') v.detailType = true;
           }
           if (v.scalar === 'string') return close(i + 1);
         } else if (b === LF || b === CR) v.rawBreak = true;
@@ -209,8 +216,8 @@ export class RecordScanner {
       const atKeys = v.depth === 1 && v.isObject;
       if (atKeys && v.awaitingValue) {
         v.awaitingValue = false;
-        const key = v.keys[v.keys.length - 1] ?? '';
-        if (v.top && b === LBRACKET && ENVELOPE_KEYS.has(key) && v.keys.slice(0, -1).every((k) => META_KEY.test(k))) {
+        const key = v.lastKey ?? '';
+        if (v.top && b === LBRACKET && ENVELOPE_KEYS.has(key) && v.metaBefore) {
           // an envelope: its array's elements are the records; the object around them is not one
           this.value = null;
           this.inArray = true;
@@ -299,7 +306,7 @@ export class RecordScanner {
     // outside strings (a raw break inside one was rejected above), line breaks are whitespace: one line per record
     for (let j = bytes.indexOf(LF); j !== -1; j = bytes.indexOf(LF, j + 1)) bytes[j] = 0x20;
     for (let j = bytes.indexOf(CR); j !== -1; j = bytes.indexOf(CR, j + 1)) bytes[j] = 0x20;
-    const detail = v.isObject && v.keys.includes('detail-type') && v.detailStart >= 0 && v.detailEnd > v.detailStart ? eventBridgeDetail(bytes, v) : null;
+    const detail = v.isObject && v.detailType && v.detailStart >= 0 && v.detailEnd > v.detailStart ? eventBridgeDetail(bytes, v) : null;
     return detail ? { bytes: detail, eventbridge: true } : { bytes, eventbridge: false };
   }
 }
