@@ -28,3 +28,13 @@ export function formatOf<T extends string>(g: Globals, allowed: readonly T[], fa
   if (!allowed.includes(f)) throw new UsageError(`--format must be one of ${allowed.join(', ')} here; got '${f}'`);
   return f;
 }
+
+/** `--secrets FILE`, repeatable, on the commands that run (or re-run) the weak-secret check: `runs` for check and
+ *  investigate, which try the lists; otherwise report and timeline, which re-check under the policy the findings were
+ *  made with. */
+export function secretsOption(cmd: Command, runs: boolean): Command {
+  const help = runs
+    ? 'a list of secrets (one a line) the weak-secret check tries besides its own; repeatable'
+    : 'the lists of secrets the findings were checked with (as given to check or investigate), for a re-check under the same policy; repeatable';
+  return cmd.option('--secrets <file>', help, (v: string, acc: string[]) => [...acc, v], [] as string[]);
+}

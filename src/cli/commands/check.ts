@@ -1,12 +1,11 @@
 import { Command } from 'commander';
-import { globals, outFor } from '../context.js';
+import { globals, outFor, secretsOption } from '../context.js';
 
 export function checkCommand(): Command {
-  return new Command('check')
+  return secretsOption(new Command('check'), true)
     .description('run the detection checks over the store and print the findings')
     .option('--only <ids>', 'comma-separated check ids to run')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above: critical, high, medium, low, info')
-    .option('--secrets <file>', 'a list of secrets (one a line) the weak-secret check tries besides its own; repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--strict', 'exit 2 when a signature or use check could not be evaluated (what it needs is not in the store)')
     .action(async (opts: { only?: string; failOn?: string; strict?: boolean; secrets?: string[] }, cmd: Command) => {
       const { runCheckCommand } = await import('../run-check.js');

@@ -1,15 +1,14 @@
 import { Command } from 'commander';
-import { globals, outFor } from '../context.js';
+import { globals, outFor, secretsOption } from '../context.js';
 
 export function investigateCommand(): Command {
-  return new Command('investigate')
+  return secretsOption(new Command('investigate'), true)
     .description('ingest an incident bundle, run every check, and say what happened and what to do first (the main job)')
     .argument('<path...>', 'files or folders of logs, captures, keys, rotation records and revocations')
     .option('--preset <name>', 'read provider logs: okta, auth0, entra, cloudflare-access, or auto (recognise them by shape)')
     .option('--mapping <file>', 'read provider logs with a mapping file (docs/presets.md)')
     .option('--fail-on <severity>', 'exit 1 when a finding is at or above: critical, high, medium, low, info')
     .option('--out <dir>', 'also write the report in every format (json, md, html, sarif, junit.xml) into this folder')
-    .option('--secrets <file>', 'a list of secrets (one a line) the weak-secret check tries besides its own; repeatable', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--strict', 'exit 2 (after writing) when a signature or use check could not be evaluated (what it needs is not in the store)')
     .action(async (paths: string[], opts: { failOn?: string; out?: string; preset?: string; mapping?: string; strict?: boolean; secrets?: string[] }, cmd: Command) => {
       const { runInvestigate } = await import('../run-investigate.js');
