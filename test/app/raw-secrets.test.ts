@@ -22,4 +22,10 @@ describe('withRawSecrets', () => {
     ]);
     expect(out.map((f) => f.evidence.secret)).toEqual([WEAK_SECRETS[0], 'hunter2', undefined, undefined, undefined]);
   });
+
+  it('shows a secret that is not UTF-8 as its bytes, as the check tried them', () => {
+    const list = tempFile('latin1.txt', Buffer.from([0x61, 0x0a, 0x63, 0x61, 0x66, 0xe9, 0x0a]));
+    const [f] = withRawSecrets([finding('weak-secret', { secret_list: list, secret_entry: 1 })]);
+    expect([f!.evidence.secret, f!.evidence.secret_base64]).toEqual([undefined, Buffer.from([0x63, 0x61, 0x66, 0xe9]).toString('base64')]);
+  });
 });
