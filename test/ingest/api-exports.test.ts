@@ -8,7 +8,8 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../src/ingest/ingest-source.js';
 import { ingestPaths } from '../../src/ingest/ingest-paths.js';
-import { wholeJsonHead } from '../../src/ingest/envelopes/whole-json.js';
+import { unwrapToNdjson, wholeJsonHead } from '../../src/ingest/envelopes/whole-json.js';
+import { scanFile } from '../../src/ingest/events/file-scan.js';
 import { RecordScanner } from '../../src/ingest/envelopes/record-scanner.js';
 import { presets } from '../../src/ingest/mapping/presets/index.js';
 import { Store } from '../../src/store/db.js';
@@ -219,6 +220,13 @@ describe('shapes and bad elements', () => {
     const found = [...scanner.push(Buffer.from(`{"count":2,"next":null,"@odata.context":"x","value":[{"a":1},{"a":2}],"x":1}`)), ...scanner.end()];
     expect(scanner.shape.first).toBe('envelope');
     expect(found.map((r) => ('bytes' in r ? r.bytes.toString('utf8') : r.reason))).toEqual(['{"a":1}', '{"a":2}']);
+  });
+
+  it('a copy that cannot be written is an input error naming the file, not a crash or a hang', async () => {
+    const scan = await scanFile(OKTA, OKTA);
+    await expect(unwrapToNdjson(scan, '/nonexistent-jwt-forensics-dir')).rejects.toThrow(
+      /okta-api-logs\.json: cannot write its records to \/nonexistent-jwt-forensics-dir \(ENOENT.*set TMPDIR/,
+    );
   });
 
   it('the scanner finds the same records whatever the chunk boundaries', () => {

@@ -3,7 +3,7 @@
 // private temp folder, and the usual NDJSON readers read that: the same projection, the same rejects, with each
 // reject's line being the record's number in the file. NDJSON files (one record a line) never come here.
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../../errors.js';
@@ -84,6 +84,12 @@ export async function unwrapToNdjson(scan: FileScan, dir: string): Promise<Unwra
   const label = scan.label ?? scan.path;
   const path = join(dir, 'records.ndjson');
   const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+  // a write that fails (no space in TMPDIR, the folder gone) is said, naming the file, at the next write or the end:
+  // without a listener the stream's 'error' would end the process
+  let writeError: unknown = null;
+  out.on('error', (err) => (writeError ??= err));
+  const failed = (): InputError =>
+    new InputError(`${label}: cannot write its records to ${dir} (${writeError instanceof Error ? writeError.message : String(writeError)}); free space there or set TMPDIR`);
   const layout = new LayoutCounter();
   const rejects: RejectRow[] = [];
   const scanner = new RecordScanner();
@@ -103,7 +109,8 @@ export async function unwrapToNdjson(scan: FileScan, dir: string): Promise<Unwra
         head.push(line);
         headBytes += line.length;
       }
-      if (!out.write(line)) await drained(out, label, dir);
+      if (writeError === null && !out.write(line)) await drained(out);
+      if (writeError !== null) throw failed();
     }
   };
   const raw = createReadStream(scan.path, { highWaterMark: 4 * 1024 * 1024 });
@@ -124,8 +131,9 @@ export async function unwrapToNdjson(scan: FileScan, dir: string): Promise<Unwra
   } finally {
     raw.destroy();
     out.end();
-    await once(out, 'close').catch(() => undefined);
+    await finished(out).catch(() => undefined); // settles on a stream already closed too, as `once(out, 'close')` does not
   }
+  if (writeError !== null) throw failed();
   const done = layout.finish();
   const headBuf = Buffer.concat(head).subarray(0, HEAD_BYTES);
   head = [];
@@ -149,12 +157,17 @@ export async function unwrapToNdjson(scan: FileScan, dir: string): Promise<Unwra
 
 const NL = Buffer.from('\n');
 
-async function drained(out: WriteStream, label: string, dir: string): Promise<void> {
-  try {
-    await once(out, 'drain');
-  } catch (err) {
-    throw new InputError(`${label}: cannot write its records to ${dir} (${err instanceof Error ? err.message : String(err)}); free space there or set TMPDIR`);
-  }
+/** Until the stream takes more, or fails (the caller's 'error' listener keeps why). */
+function drained(out: WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.once('drain', done);
+    out.once('close', done);
+  });
 }
 
 /** The summary's note: what the file held, and that reject lines are record numbers. */
