@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../src/ingest/ingest-source.js';
 import { compileMapping } from '../../src/ingest/mapping/mapping.js';
+import { MAX_ELEMENTS } from '../../src/ingest/mapping/read-each.js';
 import { detectPreset } from '../../src/ingest/mapping/preset-choice.js';
 import { Store } from '../../src/store/db.js';
 import { ingestPreset } from '../helpers/presets.js';
@@ -139,6 +140,16 @@ describe('mapping language: `each` and name-value selectors', () => {
     ]);
     expect(s.rejects.map((r) => [r.line, r.reason])).toEqual([[2, 'truncated-json'], [3, 'not-an-object'], [4, 'no-elements'], [6, 'bad-ts']]);
     expect(s.rejects[3]!.detail).toMatch(/^the time is not .*\(mapping:gw-like reads the time from \$\.when; \$\.items\[0\]\)$/);
+  });
+
+  it('a record with more elements than MAX_ELEMENTS is rejected whole, named; the others load', async () => {
+    const many = Array.from({ length: MAX_ELEMENTS + 1 }, () => ({ kind: 'x' }));
+    const lines = [JSON.stringify({ when: ts, who: 'u-1', items: many }), JSON.stringify({ when: ts, who: 'u-2', items: [{ kind: 'ok' }] })];
+    const s = await ingestFile(store, tempFile('crowded.ndjson', `${lines.join('\n')}\n`), { mapping: compileMapping(mapping(), 'gw.json') });
+    expect(s.rows).toBe(1);
+    expect(s.rejects.map((r) => [r.line, r.reason, r.detail])).toEqual([
+      [1, 'too-many-elements', `${MAX_ELEMENTS + 1} elements in $.items, more than ${MAX_ELEMENTS} per record (each event keeps the whole record): not expanded`],
+    ]);
   });
 
   it('checks `each` and selector paths before anything runs', () => {

@@ -23,6 +23,10 @@ const ELEMENTS = 'stage_each_elements';
 const MAPPED = 'stage_each_mapped';
 /** lines expanded and mapped per statement: bounds the temporary tables, whatever the file's size */
 const CHUNK_LINES = 20_000;
+/** Each event keeps its whole record in `extra`, so a record's cost is elements × its size: one hostile 16 MiB line of
+ *  a million tiny elements would be terabytes. A record with more elements than this (Google's activities carry a
+ *  handful) is rejected whole, named, instead of expanded. */
+export const MAX_ELEMENTS = 1_000;
 
 const COLUMNS = ['ts', 'event', 'jti', 'sub', 'sid', 'client_id', 'ip', 'country', 'city', 'lat', 'lon', 'ua', 'app_version', 'aud', 'outcome', 'parent_jti', 'reason'];
 
@@ -61,11 +65,22 @@ async function mapChunk(store: Store, mapping: Mapping, sid: number, lo: number,
     reason: 'no-elements',
     detail: `${mapping.label} reads one event per element of ${each}, and this record has none (absent, empty or not a list)`,
   }));
+  const crowded = await store.all<{ line: bigint; n: bigint }>(
+    `SELECT line, len(${ELEMENT_LIST}) AS n FROM ${LINES} WHERE line BETWEEN $lo AND $hi AND len(${ELEMENT_LIST}) > ${MAX_ELEMENTS} ORDER BY line`, range,
+  );
+  for (const r of crowded) {
+    rejects.push({
+      line: Number(r.line),
+      reason: 'too-many-elements',
+      detail: `${Number(r.n)} elements in ${each}, more than ${MAX_ELEMENTS} per record (each event keeps the whole record): not expanded`,
+    });
+  }
   // k numbers the chunk's elements: the projection carries it as its `line`, joined back to (line, index) below
   await store.run(`CREATE OR REPLACE TEMP TABLE ${ELEMENTS} AS
     SELECT row_number() OVER (ORDER BY line, i) AS k, line, CASE WHEN is_list THEN i END AS i, el, rec FROM (
       SELECT line, rec, is_list, unnest(range(len(els))) AS i, unnest(els) AS el FROM (
-        SELECT line, rec, json_type(CASE WHEN json_valid(list) THEN list ELSE 'null' END) = 'ARRAY' AS is_list, ${ELEMENT_LIST} AS els FROM ${LINES} WHERE line BETWEEN $lo AND $hi))`, range);
+        SELECT line, rec, json_type(CASE WHEN json_valid(list) THEN list ELSE 'null' END) = 'ARRAY' AS is_list, ${ELEMENT_LIST} AS els FROM ${LINES}
+        WHERE line BETWEEN $lo AND $hi AND len(${ELEMENT_LIST}) <= ${MAX_ELEMENTS}))`, range);
   const keys = each.replace(/^\$\./, '').split('.');
   const patch = keys.reduceRight((inner, _k, i) => `json_object($k${i}, ${inner})`, 'el');
   const keyParams = Object.fromEntries(keys.map((k, i) => [`k${i}`, k]));
