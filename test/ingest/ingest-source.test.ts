@@ -135,6 +135,17 @@ describe('other kinds', () => {
   });
 });
 
+describe('text captures: a scheme with no token', () => {
+  it('is rejected as missing-token (as the NDJSON form does), not registered as a token `Bearer`', async () => {
+    const tok = await rsa.sign(claims);
+    const text = tempFile('tokens.txt', `${tok}\nBearer\nDPoP   \n\uFEFFBearer \t\nBearer ${tok}\n`);
+    const t = await ingestFile(store, text);
+    expect([t.kind, t.rows, t.newTokens]).toEqual(['captures-text', 2, 1]);
+    expect(t.rejects.map((r) => [r.line, r.reason])).toEqual([[2, 'missing-token'], [3, 'missing-token'], [4, 'missing-token']]);
+    expect(await store.json(`SELECT count(*)::INT AS n FROM tokens`)).toEqual([{ n: 1 }]);
+  });
+});
+
 describe('one key in two forms', () => {
   it('keeps the JWKS kid whichever of JWKS and PEM arrives first', async () => {
     const { createPublicKey } = await import('node:crypto');

@@ -58,7 +58,12 @@ async function captureLines(store: Store, scan: FileScan, sourceId: number): Pro
         rejects.push({ line, reason: 'bad-utf8', detail: 'the line is not valid UTF-8' });
         continue;
       }
-      const raw = text.replace(/^\uFEFF/, '').trim().replace(/^(?:bearer|dpop)\s+/i, ''); // the schemes events accept (event-fields.ts)
+      // the schemes events accept (event-fields.ts); a scheme with no token after it is no token, as in the NDJSON form
+      const raw = text.replace(/^\uFEFF/, '').trim().replace(/^(?:bearer|dpop)(?:\s+|$)/i, '');
+      if (raw === '') {
+        rejects.push({ line, reason: 'missing-token', detail: 'a capture needs a token after `Bearer` or `DPoP`' });
+        continue;
+      }
       const sha = sha256Hex(raw);
       rows.push([sourceId, line, null, sha, null, null, null]);
       tokens.push([sha, raw]);
