@@ -1,6 +1,7 @@
 // What every command needs from the global options.
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
+import { parseSeverity, type Severity } from '../findings/finding.js';
 import { makeOut, type Out } from './output.js';
 
 export interface Globals {
@@ -9,6 +10,8 @@ export interface Globals {
   format?: string;
   color: boolean;
   quiet?: boolean;
+  /** `--min-severity`: findings below it are not shown (still counted, and still gated by --fail-on) */
+  minSeverity?: string;
   /** MaxMind City / ASN databases for GeoIP lookups (src/cli/geoip.ts) */
   geoip?: string;
   asn?: string;
@@ -16,6 +19,16 @@ export interface Globals {
 
 export function globals(cmd: Command): Globals {
   return cmd.optsWithGlobals() as Globals;
+}
+
+/** The `--min-severity` level, checked: null when not given. */
+export function minSeverityOf(g: Globals): Severity | null {
+  if (g.minSeverity === undefined) return null;
+  try {
+    return parseSeverity(g.minSeverity);
+  } catch (err) {
+    throw new UsageError(`--min-severity: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /** `includeRaw`: the command's `--include-raw` (report, query); every other output never carries raw tokens. */

@@ -20,6 +20,7 @@ export function buildProgram(): Command {
     .option('--format <format>', 'output format: table, json, ndjson, markdown, csv (where it makes sense)')
     .option('--no-color', 'no colour (also NO_COLOR)')
     .option('--quiet', 'no status messages on stderr')
+    .option('--min-severity <level>', 'show only findings at or above: critical, high, medium, low, info (the --fail-on gate still counts every finding)')
     // GeoIP is read from local MaxMind files only (never fetched); ingest, check and investigate use them
     .addOption(new Option('--geoip <file>', 'MaxMind City database (.mmdb) to place event IPs').env('JWT_FORENSICS_GEOIP'))
     .addOption(new Option('--asn <file>', 'MaxMind ASN database (.mmdb) for network owners').env('JWT_FORENSICS_ASN'))
