@@ -13,7 +13,7 @@ export function annotate(lines: readonly RawLine[], findings: readonly Finding[]
     const geo = geoOf(l);
     out.push({
       ts: l.ts, kind: l.kind, event: l.event, jti: l.jti, token: l.token, sub: l.sub, sid: l.sid, ip: l.ip, geo,
-      ua: l.ua, ua_family: l.ua_family, aud: l.aud, outcome: l.outcome, parent_jti: l.parent_jti, source: l.source, line: l.line,
+      ua: l.ua, ua_family: l.ua_family, client_id: l.client_id, aud: l.aud, outcome: l.outcome, parent_jti: l.parent_jti, source: l.source, line: l.line,
       gap_seconds: prev ? Math.round(l.ms - prev.ms) / 1000 : null,
       place_change: geo !== null && lastPlace !== null && !samePlace(lastPlace, geo),
       note: noteOf(l, family),

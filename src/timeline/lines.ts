@@ -28,6 +28,7 @@ export interface RawLine {
   lon: number | null;
   ua: string | null;
   ua_family: string | null;
+  client_id: string | null;
   aud: string | null;
   outcome: string | null;
   parent_jti: string | null;
@@ -51,7 +52,7 @@ const place = (col: string): string => `CASE WHEN ${UNPLACED} THEN g.${col} ELSE
 /** Events with their source and place (tokens come from attachTokens); append WHERE. */
 export const EVENTS_SELECT = `SELECT 'event' AS kind, s.path AS source, e.source_id, e.line, ${TS('e.ts')}, e.event,
   e.jti, e.token_sha AS sha, e.sub, e.sid, e.ip, ${['country', 'city', 'lat', 'lon'].map(place).join(', ')},
-  e.ua, ${uaFamilySql('e.ua')} AS ua_family, e.aud, e.outcome, e.parent_jti, e.reason
+  e.ua, ${uaFamilySql('e.ua')} AS ua_family, e.client_id, e.aud, e.outcome, e.parent_jti, e.reason
 FROM events e JOIN sources s ON s.id = e.source_id LEFT JOIN ip_locations g ON g.ip = e.ip`;
 
 /** The events every selector matches, within --since/--until. */
@@ -109,7 +110,7 @@ export function normalize(r: Partial<RawLine> & Pick<RawLine, 'kind' | 'source' 
     kind: r.kind, source: r.source, source_id: num(r.source_id), line: num(r.line), ms: Number(r.ms), ts,
     event: text(r.event), jti: text(r.jti), token: text(r.token), sha: text(r.sha), sub: text(r.sub), sid: text(r.sid),
     ip: text(r.ip), country: text(r.country), city: text(r.city), lat: num(r.lat), lon: num(r.lon), ua: text(r.ua),
-    ua_family: text(r.ua_family), aud: text(r.aud), outcome: text(r.outcome), parent_jti: text(r.parent_jti),
+    ua_family: text(r.ua_family), client_id: text(r.client_id), aud: text(r.aud), outcome: text(r.outcome), parent_jti: text(r.parent_jti),
     reason: text(r.reason), kid: text(r.kid), sig_kid: text(r.sig_kid), sig_status: text(r.sig_status), alg: text(r.alg),
     token_jti: text(r.token_jti), actor: text(r.actor), origin: text(r.origin), capture_note: text(r.capture_note),
   };

@@ -35,10 +35,13 @@ export function resolveQuery(q: TimelineQuery): ResolvedQuery {
   return { query, since, until };
 }
 
+/** A fingerprint, the start of one (resolved against the store: timeline/prefix.ts), or a token's whole sha256. */
 function fingerprintOption(value: string): string {
-  if (/^[0-9a-f]{12}$/i.test(value)) return value.toLowerCase();
+  if (/^[0-9a-f]{1,64}(?:…|\.\.\.)?$/iu.test(value)) return value.toLowerCase();
   // a pasted raw token must not be echoed back: excerpt() cuts anything JWT-shaped
-  throw new UsageError(`--token takes a token fingerprint: 12 hex digits as printed by check or inspect; got '${excerpt(value, 40)}'`);
+  throw new UsageError(
+    `--token takes a token fingerprint (12 hex digits as printed by check or inspect, or the start of one); got '${excerpt(value, 40)}'`,
+  );
 }
 
 /** An ISO-8601 bound as a UTC timestamp string. A bare date as --until means the end of that day (inclusive). */

@@ -8,6 +8,7 @@ import type { Finding } from '../findings/finding.js';
 import { stripControlInline } from '../util/sanitize.js';
 import { SEVERITY_PAINT } from '../report/render-findings.js';
 import { shortJti } from './annotate.js';
+import { hiddenLine } from './min-severity.js';
 import { describeQuery } from './query.js';
 import type { Timeline, TimelineEvent, TimelineGeo } from './types.js';
 
@@ -15,8 +16,16 @@ const HEAD = ['time', '+gap', 'event', 'jti', 'token', 'ip', 'place', 'user agen
 
 export const NO_CHECKS = 'No checks have been run on this store: run `jwt-forensics check` to see findings inline.';
 
-export function noEventsLine(t: Timeline): string {
-  return `no events for ${describeQuery(t.query)}`;
+/**
+ * The line an empty story opens with. It never contradicts what follows: when findings touch the query without an
+ * event in the logs, it says how many and where they are (`below` in the table and Markdown; for the machine
+ * formats, whose note goes to stderr, where they can be read).
+ */
+export function noEventsLine(t: Timeline, where = 'below'): string {
+  const q = describeQuery(t.query);
+  const n = t.findings.length;
+  if (n === 0) return `no events for ${q}`;
+  return `no events in the logs for ${q}; ${n} finding${n === 1 ? ' touches' : 's touch'} it (${where})`;
 }
 
 /** The DESIGN.md shape: {query, events:[{ts, event, jti, token, …, source, line, then the annotations}], findings}. */
@@ -64,12 +73,17 @@ export function renderTimelineTable(t: Timeline, color: ChalkInstance): string {
 
 function findingsBlock(t: Timeline, color: ChalkInstance): string {
   if (t.checks_run === false) return `\n${NO_CHECKS}\n`;
-  if (t.findings.length === 0) return `\nNo findings touch this timeline.\n`;
+  const hidden = hiddenLine(t);
+  const tail = hidden ? `${hidden}\n` : '';
+  if (t.findings.length === 0) return `\n${noFindingsLine(t)}\n${tail}`;
   const lines = t.findings.map(
     (f) => `  ${SEVERITY_PAINT[f.severity](color)(f.severity)} ${f.check} ${stripControlInline(f.title)}${f.token ? ` (token ${f.token})` : ''}  ${f.id}`,
   );
-  return `\n${color.bold(`Findings touching this timeline: ${t.findings.length}`)}\n${lines.join('\n')}\n`;
+  return `\n${color.bold(`Findings touching this timeline: ${t.findings.length}`)}\n${lines.join('\n')}\n${tail}`;
 }
+
+const noFindingsLine = (t: Timeline): string =>
+  t.hidden && t.hidden.count > 0 ? `No findings at or above ${t.hidden.below} touch this timeline.` : 'No findings touch this timeline.';
 
 export function renderTimelineMarkdown(t: Timeline): string {
   const head = `# Timeline: ${escapeMarkdown(stripControlInline(describeQuery(t.query)))}\n\n`;
@@ -85,13 +99,16 @@ export function renderTimelineMarkdown(t: Timeline): string {
 }
 
 function findingsMarkdown(t: Timeline): string {
-  if (t.findings.length === 0) return t.checks_run === false ? '' : 'No findings touch this timeline.\n';
+  if (t.checks_run === false) return '';
+  const hidden = hiddenLine(t);
+  const tail = hidden ? `\n${escapeMarkdown(hidden)}\n` : '';
+  if (t.findings.length === 0) return `${escapeMarkdown(noFindingsLine(t))}\n${tail}`;
   const items = t.findings.map((f) => `- **${f.severity}** \`${f.check}\`: ${escapeMarkdown(stripControlInline(f.title))}${f.token ? ` (token ${f.token})` : ''}`);
-  return `## Findings\n\n${items.join('\n')}\n`;
+  return `## Findings\n\n${items.join('\n')}\n${tail}`;
 }
 
 /** The findings to mark on a line: one per check, the most severe (finding_ids follow the findings' order). */
-function marks(e: TimelineEvent, byId: ReadonlyMap<string, Finding>): Finding[] {
+export function marks(e: TimelineEvent, byId: ReadonlyMap<string, Finding>): Finding[] {
   const byCheck = new Map<string, Finding>();
   for (const id of e.finding_ids) {
     const f = byId.get(id);

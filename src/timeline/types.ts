@@ -1,6 +1,6 @@
 // One ordered story of a token, subject, session or IP (DESIGN.md `timeline`): shared by the timeline command
 // and the reports that embed timelines.
-import type { Finding } from '../findings/finding.js';
+import type { Finding, Severity } from '../findings/finding.js';
 
 export interface TimelineQuery {
   jti?: string;
@@ -36,6 +36,8 @@ export interface TimelineEvent {
   ua: string | null;
   /** the user agent's family ("Chrome on Windows"), for the table; not part of the JSON shape */
   ua_family?: string | null;
+  /** the client (application) id the log names, for the CSV; not part of the JSON shape */
+  client_id?: string | null;
   aud: string | null;
   outcome: string | null;
   parent_jti: string | null;
@@ -57,4 +59,6 @@ export interface Timeline {
   findings: Finding[];
   /** false when the store holds no findings at all (no `check` or `investigate` has run); not part of the JSON shape */
   checks_run?: boolean;
+  /** findings touching the story left out by --min-severity (timeline/min-severity.ts); not part of the JSON shape */
+  hidden?: { below: Severity; count: number };
 }
