@@ -88,6 +88,15 @@ function confirm(raw: string, alg: string, secrets: readonly Secret[]): Secret |
   return null;
 }
 
+/** What `inspect` asks of one token: the public key (kid, thumbprint, form) whose bytes its HMAC verifies with. */
+export function confirmWithPublicKeys(
+  raw: string, alg: string, keys: readonly { kid: string; thumbprint: string; jwk: string }[],
+): { kid: string; thumbprint: string; form: string } | null {
+  if (!HASH[alg.toUpperCase()]) return null;
+  const match = confirm(raw, alg.toUpperCase(), keys.flatMap(secretsOf));
+  return match && { kid: match.kid, thumbprint: match.thumbprint, form: match.form };
+}
+
 function draft(row: TokenRow, match: Secret | null, formsTried: number): FindingDraft | null {
   const named = row.named_asymmetric;
   if (!match && named.length === 0) return null;

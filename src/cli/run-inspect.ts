@@ -1,15 +1,16 @@
-// `inspect`: what a token says about itself, and whether the registry's keys stand behind it.
-// Prints header and claims, never the signature; starts DuckDB only when a store exists to verify against.
-import { existsSync } from 'node:fs';
+// `inspect`: what a token says about itself, whether the registry's keys stand behind it, and what the store's
+// findings say of it (src/app/inspect.ts). Prints header and claims, never the signature; starts DuckDB only when a
+// store exists.
 import { text } from 'node:stream/consumers';
+import { verifyIfStore, type InspectFinding, type SignatureSegment, type StoreKnowledge, type Verification } from '../app/inspect.js';
 import { UsageError } from '../errors.js';
+import { toJson } from '../format/serialize.js';
 import { decodeToken } from '../jwt/decode.js';
-import type { VerifyOptions } from '../jwt/verify.js';
 import { loadPolicy, verifyOptions } from '../policy/policy.js';
-import type { DecodedToken, VerifyResult } from '../types.js';
+import type { DecodedToken } from '../types.js';
+import { stripControlInline } from '../util/sanitize.js';
 import { formatOf, type Globals } from './context.js';
 import { type Out } from './output.js';
-import { toJson } from '../format/serialize.js';
 
 export interface Inspection {
   fingerprint: string;
@@ -19,8 +20,12 @@ export interface Inspection {
   claims: Record<string, unknown> | null;
   times: Record<string, { epoch: number; iso: string | null; relative: string }>;
   lifetime_seconds: number | null;
-  signature_bytes: number;
-  verification: (VerifyResult & { store: string }) | { status: 'not-checked'; why: string };
+  /** decoded signature bytes; null when the segment is missing or not base64url (see `signature`) */
+  signature_bytes: number | null;
+  signature: SignatureSegment;
+  verification: Verification;
+  /** what the store knows of the token (findings involving it, sightings); null without a store */
+  store: StoreKnowledge | null;
 }
 
 export async function runInspect(arg: string, g: Globals, out: Out): Promise<Inspection> {
@@ -28,37 +33,20 @@ export async function runInspect(arg: string, g: Globals, out: Out): Promise<Ins
   const raw = (arg === '-' ? await text(process.stdin) : arg).trim().replace(/^bearer\s+/i, '');
   if (!raw) throw new UsageError('inspect needs a token (or `-` with the token on standard input)');
   const d = decodeToken(raw);
-  const result = describe(d, await verifyIfStore(d, g.db, verifyOptions(loadPolicy(g.config))), Date.now());
+  const policy = loadPolicy(g.config);
+  const { verification, store } = await verifyIfStore(d, g.db, policy, verifyOptions(policy));
+  const result = describe(d, verification, Date.now(), store);
   out.write(format === 'json' ? toJson(result) : renderInspection(result, out));
   return result;
 }
 
-async function verifyIfStore(d: DecodedToken, db: string, opts: VerifyOptions): Promise<Inspection['verification']> {
-  if (db !== ':memory:' && !existsSync(db)) return { status: 'not-checked', why: `no store at ${db}` };
-  const [{ Store }, { loadKeys }, { verifyTokens }] = await Promise.all([
-    import('../store/db.js'),
-    import('../store/key-registry.js'),
-    import('../jwt/verify.js'),
-  ]);
-  const store = await Store.open(db, { readOnly: true });
-  try {
-    const keys = await loadKeys(store);
-    const v = (await verifyTokens([d], keys, opts)).get(d.sha256);
-    if (!v) return { status: 'not-checked', why: 'verifier returned nothing' };
-    // an oct key's thumbprint is a hash of the secret (an offline oracle for it): named by its kid only
-    const secret = v.jkt ? keys.some((k) => k.isSecret && k.thumbprint === v.jkt) : false;
-    return { ...v, ...(secret ? { jkt: null } : {}), store: db };
-  } finally {
-    store.close();
-  }
-}
-
-export function describe(d: DecodedToken, verification: Inspection['verification'], now: number): Inspection {
+export function describe(d: DecodedToken, verification: Verification, now: number, store: StoreKnowledge | null = null): Inspection {
   const times: Inspection['times'] = {};
   for (const name of ['iat', 'nbf', 'exp'] as const) {
     const v = d[name];
     if (v !== null) times[name] = { epoch: v, iso: isoOf(v), relative: relative(v * 1000 - now) };
   }
+  const signature = signatureSegment(d);
   return {
     fingerprint: d.fingerprint,
     length: d.raw.length,
@@ -67,9 +55,20 @@ export function describe(d: DecodedToken, verification: Inspection['verification
     claims: d.claims,
     times,
     lifetime_seconds: d.exp !== null && d.iat !== null ? d.exp - d.iat : null,
-    signature_bytes: d.signatureLength,
+    signature_bytes: signature.bytes,
+    signature,
     verification,
+    store,
   };
+}
+
+/** The decoder's -1 ("not base64url at all") is a state, not a size. */
+function signatureSegment(d: DecodedToken): SignatureSegment {
+  const parts = d.raw.split('.');
+  if (parts.length < 3) return { segment: 'missing', bytes: null };
+  if (parts[parts.length - 1] === '') return { segment: 'empty', bytes: 0 };
+  if (d.signatureLength < 0) return { segment: 'not-base64url', bytes: null };
+  return { segment: 'present', bytes: d.signatureLength };
 }
 
 function isoOf(seconds: number): string | null {
@@ -87,22 +86,63 @@ export function relative(ms: number): string {
 
 function renderInspection(r: Inspection, out: Out): string {
   const c = out.color;
-  const lines = [`${c.bold('token')} ${r.fingerprint} (${r.length} chars, signature ${r.signature_bytes} bytes, not shown)`];
+  const lines = [`${c.bold('token')} ${r.fingerprint} (${r.length} chars, ${signatureText(r.signature)})`];
   if (!r.decoded.ok) lines.push(c.red(`malformed: ${r.decoded.reason} — ${r.decoded.detail ?? ''}`));
   if (r.decoded.payload_reason) lines.push(c.yellow(`payload is not a JSON object: ${r.decoded.payload_reason}`));
   if (r.header) lines.push(c.bold('header'), indent(JSON.stringify(r.header, null, 2)));
   if (r.claims) lines.push(c.bold('claims'), indent(JSON.stringify(r.claims, null, 2)));
-  for (const [name, t] of Object.entries(r.times)) lines.push(`${name.padEnd(4)} ${t.iso ?? 'out of range'} (${t.relative})`);
+  // one time convention everywhere: ISO-8601 UTC with Z, no zero milliseconds
+  for (const [name, t] of Object.entries(r.times)) lines.push(`${name.padEnd(4)} ${t.iso?.replace(/\.000Z$/, 'Z') ?? 'out of range'} (${t.relative})`);
   if (r.lifetime_seconds !== null) lines.push(`lifetime ${r.lifetime_seconds} s (${relative(r.lifetime_seconds * 1000).replace('in ', '')})`);
-  lines.push(verificationLine(r.verification, out));
+  lines.push(...verificationLines(r.verification, out));
+  if (r.store) lines.push(...storeLines(r.store, out));
   return `${lines.join('\n')}\n`;
 }
 
-function verificationLine(v: Inspection['verification'], out: Out): string {
+function signatureText(s: SignatureSegment): string {
+  if (s.segment === 'missing') return 'no signature segment';
+  if (s.segment === 'empty') return 'empty signature';
+  if (s.segment === 'not-base64url') return 'signature segment not base64url: undecodable, not shown';
+  return `signature ${s.bytes} bytes, not shown`;
+}
+
+function verificationLines(v: Verification, out: Out): string[] {
   const c = out.color;
-  if (v.status === 'not-checked') return `signature: not checked (${v.why})`;
+  if (v.status === 'not-checked') return [`signature: not checked (${v.why})`];
   const paint = v.status === 'valid' ? c.green : v.status === 'unknown-key' ? c.yellow : c.red;
-  return `signature: ${paint(v.status)}${v.kid ? ` by kid ${v.kid}` : ''}${v.detail ? ` (${v.detail})` : ''} against ${v.store}`;
+  const lines = [`signature: ${paint(v.status)}${v.kid ? ` by kid ${v.kid}` : ''}${v.detail ? ` (${v.detail})` : ''} against ${v.store}`];
+  const ac = v.alg_confusion;
+  if (ac) {
+    lines.push(c.red.bold(`  algorithm confusion confirmed: the HMAC verifies with public key ${ac.kid} (${ac.thumbprint}) as the secret, ` +
+      `in its ${ac.form} form: a forgery made from a public key`));
+  }
+  return lines;
+}
+
+// as the findings tables paint severities (report/render-findings.ts), without loading the report layer
+const SEVERITY_PAINT: Record<InspectFinding['severity'], (c: Out['color']) => Out['color']> = {
+  critical: (c) => c.bgRed.white.bold, high: (c) => c.red.bold, medium: (c) => c.yellow, low: (c) => c.cyan, info: (c) => c.dim,
+};
+const LINK_TEXT: Record<InspectFinding['link'], string> = {
+  token: '', evidence: ' (lists it)', event: ' (cites an event carrying it)', jti: ' (about its jti)',
+};
+
+function storeLines(s: StoreKnowledge, out: Out): string[] {
+  const c = out.color;
+  const e = s.events;
+  const seen = e.total === 0
+    ? 'in the logs: no event carries it'
+    : `in the logs: ${e.total} event${e.total === 1 ? '' : 's'} (${e.accepted} accepted), ${e.first} to ${e.last}`;
+  const lines = [seen + (s.captures ? `; captured ${s.captures} time${s.captures === 1 ? '' : 's'}` : '')];
+  if (!s.checks_run) return [...lines, 'findings: no checks have been run on this store (run `jwt-forensics check`)'];
+  if (s.stale.length) lines.push(c.yellow(`findings may be stale (${s.stale.length} check(s), e.g. ${s.stale[0]!.check}: ${s.stale[0]!.why}): run \`jwt-forensics check\``));
+  if (s.findings.length === 0) return [...lines, 'findings: none involve this token'];
+  lines.push(c.bold(`findings involving this token: ${s.findings.length}`));
+  for (const f of s.findings) {
+    const sev = SEVERITY_PAINT[f.severity](c)(f.severity.padEnd(8));
+    lines.push(`  ${sev} ${f.check.padEnd(22)} ${f.first_seen ?? '—'}  ${stripControlInline(f.title)}${LINK_TEXT[f.link]}`);
+  }
+  return lines;
 }
 
 function indent(text: string): string {

@@ -114,3 +114,42 @@ function timestampText(isoText: string | null): string | null {
 function iso(text: string | null): string | null {
   return text ? text.replace(/\.000Z$/, 'Z') : null;
 }
+
+/** How a stored finding involves one token (`inspect`): it names it, lists it in its evidence, cites an event that
+ *  carried it, or is about its jti without naming a token. */
+export type TokenLink = 'token' | 'evidence' | 'event' | 'jti';
+
+/** One token as `inspect` knows it: sha256 of the compact form, fingerprint, and its jti claim. */
+export interface TokenKeys {
+  sha256: string;
+  fingerprint: string;
+  jti: string | null;
+}
+
+// Evidence lists fingerprints as JSON strings (`tokens`, `token_fingerprints`, `fingerprints`): the quoted 12 hex
+// match only a whole list member. Event refs are matched as in TOUCHING_SQL, against the events carrying the token.
+const FOR_TOKEN_SQL = `
+WITH mine AS (
+  SELECT coalesce(list(s.path || '#' || e.line::VARCHAR), []) AS refs
+  FROM events e JOIN sources s ON s.id = e.source_id WHERE e.token_sha = $sha),
+linked AS (
+  SELECT f.*, CASE
+    WHEN f.token = $fp THEN 'token'
+    WHEN contains(f.evidence::VARCHAR, '"' || $fp || '"') THEN 'evidence'
+    WHEN list_has_any(
+      list_transform(from_json(f.events, '[{"source":"VARCHAR","line":"BIGINT"}]'), r -> r.source || '#' || r.line::VARCHAR),
+      (SELECT refs FROM mine)) THEN 'event'
+    WHEN f.token IS NULL AND f.jti = $jti THEN 'jti'
+  END AS link
+  FROM findings f)
+SELECT ${FINDING_COLUMNS}, link FROM linked WHERE link IS NOT NULL`;
+
+const LINKED_ROW = columns({ ...FINDING_ROW, link: 'text' });
+
+/** The stored findings that involve one token, each with how, sorted as findings are. */
+export async function findingsForToken(store: Store, t: TokenKeys): Promise<{ finding: Finding; link: TokenLink }[]> {
+  const rows = await typedRows(store, 'findings', LINKED_ROW, FOR_TOKEN_SQL, { sha: t.sha256, fp: t.fingerprint, jti: t.jti });
+  return rows
+    .map((r) => ({ finding: rowToFinding(r), link: r.link as TokenLink }))
+    .sort((a, b) => compareFindings(a.finding, b.finding));
+}
