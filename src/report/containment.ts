@@ -48,6 +48,12 @@ export interface Containment {
   findings_below: number;
 }
 
+/** A list with nothing on it (a report of no findings, a test fixture). */
+export function emptyContainment(minSeverity: Severity = DEFAULT_CONTAINMENT_SEVERITY, findingsBelow = 0): Containment {
+  const counts = Object.fromEntries(ACTION_KINDS.map((k) => [k, 0])) as Record<ActionKind, number>;
+  return { min_severity: minSeverity, actions: [], counts, findings_considered: 0, findings_below: findingsBelow };
+}
+
 type Draft = Omit<ContainmentAction, 'severity' | 'checks' | 'findings' | 'first_seen' | 'last_seen'> & {
   /** deny-token: a token without exp is among its tokens (the entry must not expire) */
   open: boolean;

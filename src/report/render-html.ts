@@ -9,13 +9,17 @@ import { html, jsonText, joinHtml, pre, trusted, type HtmlValue, type SafeHtml }
 import { formatGap, formatPlace, safeSeverity, timelineLabel } from './html-format.js';
 import { redactDeep } from '../util/redact.js';
 import { REPORT_CSS } from './html-style.js';
+import { renderContainmentHtml } from './render-containment.js';
 import type { Report } from './report.js';
+import type { KeyLifecycle } from './key-lifecycle.js';
 
 export interface HtmlOptions {
   /** timelines to embed (the report command passes those of the critical findings); may be empty */
   timelines: Timeline[];
   /** keep raw tokens and secrets (`--include-raw`); otherwise they are replaced by fingerprints / `[redacted]` */
   includeRaw?: boolean;
+  /** the keys' rotation records, for the chart's key strip (key-lifecycle.ts); left out: the chart has no key strip */
+  keys?: readonly KeyLifecycle[];
 }
 
 /** Event references listed per finding; the rest are counted (the JSON report keeps every one). */
@@ -24,7 +28,7 @@ const MAX_EVENTS = 200;
 export const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 /** Section ids, in page order: stable for links, tests and readers. */
-export const HTML_SECTIONS = ['summary', 'coverage', 'chart', 'findings', 'inputs', 'timelines'] as const;
+export const HTML_SECTIONS = ['summary', 'coverage', 'containment', 'chart', 'findings', 'inputs', 'timelines'] as const;
 
 interface Ref {
   anchor: string;
@@ -69,8 +73,9 @@ ${opts.includeRaw ? html`<p class="raw-warning">Generated with --include-raw: th
 <main>
 ${summarySection(r)}
 ${coverageSection(r)}
+${containmentSection(r)}
 <section class="part" id="chart"><h2>Timeline of the incident</h2>
-${renderChart(r, timelines, anchors)}
+${renderChart(r, timelines, anchors, opts.keys && (opts.includeRaw ? opts.keys : redactDeep(opts.keys)))}
 </section>
 ${findingsSection(groups, anchors)}
 ${inputsSection(r)}
@@ -123,6 +128,13 @@ function coverageSection(r: Report): SafeHtml {
   return html`<section class="part" id="coverage"><h2>Coverage</h2>
 ${entries.length === 0 ? html`<p class="muted">No coverage recorded.</p>` : html`<p>${idle === 0 ? 'Every check had something to look at.' : `${idle} check${idle === 1 ? ' was' : 's were'} not evaluated: nothing to look at, so no finding from ${idle === 1 ? 'it' : 'them'} means nothing.`}</p>
 <table><thead><tr><th>check</th><th>evaluated</th><th>examined</th><th>why not</th></tr></thead><tbody>${rows}</tbody></table>`}
+</section>`;
+}
+
+/** What to act on (issue 17 §3): keys, tokens, sessions, subjects, addresses, client builds, each with its findings. */
+function containmentSection(r: Report): SafeHtml {
+  return html`<section class="part" id="containment"><h2>What to act on</h2>
+${r.containment ? renderContainmentHtml(r.containment) : html`<p class="muted">No containment list in this report.</p>`}
 </section>`;
 }
 

@@ -3,6 +3,7 @@ import type { CoverageEntry } from '../findings/coverage.js';
 import { SEVERITIES, compareFindings, type Finding, type Severity } from '../findings/finding.js';
 import type { Store } from '../store/db.js';
 import type { Run } from '../store/runs.js';
+import { buildContainment, DEFAULT_CONTAINMENT_SEVERITY, type Containment } from './containment.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -28,6 +29,13 @@ export interface Report {
   coverage: CoverageEntry[];
   summary: Record<Severity, number>;
   findings: Finding[];
+  /** what to act on: keys, token ids, sessions, subjects, addresses, client builds, from the findings at or above its min_severity */
+  containment: Containment;
+}
+
+export interface BuildReportOptions {
+  /** the containment list's threshold (default high; --min-severity moves it) */
+  minSeverity?: Severity | null;
 }
 
 export async function buildReport(
@@ -36,6 +44,7 @@ export async function buildReport(
   runs: readonly Run[],
   coverage: readonly CoverageEntry[] = [],
   now = new Date(),
+  opts: BuildReportOptions = {},
 ): Promise<Report> {
   const inputs = await store.json<{ path: string; sha256: string; kind: string; rows: string; rejected: string }>(
     `SELECT path, sha256, kind, rows, rejected FROM sources ORDER BY id`,
@@ -50,6 +59,7 @@ export async function buildReport(
     coverage: [...coverage],
     summary: summarize(findings),
     findings: [...findings].sort(compareFindings),
+    containment: await buildContainment(store, findings, opts.minSeverity ?? DEFAULT_CONTAINMENT_SEVERITY),
   };
 }
 

@@ -5,6 +5,7 @@ import { compareFindings, findingId, type Finding } from '../../src/findings/fin
 import { summarize, type Report } from '../../src/report/report.js';
 import type { Run } from '../../src/store/runs.js';
 import type { Timeline, TimelineEvent } from '../../src/timeline/types.js';
+import { fixedContainment } from './containment-fixture.js';
 
 export const HOSTILE_SUB = '<script>alert(1)</script>|x';
 export const HOSTILE_UA = 'curl/8.0 | <img src=x onerror=alert(2)> \u0007\u202e';
@@ -135,6 +136,7 @@ export function fixedReport(findings: Finding[] = FIXED_FINDINGS): Report {
     coverage: FIXED_COVERAGE,
     summary: summarize(findings),
     findings: [...findings].sort(compareFindings),
+    containment: fixedContainment(),
   };
 }
 

@@ -1,5 +1,6 @@
 // Reports for the HTML renderer tests: a normal incident, and one whose log- and token-derived values are hostile.
 import type { Finding } from '../../src/findings/finding.js';
+import { emptyContainment } from '../../src/report/containment.js';
 import { summarize, type Report } from '../../src/report/report.js';
 import type { Timeline, TimelineEvent } from '../../src/timeline/types.js';
 
@@ -71,7 +72,7 @@ export function makeReport(findings: Finding[], inputs: Report['inputs'] = [
   { path: 'incident/keys/jwks.json', sha256: 'b'.repeat(64), kind: 'keys', rows: 3, rejected: 0 },
 ]): Report {
   return { schema_version: 1, generated_at: '2026-03-02T08:00:00.000Z', tool: { name: 'jwt-forensics', version: '0.1.0' },
-    inputs, run: null, runs: [], coverage: [], summary: summarize(findings), findings };
+    inputs, run: null, runs: [], coverage: [], summary: summarize(findings), findings, containment: emptyContainment() };
 }
 
 const ev = (over: Partial<TimelineEvent> & Pick<TimelineEvent, 'ts'>): TimelineEvent => ({

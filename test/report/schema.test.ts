@@ -23,6 +23,11 @@ describe('the report JSON schema', () => {
     ['a short sha256', (r: Record<string, any>) => (r.inputs[0].sha256 = 'abc')],
     ['a time without zone', (r: Record<string, any>) => (r.findings[0].first_seen = '2026-03-14 11:05:00')],
     ['an event line 0', (r: Record<string, any>) => (r.findings[0].events[0].line = 0)],
+    ['no containment list', (r: Record<string, any>) => delete r.containment],
+    ['an unknown containment action', (r: Record<string, any>) => (r.containment.actions[0].action = 'nuke')],
+    ['a raw token in a containment action', (r: Record<string, any>) => (r.containment.actions[1].tokens = ['eyJhbGciOiJub25lIn0.e30.'])],
+    ['a containment action no finding justifies', (r: Record<string, any>) => (r.containment.actions[0].findings = [])],
+    ['a missing containment count', (r: Record<string, any>) => delete r.containment.counts['block-ip']],
   ])('refuses %s', (_what, change) => {
     expect(() => expectValidReport(mutated(change))).toThrow();
   });
