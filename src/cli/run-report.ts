@@ -4,6 +4,7 @@ import { findingsToReport } from '../app/check-store.js';
 import { CHECKS } from '../checks/registry.js';
 import { loadPolicy, withSecretLists } from '../policy/policy.js';
 import { criticalTimelines } from '../report/critical-timelines.js';
+import { keyLifecycles } from '../report/key-lifecycle.js';
 import { REPORT_FORMATS, renderReport, showsTimelines } from '../report/render-report.js';
 import { buildReport, type Report } from '../report/report.js';
 import { withRawTokens } from '../report/raw-tokens.js';
@@ -38,7 +39,8 @@ export async function runReport(opts: ReportOptions, g: Globals, out: Out): Prom
     const report = await buildReport(store, findings, runs, coverage);
     const shown = includeRaw ? { ...report, findings: withRawSecrets(await withRawTokens(store, report.findings)) } : report;
     const timelines = showsTimelines(format) ? await criticalTimelines(store, report.findings) : [];
-    const text = await renderReport(format, shown, { timelines, failOn: failOn ?? 'high', includeRaw });
+    const keys = format === 'html' ? await keyLifecycles(store) : undefined;
+    const text = await renderReport(format, shown, { timelines, failOn: failOn ?? 'high', includeRaw, keys });
     emit(text, opts.out, includeRaw, out);
     strictGate(report.coverage, opts.strict === true);
     gate(report.findings, failOn);

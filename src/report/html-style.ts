@@ -61,6 +61,18 @@ h3,h4,h5,h6{overflow-wrap:anywhere}
 .chart a .label{text-decoration:underline;text-decoration-color:#c0c6cc}
 .chart .empty{font-size:14px;fill:#6b7280}
 .chart .span{stroke-width:3;stroke-linecap:round;opacity:.55}
+.chart .edge,.legend .edge{stroke:#374151;stroke-width:2;stroke-linecap:round}
+.chart .edge-count{font-size:10px;fill:#374151}
+.chart .strip-rule{stroke:#9aa1a9;stroke-width:1;stroke-dasharray:4 3}
+.chart .strip-title{font-size:12px;font-weight:700;fill:#1f2328}
+.chart .key-strip{fill:#f7f5ef;stroke:#d5d0c0;stroke-width:1}
+.chart .kstripe{fill:#fff}.chart .kstripe.odd{fill:#f4f6f8}
+.chart .life,.legend .life{stroke:#6b5b2e;stroke-width:4;stroke-linecap:butt;opacity:.6}
+.chart .arrow{stroke:#6b5b2e;stroke-width:2;stroke-linecap:round}
+.chart .key-note{font-size:10px;fill:#4b4636}
+.chart .krec{stroke:#1f2328;stroke-width:1}
+.chart .k-created{fill:#d5d9de}.chart .k-activated{fill:#2e8540}.chart .k-retired{fill:#6b7280}
+.chart .k-revoked{fill:#1f2328}.chart .k-compromised{fill:#8b0015}.chart .k-other{fill:#fff}
 .ev{stroke-width:2}
 .first{stroke-width:1}
 .last{stroke-width:2}

@@ -7,6 +7,7 @@ import { renderMarkdown } from './render-markdown.js';
 import { renderSarif } from './render-sarif.js';
 import { redactDeep } from '../util/redact.js';
 import type { Report } from './report.js';
+import type { KeyLifecycle } from './key-lifecycle.js';
 
 export const REPORT_FORMATS = ['markdown', 'json', 'html', 'sarif', 'junit'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -26,6 +27,8 @@ export interface RenderOptions {
   /** JUnit: the lowest severity that is a <failure> */
   failOn: Severity;
   includeRaw: boolean;
+  /** the keys' rotation records: only HTML shows them (the chart's key strip) */
+  keys?: readonly KeyLifecycle[];
 }
 
 /** Timelines cost a query per critical finding: build them only for the formats that show them. */
@@ -50,7 +53,7 @@ export async function renderReport(format: ReportFormat, unsafe: Report, opts: R
       return renderJunit(report, { failOn: opts.failOn });
     case 'html': {
       const { renderHtml } = await import('./render-html.js');
-      return renderHtml(report, { timelines: [...opts.timelines], includeRaw: opts.includeRaw });
+      return renderHtml(report, { timelines: [...opts.timelines], includeRaw: opts.includeRaw, keys: opts.keys });
     }
   }
 }
