@@ -21,7 +21,10 @@ describe('the query', () => {
     expect(() => resolveQuery({ sub: 'u-1', since: 'yesterday' })).toThrow(/--since must be an ISO-8601/);
     expect(() => resolveQuery({ sub: 'u-1', until: '2026-13-45T99:00:00Z' })).toThrow(/--until/);
     expect(() => resolveQuery({ sub: 'u-1', since: '2026-03-15', until: '2026-03-14' })).toThrow(/--since .* is after --until/);
-    expect(() => resolveQuery({ token: 'abc' })).toThrow(/--token takes a token fingerprint/);
+    // the start of a fingerprint is a prefix (resolved against the store: prefix.test.ts); a raw token or a word is not
+    expect(resolveQuery({ token: 'ABC' }).query.token).toBe('abc');
+    expect(() => resolveQuery({ token: 'xyz' })).toThrow(/--token takes a token fingerprint/);
+    expect(() => resolveQuery({ token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln' })).toThrow(/got '<token>'/);
     expect(resolveQuery({ token: 'ABCDEF012345' }).query.token).toBe('abcdef012345');
   });
 
