@@ -33,6 +33,7 @@ export function renderJunit(report: Report, opts: JunitOptions = {}): string {
     `  <testsuite ${suite}>\n` +
     `    <properties>\n${properties(report, failOn)}    </properties>\n` +
     cases.join('') +
+    containmentOut(report) +
     `  </testsuite>\n</testsuites>\n`
   );
 }
@@ -74,6 +75,21 @@ function summaryLine(f: Finding): string {
   return `${f.severity}: ${oneLine(f.title)}${about.length ? ` (${about.join(', ')})` : ''}`;
 }
 
+/** The containment list as the suite's output, one action a line: what to do, shown by the CI view beside the tests. */
+function containmentOut(report: Report): string {
+  const c = report.containment;
+  if (!c || c.actions.length === 0) return '';
+  const lines = c.actions.map((a) =>
+    `${a.action} ${oneLine(a.target)}${a.thumbprint ? ` (jkt ${a.thumbprint})` : ''}${a.until ? ` until ${a.until}` : ''} — ${a.severity}, ${a.checks.join(', ')}`);
+  return `    <system-out>${xmlText(`What to act on (findings at ${c.min_severity} or above):\n${lines.join('\n')}\n`)}</system-out>\n`;
+}
+
+function containmentProps(report: Report): [string, unknown][] {
+  const c = report.containment;
+  if (!c) return [];
+  return [['containment.min_severity', c.min_severity], ...Object.entries(c.counts).map(([k, n]): [string, unknown] => [`containment.${k}`, n])];
+}
+
 function properties(report: Report, failOn: Severity): string {
   const props: [string, unknown][] = [
     ['tool.version', report.tool.version],
@@ -81,6 +97,7 @@ function properties(report: Report, failOn: Severity): string {
     ['fail_on', failOn],
     ...Object.entries(report.summary).map(([s, n]): [string, unknown] => [`summary.${s}`, n]),
     ...report.coverage.map((e): [string, unknown] => [`coverage.${e.check}`, coverageLine(e)]),
+    ...containmentProps(report),
     ...report.runs.flatMap((x): [string, unknown][] => [
       [`run.${x.id}.started_at`, x.started_at],
       [`run.${x.id}.tool_version`, x.tool_version],

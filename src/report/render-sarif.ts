@@ -13,6 +13,7 @@ const KEY_KINDS = ['jwks', 'pem', 'key-events'];
 
 export function renderSarif(report: Report): string {
   const rules = rulesOf(report);
+  const actionsByFinding = actionsOf(report);
   const log: Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -21,7 +22,7 @@ export function renderSarif(report: Report): string {
         tool: { driver: { name: report.tool.name, version: report.tool.version, semanticVersion: report.tool.version, rules } },
         // the inputs with their sha256: the chain of custody, in SARIF's own terms
         artifacts: report.inputs.map((i) => ({ location: { uri: uriOf(i.path) }, hashes: { 'sha-256': i.sha256 } })),
-        results: report.findings.map((f) => result(f, report, rules.findIndex((r) => r.id === f.check))),
+        results: report.findings.map((f) => result(f, report, rules.findIndex((r) => r.id === f.check), actionsByFinding)),
         // the check runs behind the results, in SARIF's invocation terms (one per run; details as properties)
         invocations: report.runs.map((x) => ({
           executionSuccessful: true,
@@ -31,7 +32,9 @@ export function renderSarif(report: Report): string {
           ...notifications(report, x.id, rules),
           properties: { run_id: x.id, tool_version: x.tool_version, policy_sha256: x.policy_sha256, sources: x.sources, checks: x.checks },
         })),
-        properties: { generated_at: report.generated_at, summary: report.summary, coverage: report.coverage },
+        // what to act on is not a result (a code-scanning alert per session to revoke would bury the findings): the
+        // whole list rides in the run's properties, and each result names the actions it justifies
+        properties: { generated_at: report.generated_at, summary: report.summary, coverage: report.coverage, containment: report.containment },
       },
     ],
   };
@@ -71,7 +74,16 @@ function rulesOf(report: Report): ReportingDescriptor[] {
   return rules;
 }
 
-function result(f: Finding, report: Report, ruleIndex: number): Result {
+/** Per finding id: the containment actions it justifies, as `action target` (e.g. `revoke-key acme-es-1`). */
+function actionsOf(report: Report): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const a of report.containment?.actions ?? []) {
+    for (const id of a.findings) out.set(id, [...(out.get(id) ?? []), `${a.action} ${a.target}`]);
+  }
+  return out;
+}
+
+function result(f: Finding, report: Report, ruleIndex: number, actions: ReadonlyMap<string, string[]>): Result {
   return {
     ruleId: f.check,
     ruleIndex,
@@ -89,6 +101,7 @@ function result(f: Finding, report: Report, ruleIndex: number): Result {
       last_seen: f.last_seen,
       events: f.events,
       evidence: f.evidence,
+      ...(actions.has(f.id) ? { containment_actions: actions.get(f.id) } : {}),
     },
   };
 }

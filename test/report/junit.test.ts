@@ -40,4 +40,23 @@ describe('JUnit XML', () => {
     const f = { ...report.findings[0]!, title: nasty, sub: nasty, evidence: { ua: nasty } };
     parse(renderJunit({ ...report, findings: [f] }, { failOn: 'info' }));
   });
+
+  it('carries the containment list: counts as properties, one action a line in the suite output', () => {
+    const xml = renderJunit(fixedReport());
+    const elements = parse(xml);
+    const props = elements.filter((e) => e.name === 'property').map((e) => [e.attrs.name, e.attrs.value]);
+    expect(props).toContainEqual(['containment.min_severity', 'high']);
+    expect(props).toContainEqual(['containment.revoke-key', '1']);
+    expect(props).toContainEqual(['containment.rotate-key', '0']);
+    expect(xml).toContain('revoke-key acme-es-1 (jkt 0Eq9UvWQUZL1g-yL3e7EiQ-GPwq1uJs_ZlB-P6lD5Hs)');
+    expect(xml).toContain('deny-token 5c2af73f-e6e8-4fc1-9ff8-ba1ec2cf589f until 2026-03-14T11:19:50Z');
+    expect(xml).toContain('revoke-subject &lt;script&gt;');
+    expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/);
+  });
+
+  it('says nothing of containment when the list is empty', () => {
+    const report = fixedReport();
+    const xml = renderJunit({ ...report, containment: { ...report.containment, actions: [] } });
+    expect(xml).not.toContain('What to act on');
+  });
 });

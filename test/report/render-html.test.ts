@@ -244,3 +244,25 @@ describe('renderHtml', () => {
     }), { numRuns: 100 });
   });
 });
+
+describe('the containment section', () => {
+  it('lists what to act on, every value escaped, even when a log planted markup in a target', async () => {
+    const { fixedContainment } = await import('./containment-fixture.js');
+    const c = fixedContainment();
+    const hostile = c.actions.map((a, i) => ({ ...a, target: Object.values(PAYLOADS)[i % Object.values(PAYLOADS).length]!, note: PAYLOADS.script ?? a.note }));
+    const page = renderHtml({ ...makeReport(normalFindings()), containment: { ...c, actions: [...c.actions, ...hostile] } }, { timelines: [] });
+    expectSafe(page);
+    const section = page.slice(page.indexOf('<section class="part" id="containment">'), page.indexOf('<section class="part" id="chart">'));
+    expect(section).toContain('<h2>What to act on</h2>');
+    expect(section).toContain('<code>acme-es-1</code>');
+    expect(section).toContain('jkt 0Eq9UvWQUZL1g-yL3e7EiQ-GPwq1uJs_ZlB-P6lD5Hs');
+    expect(section).toContain('deny until 2026-03-14T11:19:50Z');
+    expect(section).toContain(escapeHtml('<script>alert(1)</script>|x'));
+  });
+
+  it('says plainly when there is nothing to act on, and how many findings were below the threshold', () => {
+    const report = makeReport(normalFindings());
+    const page = renderHtml({ ...report, containment: { ...report.containment, findings_below: 4 } }, { timelines: [] });
+    expect(page).toContain('Nothing to act on: no finding at high or above justifies an action (4 findings below high');
+  });
+});

@@ -58,4 +58,17 @@ describe('SARIF 2.1.0', () => {
     expect(uriOf('logs/a b#1.ndjson')).toBe('logs/a%20b%231.ndjson');
     expect(uriOf('/var/case 1/x.ndjson')).toBe('file:///var/case%201/x.ndjson');
   });
+
+  it('carries the containment list in the run properties, and each result names the actions it justifies', () => {
+    const report = fixedReport();
+    const id = report.findings[0]!.id;
+    const actions = report.containment.actions.map((a, i) => (i === 0 ? { ...a, findings: [id] } : a));
+    const log = JSON.parse(renderSarif({ ...report, containment: { ...report.containment, actions } })) as Log;
+    expectValidSarif(log);
+    const run = log.runs[0]!;
+    expect((run.properties as { containment: { actions: unknown[] } }).containment.actions).toHaveLength(actions.length);
+    const withActions = run.results!.filter((r) => r.properties?.containment_actions);
+    expect(withActions.map((r) => r.partialFingerprints?.['jwtForensicsFindingId/v1'])).toEqual([id]);
+    expect(withActions[0]!.properties!.containment_actions).toEqual(['revoke-key acme-es-1']);
+  });
 });
