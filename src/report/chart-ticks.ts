@@ -1,5 +1,5 @@
 // Axis ticks for the HTML report's chart: round UTC times (seconds, minutes, hours, days, Monday-started weeks,
-// calendar months and years), the finest step whose labels keep a minimum gap on the axis. Labels are ISO-8601 UTC
+// the 1st and 16th of each month, calendar months and years), the finest step whose labels keep a minimum gap on the axis. Labels are ISO-8601 UTC
 // with `Z`, split in two lines (date, then `Thh:mm:ssZ`) so that more of them fit side by side.
 
 const S = 1000;
@@ -11,8 +11,8 @@ const AVG_MONTH = 30.436875 * D;
 /** 1970-01-01 was a Thursday: weeks start on the Monday four days later. */
 const MONDAY = 4 * D;
 
-/** A tick step: a fixed length (up to a week), or a number of calendar months (a year is 12). */
-export type TickStep = { ms: number } | { months: number };
+/** A tick step: a fixed length (up to a week), half months (the 1st and the 16th), or calendar months (a year is 12). */
+export type TickStep = { ms: number } | { halfMonths: true } | { months: number };
 
 const FIXED = [1, 2, 5, 10, 15, 30].map((n) => n * S)
   .concat([1, 2, 5, 10, 15, 30].map((n) => n * MIN))
@@ -21,13 +21,14 @@ const FIXED = [1, 2, 5, 10, 15, 30].map((n) => n * S)
 const YEARS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000];
 export const TICK_STEPS: readonly TickStep[] = [
   ...FIXED.map((ms) => ({ ms })),
+  { halfMonths: true },
   ...[1, 2, 3, 6].map((months) => ({ months })),
   ...YEARS.map((y) => ({ months: 12 * y })),
 ];
 
 /** A step's nominal length, for estimates only. */
 export function stepLength(step: TickStep): number {
-  return 'ms' in step ? step.ms : step.months * AVG_MONTH;
+  return 'ms' in step ? step.ms : 'halfMonths' in step ? AVG_MONTH / 2 : step.months * AVG_MONTH;
 }
 
 /** Past this many candidate ticks a step is not even computed: it could never keep the gap. */
@@ -41,6 +42,12 @@ export function ticksOf(lo: number, hi: number, step: TickStep, limit = MAX_COMP
     const offset = step.ms === W ? MONDAY : 0;
     for (let t = Math.ceil((lo - offset) / step.ms) * step.ms + offset; t <= hi; t += step.ms) {
       if (at.push(t) > limit) return null;
+    }
+    return at;
+  }
+  if ('halfMonths' in step) {
+    for (let idx = monthIndex(lo); monthStart(idx) <= hi; idx++) {
+      for (const t of [monthStart(idx), monthStart(idx) + 15 * D]) if (t >= lo && t <= hi && at.push(t) > limit) return null;
     }
     return at;
   }

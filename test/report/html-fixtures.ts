@@ -3,6 +3,7 @@ import type { Finding } from '../../src/findings/finding.js';
 import { emptyContainment } from '../../src/report/containment.js';
 import { summarize, type Report } from '../../src/report/report.js';
 import type { Timeline, TimelineEvent } from '../../src/timeline/types.js';
+import type { KeyLifecycle } from '../../src/report/key-lifecycle.js';
 
 /** Every payload sets window.__pwned (or opens a dialog, or fetches) if it ever runs or is parsed as markup. */
 export const PAYLOADS = {
@@ -107,4 +108,24 @@ export function hostileTimeline(): Timeline {
       ev({ ts: '2026-03-01T11:20:00Z', ua: p.script, ip: '192.0.2.1', gap_seconds: 600, source: p.control, line: 10 }),
     ],
   };
+}
+
+/** Rotation records for the chart's key strip: lives that start long before the incident of normalFindings (2026-03-01). */
+export function normalKeys(): KeyLifecycle[] {
+  const r = (ts: string, action: string, actor: string | null = 'kms', reason: string | null = null) => ({ ts, action, actor, reason });
+  return [
+    { kid: 'acme-2024-legacy', records: [r('2024-01-10T09:00:00Z', 'created'), r('2024-01-11T09:00:00Z', 'activated'), r('2025-01-10T09:00:00Z', 'retired')] },
+    { kid: 'acme-2026-rsa', records: [r('2025-12-20T09:00:00Z', 'created'), r('2026-01-01T00:00:00Z', 'activated'), r('2026-03-01T12:30:00Z', 'compromised', 'secops', 'leaked in a CI log')] },
+    { kid: 'acme-2027-rsa', records: [r('2026-12-20T09:00:00Z', 'created')] },
+  ];
+}
+
+/** A key whose every field is a payload. */
+export function hostileKeys(): KeyLifecycle[] {
+  const p = PAYLOADS;
+  return [{ kid: p.attrDouble, records: [
+    { ts: '2025-06-01T00:00:00Z', action: p.svg, actor: p.img, reason: p.script },
+    { ts: '2026-03-01T11:02:00Z', action: p.attrSingle, actor: p.control, reason: p.styleBreak },
+    { ts: p.titleBreak, action: 'retired', actor: null, reason: p.metaRefresh },
+  ] }];
 }
