@@ -6,8 +6,10 @@ import { saveFindings } from '../../src/store/findings.js';
 import { CHECKS } from '../../src/checks/registry.js';
 import { DEFAULT_POLICY } from '../../src/policy/policy.js';
 import { buildTimeline } from '../../src/timeline/build.js';
+import { SEVERITIES } from '../../src/findings/finding.js';
+import { hiddenLine, withMinSeverity } from '../../src/timeline/min-severity.js';
 import {
-  NO_CHECKS, renderTimelineJson, renderTimelineMarkdown, renderTimelineNdjson, renderTimelineTable,
+  NO_CHECKS, noEventsLine, renderTimelineJson, renderTimelineMarkdown, renderTimelineNdjson, renderTimelineTable,
 } from '../../src/timeline/render.js';
 import type { Timeline } from '../../src/timeline/types.js';
 import { buildStory, type Story } from './story.js';
@@ -27,7 +29,7 @@ describe('before any check has run', () => {
     const t = await buildTimeline(story.store, { jti: 'r2' });
     expect(t.checks_run).toBe(false);
     expect(renderTimelineTable(t, plain)).toContain(NO_CHECKS);
-    expect(renderTimelineMarkdown(t)).toContain('run \\`jwt\\-forensics check\\`');
+    expect(renderTimelineMarkdown(t)).toContain('run \\`jwt-forensics check\\`');
     expect(Object.keys(JSON.parse(renderTimelineJson(t)))).toEqual(['query', 'events', 'findings']);
   });
 });
@@ -73,7 +75,7 @@ describe('hostile values and empty stories', () => {
     const t = await buildTimeline(story.store, { jti: 'r2' });
     const evil: Timeline = { ...t, events: t.events.map((e, i) => (i === 0 ? { ...e, note: '| *bold* <img src=x onerror=alert(1)>\u001b[31m' } : e)) };
     const md = renderTimelineMarkdown(evil);
-    expect(md).toContain('\\| \\*bold\\* &lt;img src=x onerror=alert\\(1\\)&gt;');
+    expect(md).toContain('\\| \\*bold\\* &lt;img src=x onerror=alert(1)&gt;');
     expect(md).not.toContain('\u001b');
     expect(renderTimelineTable(evil, plain)).not.toContain('\u001b');
   });
@@ -82,6 +84,67 @@ describe('hostile values and empty stories', () => {
     const t = await buildTimeline(story.store, { jti: 'no-such-jti' });
     expect(t.events).toEqual([]);
     expect(renderTimelineTable(t, plain)).toMatch(/^no events for jti no-such-jti\n/);
-    expect(renderTimelineMarkdown(t)).toContain('no events for jti no\\-such\\-jti');
+    expect(renderTimelineMarkdown(t)).toContain('no events for jti no-such-jti');
+  });
+});
+
+describe('an empty story that findings touch (issue 17)', () => {
+  let t: Timeline;
+  beforeAll(async () => {
+    // the family's jtis still find the findings about them; no event falls in the window
+    t = await buildTimeline(story.store, { jti: 'r2', since: '2030-01-01' });
+  });
+
+  it('says how many findings touch it, never a bare "no events for" above them', () => {
+    expect(t.events).toEqual([]);
+    const n = t.findings.length;
+    expect(n).toBeGreaterThan(0);
+    const table = renderTimelineTable(t, plain);
+    expect(table.split('\n')[0]).toBe(`no events in the logs for jti r2, since 2030-01-01; ${n} finding${n === 1 ? ' touches' : 's touch'} it (below)`);
+    expect(table).toContain(`Findings touching this timeline: ${n}`);
+    expect(table).not.toMatch(/^no events for/m);
+    const md = renderTimelineMarkdown(t);
+    expect(md).toContain('no events in the logs for jti r2');
+    expect(md).not.toContain('no events for');
+    expect(noEventsLine(t, "in the output's findings")).toMatch(/touch(es)? it \(in the output's findings\)$/);
+  });
+
+  it('near miss: with no finding either, it stays "no events for …"', async () => {
+    const none = await buildTimeline(story.store, { jti: 'no-such-jti' });
+    expect(noEventsLine(none)).toBe('no events for jti no-such-jti');
+  });
+});
+
+describe('--min-severity on a timeline (issue 17)', () => {
+  let t: Timeline;
+  beforeAll(async () => {
+    t = await buildTimeline(story.store, { jti: 'r2' });
+  });
+
+  it('leaves the findings below the level out of the marks and the list, and says how many', () => {
+    const top = t.findings[0]!.severity; // sorted most severe first
+    const below = t.findings.filter((f) => SEVERITIES.indexOf(f.severity) > SEVERITIES.indexOf(top));
+    expect(below.length).toBeGreaterThan(0);
+    const shown = withMinSeverity(t, top);
+    expect(shown.findings.every((f) => f.severity === top)).toBe(true);
+    expect(shown.hidden).toEqual({ below: top, count: below.length });
+    const hiddenIds = new Set(below.map((f) => f.id));
+    for (const e of shown.events) expect(e.finding_ids.some((id) => hiddenIds.has(id))).toBe(false);
+    expect(shown.events.length).toBe(t.events.length);
+    const line = `${below.length} finding${below.length === 1 ? '' : 's'} below ${top} not shown (--min-severity ${top})`;
+    expect(hiddenLine(shown)).toBe(line);
+    const table = renderTimelineTable(shown, plain);
+    expect(table).toContain(line);
+    for (const f of below) expect(table).not.toContain(f.id);
+    expect(renderTimelineMarkdown(shown)).toContain(`${below.length} finding`);
+    expect(JSON.parse(renderTimelineJson(shown)).findings.length).toBe(shown.findings.length);
+  });
+
+  it('near miss: info hides nothing and says nothing; no level leaves the timeline as it is', () => {
+    const all = withMinSeverity(t, 'info');
+    expect(all.findings).toEqual(t.findings);
+    expect(hiddenLine(all)).toBeNull();
+    expect(renderTimelineTable(all, plain)).not.toMatch(/not shown \(--min-severity/);
+    expect(withMinSeverity(t, null)).toBe(t);
   });
 });
