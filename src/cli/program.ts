@@ -10,6 +10,7 @@ import { investigateCommand } from './commands/investigate.js';
 import { queryCommand } from './commands/query.js';
 import { timelineCommand } from './commands/timeline.js';
 import { reportCommand } from './commands/report.js';
+import { actionsCommand } from './commands/actions.js';
 
 export function buildProgram(): Command {
   const program = new Command('jwt-forensics')
@@ -27,7 +28,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput(GUARDED)
     .exitOverride();
-  for (const make of [investigateCommand, ingestCommand, checkCommand, checkKeysCommand, reportCommand, inspectCommand, queryCommand, timelineCommand]) {
+  for (const make of [investigateCommand, ingestCommand, checkCommand, checkKeysCommand, reportCommand, inspectCommand, queryCommand, timelineCommand, actionsCommand]) {
     // addCommand does not pass the output settings on: each command gets them itself
     program.addCommand(make().configureOutput(GUARDED).exitOverride());
   }
