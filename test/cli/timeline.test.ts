@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'csv-parse/sync';
 import { cli, type CliResult } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -96,6 +97,7 @@ describe('timeline usage', () => {
     const r = cli(['--db', db, 'timeline', '--jti', 'no-such-jti']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^no events for jti no-such-jti$/m);
+    expect(r.stderr).toMatch(/--jti no-such-jti: no jti in the store is or starts with it/);
     const j = cli(['--db', db, '--format', 'json', 'timeline', '--jti', 'no-such-jti']);
     expect(JSON.parse(j.stdout).events).toEqual([]);
     expect(j.stderr).toMatch(/no events for jti no-such-jti/);
@@ -110,4 +112,74 @@ describe('timeline usage', () => {
     expect(r.stdout).not.toMatch(/run `jwt-forensics check` to see findings inline/);
   });
 
+});
+
+describe('timeline pivots (issue 17)', () => {
+  it('finds the stolen token by the 8 characters the findings table prints, with or without its ellipsis', () => {
+    const whole = JSON.parse(json.stdout) as { events: unknown[]; findings: unknown[] };
+    for (const given of [STOLEN.slice(0, 8), `${STOLEN.slice(0, 8)}…`]) {
+      const r = cli(['--db', db, '--format', 'json', 'timeline', '--jti', given]);
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out.query).toEqual({ jti: STOLEN });
+      expect(out.events).toEqual(whole.events);
+      expect(r.stderr).toContain(`--jti ${given} is the start of ${STOLEN}`);
+    }
+  });
+
+  it('finds a token by the fingerprint or the start of it', () => {
+    const fp = (JSON.parse(json.stdout).events as Line[]).find((e) => e.jti === STOLEN && e.token)!.token!;
+    const byFp = cli(['--db', db, '--format', 'json', 'timeline', '--token', fp]);
+    const byStart = cli(['--db', db, '--format', 'json', 'timeline', '--token', fp.slice(0, 10)]);
+    expect(byFp.code).toBe(0);
+    expect(byStart.code).toBe(0);
+    expect(JSON.parse(byStart.stdout)).toEqual(JSON.parse(byFp.stdout));
+  });
+
+  it('an ambiguous prefix lists the candidates, counts the rest, and exits 2', () => {
+    const r = cli(['--db', db, 'timeline', '--sub', 'u-10']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/--sub u-10 is the start of \d+ subjects; give more of it:\n {2}u-1000\n/);
+    expect(r.stderr).toMatch(/ {2}… and \d+ more/);
+    // near miss: the exact subject wins over the longer ones it starts
+    expect(cli(['--db', db, '--quiet', 'timeline', '--sub', 'u-1007']).code).toBe(0);
+  });
+
+  it('--format csv parses back (csv-parse) to the events of the JSON, tokens as fingerprints', () => {
+    const r = cli(['--db', db, '--format', 'csv', 'timeline', '--jti', STOLEN]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(RAW_JWT);
+    const rows = parse(r.stdout, { columns: true }) as Record<string, string>[];
+    const events = JSON.parse(json.stdout).events as (Line & { ts: string; source: string; line: number | null })[];
+    expect(rows.map((x) => [x.time, x.event, x.jti, x.token, x.line])).toEqual(
+      events.map((e) => [e.ts, e.event ?? '', e.jti ?? '', e.token ?? '', e.line === null ? '' : String(e.line)]),
+    );
+    expect(rows.some((x) => /refresh-reuse:critical/.test(x.findings!))).toBe(true);
+  });
+
+  it('--min-severity critical hides the lower findings inline and says how many', () => {
+    const all = JSON.parse(json.stdout).findings as { severity: string }[];
+    const below = all.filter((f) => f.severity !== 'critical').length;
+    expect(below).toBeGreaterThan(0);
+    const table = cli(['--db', db, '--min-severity', 'critical', 'timeline', '--jti', STOLEN]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain(`${below} finding${below === 1 ? '' : 's'} below critical not shown (--min-severity critical)`);
+    expect(table.stdout).not.toMatch(/\[(high|medium|low|info) [a-z-]+\]/);
+    expect(table.stdout).toMatch(/\[critical refresh-reuse\]/);
+    const j = cli(['--db', db, '--format', 'json', '--min-severity', 'critical', 'timeline', '--jti', STOLEN]);
+    expect((JSON.parse(j.stdout).findings as { severity: string }[]).every((f) => f.severity === 'critical')).toBe(true);
+    expect(j.stderr).toContain('below critical not shown');
+    expect(cli(['--db', db, '--min-severity', 'severe', 'timeline', '--jti', STOLEN]).code).toBe(2);
+  });
+
+  it('an empty window on a token with findings says what was found, in the table and on stderr for JSON', () => {
+    const r = cli(['--db', db, 'timeline', '--jti', STOLEN, '--since', '2030-01-01']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^no events in the logs for jti \S+, since 2030-01-01; \d+ findings? touch(es)? it \(below\)$/m);
+    expect(r.stdout).not.toMatch(/^no events for/m);
+    expect(r.stdout).toMatch(/Findings touching this timeline: \d+/);
+    const j = cli(['--db', db, '--format', 'json', 'timeline', '--jti', STOLEN, '--since', '2030-01-01']);
+    expect(j.stderr).toMatch(/touch(es)? it \(in the output's findings\)/);
+  });
 });
