@@ -23,8 +23,11 @@ const X1 = 980;
 const ROW_H = 22;
 const TOP = 6;
 const AXIS_H = 46;
-/** Tick labels (10 characters of 11px monospace, about 67 units) keep at least this gap. */
-const MIN_TICK_GAP = 92;
+/** Tick labels (10 characters of 11px monospace, about 67 units) keep at least this gap, also when one at an edge is
+ * anchored at its start or end (tickAnchor). */
+const MIN_TICK_GAP = 104;
+/** Half a tick label, generously. */
+const HALF_LABEL = 36;
 
 interface Mark {
   t: number;
@@ -135,7 +138,8 @@ export function renderChart(report: { findings: readonly Finding[] }, timelines:
   const grid = at.map((t) => html`<line class="grid" x1="${fmt(x(t))}" y1="${TOP}" x2="${fmt(x(t))}" y2="${axisY + 4}"/>`);
   const labels = at.map((t) => {
     const [day, time] = tickLabel(t);
-    return html`<text class="tick tick-day" x="${fmt(x(t))}" y="${axisY + 17}" text-anchor="middle">${day}</text><text class="tick tick-time" x="${fmt(x(t))}" y="${axisY + 30}" text-anchor="middle">${time}</text>`;
+    const [lx, anchor] = tickAnchor(x(t));
+    return html`<text class="tick tick-day" x="${fmt(lx)}" y="${axisY + 17}" text-anchor="${anchor}">${day}</text><text class="tick tick-time" x="${fmt(lx)}" y="${axisY + 30}" text-anchor="${anchor}">${time}</text>`;
   });
   const body = rows.map((r, i) => rowHtml(r, i, w, x));
   const legend = SEVERITIES.filter((s) => rows.some((r) => r.severity === s || r.marks.some((m) => m.severity === s)));
@@ -146,6 +150,13 @@ export function renderChart(report: { findings: readonly Finding[] }, timelines:
 ${strip?.svg ?? null}
 </svg>
 <p class="legend"><span class="key"><svg viewBox="0 0 14 14" width="14" height="14"><circle class="first m-none" cx="7" cy="7" r="5"/></svg> first seen</span> <span class="key"><svg viewBox="0 0 14 14" width="14" height="14"><circle class="last m-none" cx="7" cy="7" r="5"/></svg> last seen</span> <span class="key"><svg viewBox="0 0 14 14" width="14" height="14"><line class="ev m-none" x1="7" y1="1" x2="7" y2="13"/></svg> event</span> <span class="key"><svg viewBox="0 0 14 14" width="14" height="14"><circle class="pt m-none" cx="7" cy="7" r="3.5"/></svg> timeline event</span> <span class="key"><svg viewBox="0 0 14 14" width="14" height="14"><line class="edge" x1="10" y1="2" x2="3" y2="7"/><line class="edge" x1="3" y1="7" x2="10" y2="12"/></svg> more outside the window</span>${strip ? html` <span class="key"><svg viewBox="0 0 14 14" width="14" height="14"><line class="life" x1="1" y1="7" x2="13" y2="7"/></svg> key in use (rotation records)</span>` : null} ${joinHtml(legend.map((s) => html`<span class="chip sev-${s}">${s}</span>`), ' ')}</p>`;
+}
+
+/** A label centred on its tick, but kept off the row labels (left) and inside the picture (right). */
+function tickAnchor(at: number): [number, 'start' | 'middle' | 'end'] {
+  if (at - HALF_LABEL < X0 - 10) return [at - 3, 'start'];
+  if (at + HALF_LABEL > W) return [at + 3, 'end'];
+  return [at, 'middle'];
 }
 
 function rowHtml(r: Row, i: number, w: ChartWindow, x: (t: number) => number): SafeHtml {

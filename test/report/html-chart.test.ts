@@ -20,7 +20,7 @@ const D = 24 * H;
 const T = Date.parse('2026-03-14T11:00:00Z');
 const iso = (t: number): string => new Date(t).toISOString();
 const WIDTH = 730;
-const GAP = 92;
+const GAP = 104;
 
 describe('chartWindow: the incident window', () => {
   it('spans the findings with 5% each side', () => {
@@ -225,6 +225,19 @@ describe('renderChart over the incident window', () => {
     expect(Number(krec!.x) + 8).toBeLessThan(980);
     expect(elements(svg, 'life')).toHaveLength(1);
     expect(elements(svg, 'arrow').length).toBe(2 * 4);
+  });
+
+  it('anchors a tick label at an edge on its start or end: off the row labels, inside the picture', () => {
+    const at = (ts: string) => chart([], [{ ...findings[0]!, first_seen: ts, last_seen: ts, events: [] }]);
+    // window 10:55:50–11:05:50: the 10:56 tick is 12 units into the plot
+    const left = elements(at('2026-03-01T11:00:50Z'), 'tick-day');
+    expect(left[0]).toMatchObject({ 'text-anchor': 'start' });
+    expect(Number(left[0]!.x)).toBeGreaterThanOrEqual(247);
+    expect(left.slice(1).every((a) => a['text-anchor'] === 'middle')).toBe(true);
+    // window 10:54:10–11:04:10: the 11:04 tick is 12 units from the right end
+    const right = elements(at('2026-03-01T10:59:10Z'), 'tick-time');
+    expect(right.at(-1)).toMatchObject({ 'text-anchor': 'end' });
+    expect(right.slice(0, -1).every((a) => a['text-anchor'] === 'middle')).toBe(true);
   });
 
   it('no keys loaded: no strip; none recorded: the strip says so', () => {
