@@ -75,7 +75,7 @@ function keyRow(k: KeyLifecycle, i: number, y: number, g: Geometry): SafeHtml {
   const before = timed.filter((d) => d.t < w.lo);
   const inside = timed.filter((d) => d.t >= w.lo && d.t <= w.hi);
   const after = timed.filter((d) => d.t > w.hi);
-  const tip = k.records.map((r) => `${r.action} ${r.ts}${r.actor ? ` by ${r.actor}` : ''}${r.reason ? `: ${r.reason}` : ''}`).join('; ');
+  const tip = k.records.map(recordText).join('; ');
   const label = html`<text class="label key-kid" x="${g.LABEL_X}" y="${cy + 4}" text-anchor="end"><title>key ${k.kid}: ${tip}</title>${cut(k.kid, 31)}</text>`;
   const parts: SafeHtml[] = [];
   if (life) {
@@ -90,15 +90,21 @@ function keyRow(k: KeyLifecycle, i: number, y: number, g: Geometry): SafeHtml {
       parts.push(end < w.lo ? chevron(g.X0 + 1, cy, 'left') : chevron(g.X1 - 1, cy, 'right'));
     }
   }
-  const both = before.length > 0 && (after.length > 0 || (life !== null && life.end === null));
+  const openEnded = life !== null && life.end === null && life.start <= w.hi;
+  const both = before.length > 0 && (after.length > 0 || openEnded);
   if (before.length > 0) parts.push(html`<text class="key-note before" x="${g.X0 + 10}" y="${cy - 5}">${`← ${edgeText(before, both)}`}</text>`);
-  const right = after.length > 0 ? edgeText(after, both) : life && life.end === null && life.start <= w.hi ? 'no retired/revoked record' : null;
+  const right = after.length > 0 ? edgeText(after, both) : openEnded ? 'no retired/revoked record' : null;
   if (right) parts.push(html`<text class="key-note after" x="${g.X1 - 10}" y="${cy - 5}" text-anchor="end">${`${right} →`}</text>`);
   for (const d of inside) {
     const cls = ACTIONS.has(d.r.action) ? d.r.action : 'other';
-    parts.push(html`<rect class="krec k-${cls}" x="${fmt(x(d.t) - 4)}" y="${cy - 4}" width="8" height="8"><title>key ${k.kid} ${d.r.action} ${d.r.ts}${d.r.actor ? ` by ${d.r.actor}` : ''}${d.r.reason ? `: ${d.r.reason}` : ''}</title></rect>`);
+    parts.push(html`<rect class="krec k-${cls}" x="${fmt(x(d.t) - 4)}" y="${cy - 4}" width="8" height="8"><title>key ${k.kid} ${recordText(d.r)}</title></rect>`);
   }
   return html`<g class="key-row"><rect class="${i % 2 ? 'kstripe odd' : 'kstripe'}" x="0" y="${y}" width="${g.X0 - 2}" height="${ROW_H}"/>${label}${parts}</g>`;
+}
+
+/** `compromised 2026-03-14T15:00:00Z by secops: leaked in a CI log` (escaped by the caller, as every value). */
+function recordText(r: KeyRecord): string {
+  return `${r.action} ${r.ts}${r.actor ? ` by ${r.actor}` : ''}${r.reason ? `: ${r.reason}` : ''}`;
 }
 
 /**
