@@ -11,7 +11,7 @@ import { renderCoverage, renderFindingsTable } from '../report/render-findings.j
 import { renderMarkdown } from '../report/render-markdown.js';
 import { Store } from '../store/db.js';
 import { checksByReason } from './check-reasons.js';
-import { formatOf, type Globals } from './context.js';
+import { formatOf, minSeverityOf, type Globals } from './context.js';
 import { lookupGeoIp } from './geoip.js';
 import { type Out } from './output.js';
 import { toJson, toNdjson } from '../format/serialize.js';
@@ -27,6 +27,7 @@ export interface CheckOptions {
 export async function runCheckCommand(scope: 'detection' | 'keys', opts: CheckOptions, g: Globals, out: Out): Promise<Report> {
   const format = formatOf(g, ['table', 'json', 'ndjson', 'markdown'], 'table');
   const failOn = opts.failOn ? severityOption(opts.failOn) : null;
+  const minSeverity = minSeverityOf(g);
   const only = opts.only?.split(',').map((s) => s.trim()).filter(Boolean);
   const checks = (() => {
     try {
@@ -41,7 +42,7 @@ export async function runCheckCommand(scope: 'detection' | 'keys', opts: CheckOp
     if (scope === 'detection') await lookupGeoIp(store, g, out);
     const { findings, run, coverage } = await checkAndKeep(store, policy, checks);
     const report = await buildReport(store, findings, [run], coverage);
-    out.write(await render(report, format, out));
+    out.write(await render(report, format, minSeverity, out));
     strictGate(coverage, opts.strict === true);
     gate(findings, failOn);
     return report;
@@ -50,11 +51,11 @@ export async function runCheckCommand(scope: 'detection' | 'keys', opts: CheckOp
   }
 }
 
-async function render(report: Report, format: string, out: Out): Promise<string> {
+async function render(report: Report, format: string, minSeverity: Severity | null, out: Out): Promise<string> {
   if (format === 'json') return toJson(report);
   if (format === 'ndjson') return toNdjson(report.findings);
   if (format === 'markdown') return renderMarkdown(report);
-  return `${renderFindingsTable(report, out.color)}${renderCoverage(report.coverage, out.color)}`;
+  return `${renderFindingsTable(report, out.color, { minSeverity })}${renderCoverage(report.coverage, out.color)}`;
 }
 
 export function severityOption(value: string): Severity {

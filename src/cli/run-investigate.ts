@@ -1,6 +1,7 @@
 // `investigate`: ingest, run every check, then one screen that says what happened and what to do first.
 import { investigate } from '../app/investigate.js';
-import type { Finding } from '../findings/finding.js';
+import type { Finding, Severity } from '../findings/finding.js';
+import { firstFew } from '../report/group-findings.js';
 import { unusableError } from '../ingest/ingest-paths.js';
 import { mappingChoice } from '../ingest/mapping/preset-choice.js';
 import { loadPolicy, withSecretLists } from '../policy/policy.js';
@@ -8,18 +9,19 @@ import type { Report } from '../report/report.js';
 import { renderCoverage, renderFindingsTable } from '../report/render-findings.js';
 import { Store } from '../store/db.js';
 import type { StoreSummary } from '../store/summary.js';
-import { formatOf, type Globals } from './context.js';
+import { formatOf, minSeverityOf, type Globals } from './context.js';
 import { geoFiles, geoLine } from './geoip.js';
 import { type Out } from './output.js';
 import { toJson } from '../format/serialize.js';
-import { renderTable } from '../format/table.js';
+import { Lines, renderTable, type Column } from '../format/table.js';
 import { stripControlInline } from '../util/sanitize.js';
 import { dropIfNothingRead, storeExists } from './new-store.js';
 import { startProgress } from './progress.js';
 import { gate, severityOption, strictGate } from './run-check.js';
 import { autoLine, renderIngest } from './run-ingest.js';
 
-const SHOWN_FINDINGS = 25;
+/** rows of the findings table (a row is a group of near-identical findings); the rest are counted under it */
+const SHOWN_ROWS = 25;
 
 export async function runInvestigate(
   paths: string[],
@@ -29,6 +31,7 @@ export async function runInvestigate(
 ): Promise<Report> {
   const format = formatOf(g, ['table', 'json'], 'table');
   const failOn = opts.failOn ? severityOption(opts.failOn) : null;
+  const minSeverity = minSeverityOf(g);
   const policy = withSecretLists(loadPolicy(g.config), opts.secrets);
   const mapping = await mappingChoice(opts);
   const existed = storeExists(g.db);
@@ -53,7 +56,7 @@ export async function runInvestigate(
     }
     const { summary, report, reports } = result;
     if (format === 'json') out.write(toJson({ ingest: run, summary, report, ...(reports ? { reports } : {}) }));
-    else out.write(`${renderIngest(run, out)}\n${renderSummary(summary, g.db, out)}\n${renderFindings(report, out)}${renderReports(reports, out)}`);
+    else out.write(`${renderIngest(run, out)}\n${renderSummary(summary, g.db, out)}\n${renderFindings(report, minSeverity, out)}${renderReports(reports, out)}`);
     strictGate(report.coverage, opts.strict === true);
     gate(report.findings, failOn);
     return report;
@@ -90,20 +93,31 @@ function renderSummary(s: StoreSummary, db: string, out: Out): string {
   if (s.suspicious_total === 0) return `${lines.join('\n')}\n\nNo token without a valid signature was accepted.\n`;
   const cut = s.suspicious_total > s.suspicious_accepted.length ? ` (the first ${s.suspicious_accepted.length} shown)` : '';
   lines.push('', c.red.bold(`Accepted without a valid signature: ${s.suspicious_total} token(s)${cut}`));
-  const rows = s.suspicious_accepted.map((t) => [t.first_accepted, t.token, t.sub, t.alg, t.kid, t.sig_status, t.sig_detail, t.accepted_uses]);
-  return `${lines.join('\n')}\n${renderTable(['first accepted', 'token', 'sub', 'alg', 'kid', 'signature', 'detail', 'uses'], rows, { maxCell: 40 })}`;
+  const rows = s.suspicious_accepted.map((t) => [
+    t.first_accepted, t.token, t.sub, t.alg, t.kid, t.sig_status, t.sig_detail, t.accepted_uses, new Lines(firstFew(t.ips)),
+  ]);
+  return `${lines.join('\n')}\n${renderTable(SUSPICIOUS_COLUMNS, rows, { maxCell: 40 })}`;
 }
 
-function renderFindings(report: Report, out: Out): string {
+const SUSPICIOUS_COLUMNS: Column[] = [
+  { name: 'first accepted', kind: 'time' },
+  { name: 'token', kind: 'id' },
+  { name: 'sub', kind: 'id' },
+  { name: 'alg', kind: 'id', drop: 3 },
+  { name: 'kid', kind: 'id' },
+  { name: 'signature', kind: 'id', drop: 2 },
+  { name: 'detail', kind: 'id', drop: 1 },
+  { name: 'uses', kind: 'number' },
+  { name: 'IPs', kind: 'id' },
+];
+
+function renderFindings(report: Report, minSeverity: Severity | null, out: Out): string {
   const c = out.color;
-  const shown: Report = { ...report, findings: report.findings.slice(0, SHOWN_FINDINGS) };
-  const more = report.findings.length > SHOWN_FINDINGS
-    ? `… ${report.findings.length - SHOWN_FINDINGS} more: \`jwt-forensics report --format markdown\`\n`
-    : '';
-  return `${c.bold('Findings')}\n${renderFindingsTable(shown, c)}${more}${renderCoverage(report.coverage, c)}${firstSteps(report.findings, out)}`;
+  const table = renderFindingsTable(report, c, { minSeverity, maxRows: SHOWN_ROWS, more: '`jwt-forensics report --format markdown`' });
+  return `${c.bold('Findings')}\n${table}${renderCoverage(report.coverage, c)}${firstSteps(report.findings, out)}`;
 }
 
-/** The remediation of each check among the critical and high findings, most severe first. */
+/** The remediation of every check among the critical and high findings, most severe first: no cap. */
 function firstSteps(findings: readonly Finding[], out: Out): string {
   const urgent = findings.filter((f) => f.severity === 'critical' || f.severity === 'high');
   const seen = new Set<string>();
@@ -114,5 +128,5 @@ function firstSteps(findings: readonly Finding[], out: Out): string {
     const count = urgent.filter((x) => x.check === f.check).length;
     steps.push(`${steps.length + 1}. ${out.color.bold(f.check)} (${count} ${f.severity}+): ${f.remediation}`);
   }
-  return steps.length ? `\n${out.color.bold('What to do first')}\n${steps.slice(0, 6).join('\n')}\n` : '';
+  return steps.length ? `\n${out.color.bold('What to do first')}\n${steps.join('\n')}\n` : '';
 }

@@ -1,7 +1,9 @@
 // Terminal tables and cells: colour is ours only, every value from the input stripped of control characters first.
-import Table from 'cli-table3';
+// A table fits the width it is given (the terminal's, or COLUMNS): free text wraps first, then times break at their
+// `T`, then the columns a table marks as droppable go (named under it); ids are never cut or wrapped.
 import { redactString } from '../util/redact.js';
 import { stripControlInline } from '../util/sanitize.js';
+import { displayWidth, wrapText } from './wrap.js';
 
 export type Cell = string | number | bigint | boolean | null | undefined | Date | Styled;
 
@@ -10,6 +12,14 @@ export class Styled {
   constructor(readonly text: string) {}
   toString(): string {
     return this.text;
+  }
+}
+
+/** A cell of several values, one a line (the first few tokens of a group): each stripped, none cut or wrapped. */
+export class Lines {
+  readonly lines: string[];
+  constructor(values: readonly unknown[]) {
+    this.lines = values.map((v) => stripControlInline(cellText(v)));
   }
 }
 
@@ -27,19 +37,162 @@ export function cellText(v: Cell | unknown): string {
 }
 
 /**
- * A cli-table3 table; every cell stripped of control characters. A cell cut to `maxCell` has its tokens replaced
- * by their fingerprints first: a token cut in half would slip past the output guard (src/cli/output.ts).
+ * What a column holds, which decides what fitting may do to it: `text` wraps (to no less than MIN_TEXT), a `time`
+ * breaks at its `T` into date and time, an `id` (token, kid, sub, check) and a `number` stay whole. `drop` marks a
+ * column that may be left out when nothing else makes the table fit: the highest goes first.
  */
-export function renderTable(head: string[], rows: unknown[][], opts: { maxCell?: number } = {}): string {
+export interface Column {
+  name: string;
+  kind?: 'id' | 'text' | 'time' | 'number';
+  drop?: number;
+}
+
+export interface TableOptions {
+  /** a cell longer than this is cut (its tokens replaced by fingerprints first) */
+  maxCell?: number;
+  /** columns to fit in; default: terminalWidth() */
+  width?: number;
+}
+
+/** text narrows to READABLE_TEXT before any column is dropped, to MIN_TEXT only when nothing else is left */
+const READABLE_TEXT = 28;
+const MIN_TEXT = 10;
+const MIN_WIDTH = 40;
+
+/**
+ * The width tables fit: `COLUMNS` when it is set (also for output that is not a terminal), else the terminal's
+ * columns; a pipe or file without COLUMNS keeps full width (Infinity).
+ */
+export function terminalWidth(env: NodeJS.ProcessEnv = process.env, out: { isTTY?: boolean; columns?: number } = process.stdout): number {
+  const set = env.COLUMNS?.trim();
+  if (set && /^\d{1,5}$/.test(set) && Number(set) > 0) return Math.max(MIN_WIDTH, Number(set));
+  if (out.isTTY && out.columns && out.columns > 0) return Math.max(MIN_WIDTH, out.columns);
+  return Infinity;
+}
+
+/**
+ * A table (drawn by drawBox); every cell stripped of control characters. A cell cut to `maxCell`, or wrapped to fit, has its
+ * tokens replaced by their fingerprints first: a token cut in half would slip past the output guard (src/cli/output.ts).
+ */
+export function renderTable(head: readonly (string | Column)[], rows: readonly unknown[][], opts: TableOptions = {}): string {
   const max = opts.maxCell ?? 80;
-  const table = new Table({ head, style: { head: [], border: [] }, wordWrap: false });
-  for (const row of rows) {
-    table.push(row.map((v) => {
-      if (v instanceof Styled) return v.text;
-      let text = stripControlInline(cellText(v));
-      if (text.length > max) text = redactString(text);
-      return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-    }));
+  const columns = head.map((h) => (typeof h === 'string' ? { name: h, kind: 'text' as const } : { kind: 'text' as const, ...h }));
+  const cells = rows.map((row) => columns.map((_c, i) => cellOf(row[i], max)));
+  const width = opts.width ?? terminalWidth();
+  const layout = fit(columns, cells, width);
+  const body = cells.map((row) => layout.shown.map((i, k) => {
+    const cell = row[i]!;
+    const w = layout.widths[k]!;
+    if (cell.styled || lineWidth(cell.text) <= w) return cell.text.split('\n');
+    const text = redactString(cell.text);
+    return columns[i]!.kind === 'time' ? breakTime(text, w) : wrapText(text, w);
+  }));
+  const heading = layout.shown.map((i) => [columns[i]!.name]);
+  const dropped = columns.filter((_c, i) => !layout.shown.includes(i)).map((c) => c.name);
+  const note = dropped.length
+    ? `${wrapText(`(${dropped.join(', ')} not shown at ${width} columns: widen the terminal, set COLUMNS, or use --format json)`, width).join('\n')}\n`
+    : '';
+  return `${drawBox(layout.widths, heading, body)}${note}`;
+}
+
+/**
+ * The box, compact: a rule above, under the head and below, none between rows (a wrapped row reads as one by its empty continuation
+ * cells). Drawn here rather than by cli-table3, whose layout grew quadratically with rows (4,000 wrapped rows: 19 s).
+ */
+function drawBox(widths: readonly number[], head: readonly string[][], rows: readonly string[][][]): string {
+  const rule = (l: string, m: string, r: string): string => `${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}\n`;
+  const parts = [rule('┌', '┬', '┐')];
+  for (const [n, row] of [head, ...rows].entries()) {
+    if (n === 1) parts.push(rule('├', '┼', '┤'));
+    const height = Math.max(1, ...row.map((lines) => lines.length));
+    for (let line = 0; line < height; line++) {
+      parts.push(`│${row.map((lines, k) => ` ${pad(lines[line] ?? '', widths[k]!)} `).join('│')}│\n`);
+    }
   }
-  return `${table.toString()}\n`;
+  parts.push(rule('└', '┴', '┘'));
+  return parts.join('');
+}
+
+function pad(text: string, width: number): string {
+  const gap = width - displayWidth(text);
+  return gap > 0 ? text + ' '.repeat(gap) : text;
+}
+
+interface CellText {
+  text: string;
+  styled: boolean;
+}
+
+function cellOf(v: unknown, max: number): CellText {
+  if (v instanceof Styled) return { text: v.text, styled: true };
+  if (v instanceof Lines) return { text: v.lines.join('\n'), styled: true };
+  let text = stripControlInline(cellText(v));
+  if (text.length > max) text = redactString(text);
+  return { text: text.length > max ? `${text.slice(0, max - 1)}…` : text, styled: false };
+}
+
+interface Layout {
+  /** indexes of the columns shown, in order */
+  shown: number[];
+  /** content width of each shown column */
+  widths: number[];
+}
+
+/**
+ * Natural widths first; over the limit, text narrows to a readable width, then times break, then droppable columns
+ * go one at a time (each time the rest start again from their natural widths), and only then text narrows further.
+ */
+function fit(columns: readonly { name: string; kind: string; drop?: number }[], cells: readonly CellText[][], limit: number): Layout {
+  const natural = columns.map((c, i) => cells.reduce((m, r) => Math.max(m, lineWidth(r[i]!.text)), displayWidth(c.name)));
+  const droppable = columns.map((c, i) => ({ i, drop: c.drop })).filter((c) => c.drop !== undefined)
+    .sort((a, b) => b.drop! - a.drop! || b.i - a.i).map((c) => c.i);
+  let shown = columns.map((_c, i) => i);
+  for (;;) {
+    const cols = shown.map((i) => ({ kind: columns[i]!.kind, natural: natural[i]!, head: displayWidth(columns[i]!.name) }));
+    const widths = shrink(cols, limit, READABLE_TEXT);
+    const next = droppable.find((i) => shown.includes(i));
+    if (total(widths) <= limit) return { shown, widths };
+    if (next === undefined) return { shown, widths: shrink(cols, limit, MIN_TEXT) };
+    shown = shown.filter((i) => i !== next);
+  }
+}
+
+/** Border and padding: one bar before each column and after the last, one space each side of every cell. */
+function total(widths: readonly number[]): number {
+  return widths.reduce((sum, w) => sum + w + 3, 1);
+}
+
+function shrink(cols: readonly { kind: string; natural: number; head: number }[], limit: number, textFloor: number): number[] {
+  const widths = cols.map((c) => c.natural);
+  let over = total(widths) - limit;
+  // text columns, widest first, one column of text at a time down to the floor
+  const floor = cols.map((c) => (c.kind === 'text' ? Math.min(c.natural, Math.max(textFloor, c.head)) : c.natural));
+  while (over > 0) {
+    let widest = -1;
+    for (let i = 0; i < widths.length; i++) if (widths[i]! > floor[i]! && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+    if (widest < 0) break;
+    widths[widest]!--;
+    over--;
+  }
+  // then times: `2026-03-14T11:05:00Z` on two lines, date over time
+  for (let i = 0; i < widths.length && over > 0; i++) {
+    if (cols[i]!.kind !== 'time' || widths[i]! <= 10) continue;
+    const narrow = Math.max(10, cols[i]!.head);
+    over -= widths[i]! - narrow;
+    widths[i] = narrow;
+  }
+  return widths;
+}
+
+function lineWidth(text: string): number {
+  let max = 0;
+  for (const line of text.split('\n')) max = Math.max(max, displayWidth(line));
+  return max;
+}
+
+/** An ISO time broken at its `T` (the `T` starts the second line, so the text reads back whole); else wrapped. */
+function breakTime(text: string, width: number): string[] {
+  const t = text.indexOf('T');
+  if (t > 0 && t <= width && displayWidth(text.slice(t)) <= width) return [text.slice(0, t), text.slice(t)];
+  return wrapText(text, width);
 }

@@ -4,7 +4,9 @@
 import { CHECKS } from '../checks/registry.js';
 import { toMarkdownTable } from '../format/markdown.js';
 import { coverageAmount } from '../findings/coverage.js';
-import { SEVERITIES, type Finding } from '../findings/finding.js';
+import { SEVERITIES, severityRank, type Finding } from '../findings/finding.js';
+import { firstFew, groupFindings, type FindingGroup } from './group-findings.js';
+import { checkTitle } from './render-findings.js';
 import type { Timeline } from '../timeline/types.js';
 import { md } from './markdown-text.js';
 import { renderTimelinesMarkdown } from './render-markdown-timeline.js';
@@ -16,6 +18,7 @@ export interface MarkdownOptions {
 }
 
 const SHOWN_EVENTS = 5;
+const SHOWN_IDS = 5;
 const EVIDENCE_CHARS = 400;
 
 export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): string {
@@ -72,11 +75,38 @@ function checkSection(group: Finding[]): string {
     .map(([s, n]) => `${n} ${s}`)
     .join(', ');
   const about = check ? `${md(check.title)}. ${md(check.description)}\n\n` : '';
+  // near-identical findings once; low and info ones as rows of one table, not a section each
+  const groups = groupFindings(group, checkTitle);
+  const full = groups.filter((g) => severityRank(g.severity) < severityRank('low'));
+  const minor = groups.filter((g) => severityRank(g.severity) >= severityRank('low'));
   return (
     `### ${md(first.check)} (${counts})\n\n${about}` +
     `**Remediation:** ${md(first.remediation)}\n\n` +
-    group.map(findingSection).join('\n')
+    [...full.map(groupSection), ...(minor.length ? [minorTable(minor)] : [])].join('\n')
   );
+}
+
+/** A group of near-identical findings: the first in full, the others named (tokens, subjects, ids) under it. */
+function groupSection(g: FindingGroup): string {
+  const one = findingSection(g.findings[0]!);
+  if (g.findings.length === 1) return one;
+  const rest = g.findings.slice(1);
+  const heading = `#### ${md(g.severity)}: ${md(g.title)} (${g.findings.length} findings)\n\n`;
+  const also = [
+    `- ${rest.length} more like the first: ${md(firstFew(rest.map((f) => f.id), SHOWN_IDS).join(', '))}`,
+    `- tokens: ${md(firstFew(g.tokens).join(', ') || '-')}; subjects: ${md(firstFew(g.subs).join(', ') || '-')}`,
+    `- seen: ${md(g.first_seen ?? '-')} to ${md(g.last_seen ?? '-')}`,
+  ];
+  return `${heading}${also.join('\n')}\n\nThe first of them:\n\n${one.replace(/^#### /, '##### ')}`;
+}
+
+/** Low and info findings of a check: one row per group, the evidence left to the JSON report. */
+function minorTable(groups: readonly FindingGroup[]): string {
+  const rows = groups.map((g) => [
+    g.severity, g.title, g.findings.length, g.first_seen ?? '-', firstFew(g.tokens).join(', ') || '-', firstFew(g.subs).join(', ') || '-',
+  ]);
+  return `${toMarkdownTable(['severity', 'finding', 'count', 'first seen', 'tokens', 'subjects'], rows)}\n` +
+    `Their evidence is in the JSON report (\`report --format json\`).\n`;
 }
 
 function findingSection(f: Finding): string {

@@ -33,8 +33,14 @@ export interface SuspiciousToken {
   sig_detail: string | null;
   sub: string | null;
   accepted_uses: number;
+  /** ISO-8601 UTC */
   first_accepted: string;
+  /** the addresses that presented it (accepted or not), sorted; null for events without one left out */
+  ips: string[];
 }
+
+/** Times as every table and report shows them: ISO-8601 UTC, to the second, with Z. */
+const ISO = `'%Y-%m-%dT%H:%M:%SZ'`;
 
 const n = (v: unknown): number => Number(v ?? 0);
 
@@ -42,8 +48,8 @@ const n = (v: unknown): number => Number(v ?? 0);
 export async function summarize(store: Store, skewSeconds = 0): Promise<StoreSummary> {
   const counts = await store.json<Record<string, unknown>>(`SELECT
       (SELECT count(*) FROM sources) AS sources, (SELECT count(*) FROM events) AS events,
-      (SELECT count(*) FROM rejects) AS rejects, (SELECT min(ts) FROM events) AS first_event,
-      (SELECT max(ts) FROM events) AS last_event, (SELECT count(DISTINCT sub) FROM events) AS subjects,
+      (SELECT count(*) FROM rejects) AS rejects, strftime((SELECT min(ts) FROM events), ${ISO}) AS first_event,
+      strftime((SELECT max(ts) FROM events), ${ISO}) AS last_event, (SELECT count(DISTINCT sub) FROM events) AS subjects,
       (SELECT count(DISTINCT ip) FROM events) AS ips, (SELECT count(*) FROM keys) AS keys,
       (SELECT count(*) FROM key_events) AS key_events, (SELECT count(*) FROM revocations) AS revocations,
       (SELECT count(*) FROM captures) AS captures, (SELECT count(*) FROM tokens) AS tokens`);
@@ -84,15 +90,17 @@ async function suspiciousAccepted(store: Store, skew: number): Promise<Pick<Stor
          bool_or(action IN ('revoked', 'compromised')) AS ended
        FROM key_events GROUP BY kid, iss)
      SELECT t.fingerprint AS token, t.alg, t.kid, t.sig_status, t.sig_detail, t.sub,
-            count(*) AS accepted_uses, min(e.ts) AS first_accepted,
+            count(*) FILTER (WHERE e.outcome = 'success') AS accepted_uses,
+            strftime(min(e.ts) FILTER (WHERE e.outcome = 'success'), ${ISO}) AS first_accepted,
+            list_sort(list_distinct(list(e.ip) FILTER (WHERE e.ip IS NOT NULL))) AS ips,
             coalesce(t.sig_status = 'unknown-key' AND t.sig_detail = 'no-key-for-kid' AND t.iat IS NOT NULL AND EXISTS (
               SELECT 1 FROM life l WHERE l.kid = t.kid AND (l.iss IS NULL OR l.iss = t.iss)
                 AND NOT l.ended AND NOT EXISTS (SELECT 1 FROM life x WHERE x.kid = t.kid AND x.ended)
                 AND (l.started IS NULL OR t.iat >= epoch(l.started) - $skew)
                 AND (l.retired IS NULL OR t.iat <= epoch(l.retired) + $skew)), false) AS known_kid
      FROM tokens t JOIN uses e ON e.used_sha = t.sha256
-     WHERE t.sig_status <> 'valid' AND e.outcome = 'success'
-     GROUP BY ALL`, { skew });
+     WHERE t.sig_status <> 'valid'
+     GROUP BY ALL HAVING count(*) FILTER (WHERE e.outcome = 'success') > 0`, { skew });
   try {
     const rows = await store.json<Record<string, unknown>>(
       `SELECT * EXCLUDE (known_kid) FROM summary_accepted WHERE NOT known_kid ORDER BY first_accepted, token LIMIT ${SHOWN_SUSPICIOUS}`,
