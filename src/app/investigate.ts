@@ -20,6 +20,8 @@ export interface InvestigateOptions {
   /** write every report format into this folder, before the caller's gate decides the exit code */
   outDir?: string;
   failOn: Severity | null;
+  /** `--min-severity`: the findings the report lists, and the containment list's threshold */
+  minSeverity?: Severity | null;
 }
 
 export interface InvestigateHooks {
@@ -43,7 +45,7 @@ export async function investigate(store: Store, paths: readonly string[], opts: 
   if (geo) hooks.onGeo?.(geo);
   hooks.onStep?.('checking…');
   const { findings, run, coverage } = await checkAndKeep(store, opts.policy, CHECKS);
-  const report = await buildReport(store, findings, [run], coverage);
+  const report = await buildReport(store, findings, [run], coverage, new Date(), { minSeverity: opts.minSeverity ?? null });
   const summary = await summarize(store, opts.policy.clock_skew_seconds);
   if (opts.outDir) hooks.onStep?.('writing reports…');
   const reports = opts.outDir ? await writeReportFolder(store, report, opts.outDir, opts.failOn ?? 'high') : null;

@@ -2,6 +2,7 @@
 // (so `--help` and `inspect` never start DuckDB).
 import { Command, Option } from 'commander';
 import { TOOL_VERSION } from '../version.js';
+import { formatsHelp, type CommandName } from './formats.js';
 import { guardOutput } from './output.js';
 import { checkCommand, checkKeysCommand } from './commands/check.js';
 import { ingestCommand } from './commands/ingest.js';
@@ -18,7 +19,7 @@ export function buildProgram(): Command {
     .version(TOOL_VERSION)
     .addOption(new Option('--db <file>', 'the DuckDB store').env('JWT_FORENSICS_DB').default('./jwt-forensics.duckdb'))
     .option('--config <file>', 'policy file (JSON)')
-    .option('--format <format>', 'output format: table, json, ndjson, markdown, csv (where it makes sense)')
+    .option('--format <format>', 'output format (each command\'s --help lists the formats it takes)')
     .option('--no-color', 'no colour (also NO_COLOR)')
     .option('--quiet', 'no status messages on stderr')
     .option('--min-severity <level>', 'show only findings at or above: critical, high, medium, low, info (the --fail-on gate still counts every finding)')
@@ -29,8 +30,10 @@ export function buildProgram(): Command {
     .configureOutput(GUARDED)
     .exitOverride();
   for (const make of [investigateCommand, ingestCommand, checkCommand, checkKeysCommand, reportCommand, inspectCommand, queryCommand, timelineCommand, actionsCommand]) {
-    // addCommand does not pass the output settings on: each command gets them itself
-    program.addCommand(make().configureOutput(GUARDED).exitOverride());
+    // addCommand does not pass the output settings on: each command gets them itself. Its help shows the global
+    // options (--db, --format, …) and the formats it takes.
+    const cmd = make().configureOutput(GUARDED).exitOverride().configureHelp({ showGlobalOptions: true });
+    program.addCommand(cmd.addHelpText('after', formatsHelp(cmd.name() as CommandName)));
   }
   return program;
 }

@@ -4,7 +4,7 @@ import { CHECKS, checksFor } from '../checks/registry.js';
 import { checkAndKeep } from '../app/check-store.js';
 import { GateFailed, InputError, UsageError } from '../errors.js';
 import type { CoverageEntry } from '../findings/coverage.js';
-import { parseSeverity, severityRank, type Finding, type Severity } from '../findings/finding.js';
+import { SEVERITIES, parseSeverity, severityRank, type Severity } from '../findings/finding.js';
 import { loadPolicy, withSecretLists } from '../policy/policy.js';
 import { buildReport, type Report } from '../report/report.js';
 import { renderCoverage, renderFindingsTable } from '../report/render-findings.js';
@@ -15,6 +15,7 @@ import { formatOf, minSeverityOf, type Globals } from './context.js';
 import { lookupGeoIp } from './geoip.js';
 import { type Out } from './output.js';
 import { toJson, toNdjson } from '../format/serialize.js';
+import { COMMAND_FORMATS } from './formats.js';
 
 export interface CheckOptions {
   only?: string;
@@ -25,7 +26,7 @@ export interface CheckOptions {
 }
 
 export async function runCheckCommand(scope: 'detection' | 'keys', opts: CheckOptions, g: Globals, out: Out): Promise<Report> {
-  const format = formatOf(g, ['table', 'json', 'ndjson', 'markdown'], 'table');
+  const format = formatOf(g, COMMAND_FORMATS.check, 'table');
   const failOn = opts.failOn ? severityOption(opts.failOn) : null;
   const minSeverity = minSeverityOf(g);
   const only = opts.only?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -41,21 +42,21 @@ export async function runCheckCommand(scope: 'detection' | 'keys', opts: CheckOp
   try {
     if (scope === 'detection') await lookupGeoIp(store, g, out);
     const { findings, run, coverage } = await checkAndKeep(store, policy, checks);
-    const report = await buildReport(store, findings, [run], coverage);
-    out.write(await render(report, format, minSeverity, out));
+    const report = await buildReport(store, findings, [run], coverage, new Date(), { minSeverity });
+    out.write(await render(report, format, out));
     strictGate(coverage, opts.strict === true);
-    gate(findings, failOn);
+    gate(report.summary, failOn);
     return report;
   } finally {
     store.close();
   }
 }
 
-async function render(report: Report, format: string, minSeverity: Severity | null, out: Out): Promise<string> {
+async function render(report: Report, format: string, out: Out): Promise<string> {
   if (format === 'json') return toJson(report);
   if (format === 'ndjson') return toNdjson(report.findings);
   if (format === 'markdown') return renderMarkdown(report);
-  return `${renderFindingsTable(report, out.color, { minSeverity })}${renderCoverage(report.coverage, out.color)}`;
+  return `${renderFindingsTable(report, out.color)}${renderCoverage(report.coverage, out.color)}`;
 }
 
 export function severityOption(value: string): Severity {
@@ -77,8 +78,9 @@ export function strictGate(coverage: readonly CoverageEntry[], strict: boolean):
   throw new InputError(`--strict: ${missing.length} signature or use check(s) could not be evaluated — ${list}`);
 }
 
-export function gate(findings: readonly Finding[], failOn: Severity | null): void {
+/** --fail-on counts every finding, listed or not: --min-severity changes what is shown, never the exit code. */
+export function gate(summary: Readonly<Record<Severity, number>>, failOn: Severity | null): void {
   if (!failOn) return;
-  const hits = findings.filter((f) => severityRank(f.severity) <= severityRank(failOn));
-  if (hits.length) throw new GateFailed(`${hits.length} finding(s) at or above ${failOn}`);
+  const hits = SEVERITIES.filter((s) => severityRank(s) <= severityRank(failOn)).reduce((n, s) => n + summary[s], 0);
+  if (hits) throw new GateFailed(`${hits} finding(s) at or above ${failOn}`);
 }

@@ -13,11 +13,12 @@ import { paint, renderTable } from '../format/table.js';
 import { dropIfNothingRead, storeExists } from './new-store.js';
 import { startProgress } from './progress.js';
 import { stripControlInline } from '../util/sanitize.js';
+import { COMMAND_FORMATS } from './formats.js';
 
 const SHOWN_REJECTS = 5;
 
 export async function runIngest(paths: string[], opts: Globals & { kind?: string; preset?: string; mapping?: string }, out: Out): Promise<IngestRun> {
-  const format = formatOf(opts, ['table', 'json'], 'table');
+  const format = formatOf(opts, COMMAND_FORMATS.ingest, 'table');
   const kind = opts.kind ? parseKind(opts.kind) : undefined;
   const mapping = await mappingChoice(opts);
   const existed = storeExists(opts.db);
@@ -45,6 +46,7 @@ export async function runIngest(paths: string[], opts: Globals & { kind?: string
     await lookupGeoIp(store, opts, out);
     progress.done();
     out.write(format === 'json' ? toJson(run) : renderIngest(run, out));
+    if (format !== 'json') out.status(skippedLines(run));
     failOnUnusable(run);
     return run;
   } catch (err) {
@@ -69,9 +71,13 @@ export function renderIngest(run: IngestRun, out: Out): string {
   ]);
   let text = renderTable(['kind', 'source', 'rows', 'rejected', 'new tokens', 'elapsed'], rows);
   for (const s of run.sources) text += rejectLines(s) + warningLines(s);
-  // a file name may hold a newline: one line per skipped entry, whatever it is called
-  for (const s of run.skipped) text += `skipped ${stripControlInline(s.path)}: ${s.why}\n`;
   return text;
+}
+
+/** What a folder walk left out, for stderr (status, not results: --quiet hides it; JSON lists it as `skipped`). */
+export function skippedLines(run: IngestRun): string {
+  // a file name may hold a newline: one line per skipped entry, whatever it is called
+  return run.skipped.map((s) => `skipped ${stripControlInline(s.path)}: ${s.why}\n`).join('');
 }
 
 /** `--preset auto` says what it chose for each file, on stderr so a JSON result on stdout stays clean. */

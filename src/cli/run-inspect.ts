@@ -11,6 +11,7 @@ import type { DecodedToken } from '../types.js';
 import { stripControlInline } from '../util/sanitize.js';
 import { formatOf, type Globals } from './context.js';
 import { type Out } from './output.js';
+import { COMMAND_FORMATS } from './formats.js';
 
 export interface Inspection {
   fingerprint: string;
@@ -29,7 +30,7 @@ export interface Inspection {
 }
 
 export async function runInspect(arg: string, g: Globals, out: Out): Promise<Inspection> {
-  const format = formatOf(g, ['table', 'json'], 'table');
+  const format = formatOf(g, COMMAND_FORMATS.inspect, 'table');
   const raw = (arg === '-' ? await text(process.stdin) : arg).trim().replace(/^bearer\s+/i, '');
   if (!raw) throw new UsageError('inspect needs a token (or `-` with the token on standard input)');
   const d = decodeToken(raw);

@@ -6,6 +6,7 @@ import { unusableError } from '../ingest/ingest-paths.js';
 import { mappingChoice } from '../ingest/mapping/preset-choice.js';
 import { loadPolicy, withSecretLists } from '../policy/policy.js';
 import type { Report } from '../report/report.js';
+import { renderContainmentTable } from '../report/render-containment.js';
 import { renderCoverage, renderFindingsTable } from '../report/render-findings.js';
 import { Store } from '../store/db.js';
 import type { StoreSummary } from '../store/summary.js';
@@ -18,7 +19,8 @@ import { stripControlInline } from '../util/sanitize.js';
 import { dropIfNothingRead, storeExists } from './new-store.js';
 import { startProgress } from './progress.js';
 import { gate, severityOption, strictGate } from './run-check.js';
-import { autoLine, renderIngest } from './run-ingest.js';
+import { autoLine, renderIngest, skippedLines } from './run-ingest.js';
+import { COMMAND_FORMATS } from './formats.js';
 
 /** rows of the findings table (a row is a group of near-identical findings); the rest are counted under it */
 const SHOWN_ROWS = 25;
@@ -29,7 +31,7 @@ export async function runInvestigate(
   g: Globals,
   out: Out,
 ): Promise<Report> {
-  const format = formatOf(g, ['table', 'json'], 'table');
+  const format = formatOf(g, COMMAND_FORMATS.investigate, 'table');
   const failOn = opts.failOn ? severityOption(opts.failOn) : null;
   const minSeverity = minSeverityOf(g);
   const policy = withSecretLists(loadPolicy(g.config), opts.secrets);
@@ -39,7 +41,7 @@ export async function runInvestigate(
   const progress = startProgress(!out.quiet);
   let failure: unknown = null;
   try {
-    const result = await investigate(store, paths, { policy, mapping, geo: geoFiles(g), outDir: opts.out, failOn }, {
+    const result = await investigate(store, paths, { policy, mapping, geo: geoFiles(g), outDir: opts.out, failOn, minSeverity }, {
       onStep: (label) => progress.update(label),
       onSource: (s) => {
         if (mapping === 'auto') out.status(autoLine(s));
@@ -56,9 +58,10 @@ export async function runInvestigate(
     }
     const { summary, report, reports } = result;
     if (format === 'json') out.write(toJson({ ingest: run, summary, report, ...(reports ? { reports } : {}) }));
-    else out.write(`${renderIngest(run, out)}\n${renderSummary(summary, g.db, out)}\n${renderFindings(report, minSeverity, out)}${renderReports(reports, out)}`);
+    else out.status(skippedLines(run));
+    if (format !== 'json') out.write(`${renderIngest(run, out)}\n${renderSummary(summary, g.db, out)}\n${renderFindings(report, out)}${renderReports(reports, out)}`);
     strictGate(report.coverage, opts.strict === true);
-    gate(report.findings, failOn);
+    gate(report.summary, failOn);
     return report;
   } catch (err) {
     failure = err;
@@ -111,10 +114,11 @@ const SUSPICIOUS_COLUMNS: Column[] = [
   { name: 'IPs', kind: 'id' },
 ];
 
-function renderFindings(report: Report, minSeverity: Severity | null, out: Out): string {
+function renderFindings(report: Report, out: Out): string {
   const c = out.color;
-  const table = renderFindingsTable(report, c, { minSeverity, maxRows: SHOWN_ROWS, more: '`jwt-forensics report --format markdown`' });
-  return `${c.bold('Findings')}\n${table}${renderCoverage(report.coverage, c)}${firstSteps(report.findings, out)}`;
+  const table = renderFindingsTable(report, c, { maxRows: SHOWN_ROWS, more: '`jwt-forensics report --format markdown`' });
+  const actions = `\n${c.bold('What to act on')} (\`jwt-forensics actions --format csv\` for a revocation script)\n${renderContainmentTable(report.containment)}`;
+  return `${c.bold('Findings')}\n${table}${renderCoverage(report.coverage, c)}${actions}${firstSteps(report.findings, out)}`;
 }
 
 /** The remediation of every check among the critical and high findings, most severe first: no cap. */
@@ -128,5 +132,5 @@ function firstSteps(findings: readonly Finding[], out: Out): string {
     const count = urgent.filter((x) => x.check === f.check).length;
     steps.push(`${steps.length + 1}. ${out.color.bold(f.check)} (${count} ${f.severity}+): ${f.remediation}`);
   }
-  return steps.length ? `\n${out.color.bold('What to do first')}\n${steps.join('\n')}\n` : '';
+  return steps.length ? `\n${out.color.bold('How to fix it')} (every check with a critical or high finding)\n${steps.join('\n')}\n` : '';
 }

@@ -10,13 +10,14 @@ import { formatOf, type Globals } from './context.js';
 import { type Out } from './output.js';
 import { toCsv, toJson, toNdjson } from '../format/serialize.js';
 import { renderTable } from '../format/table.js';
+import { COMMAND_FORMATS } from './formats.js';
 
 export interface QueryOptions {
   includeRaw?: boolean;
 }
 
 export async function runQuery(sql: string, opts: QueryOptions, g: Globals, out: Out): Promise<void> {
-  const format = formatOf(g, ['table', 'json', 'ndjson', 'csv'], 'table');
+  const format = formatOf(g, COMMAND_FORMATS.query, 'table');
   const store = await Store.open(g.db, { readOnly: true, noExternalAccess: true });
   try {
     let rows: Record<string, unknown>[];

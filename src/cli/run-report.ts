@@ -13,7 +13,7 @@ import { Store } from '../store/db.js';
 import { writeOutFile } from '../util/out-file.js';
 import { redactOutput } from '../util/redact.js';
 import { checksByReason } from './check-reasons.js';
-import { formatOf, type Globals } from './context.js';
+import { formatOf, minSeverityOf, type Globals } from './context.js';
 import type { Out } from './output.js';
 import { geoFiles } from './geoip.js';
 import { gate, severityOption, strictGate } from './run-check.js';
@@ -30,20 +30,21 @@ export interface ReportOptions {
 export async function runReport(opts: ReportOptions, g: Globals, out: Out): Promise<Report> {
   const format = formatOf(g, REPORT_FORMATS, 'markdown');
   const failOn = opts.failOn ? severityOption(opts.failOn) : null;
+  minSeverityOf(g); // a bad level is a usage error before the store is opened
   const includeRaw = opts.includeRaw === true;
   // Opening a missing store would create an empty one and report "no findings": say what is wrong instead.
   const store = await Store.open(g.db, { mustExist: true });
   try {
     const { findings, runs, coverage, rerun } = await findingsToReport(store, withSecretLists(loadPolicy(g.config), opts.secrets), geoFiles(g));
     if (rerun.length) out.status(rerunLine(rerun));
-    const report = await buildReport(store, findings, runs, coverage);
+    const report = await buildReport(store, findings, runs, coverage, new Date(), { minSeverity: minSeverityOf(g) });
     const shown = includeRaw ? { ...report, findings: withRawSecrets(await withRawTokens(store, report.findings)) } : report;
     const timelines = showsTimelines(format) ? await criticalTimelines(store, report.findings) : [];
     const keys = format === 'html' ? await keyLifecycles(store) : undefined;
     const text = await renderReport(format, shown, { timelines, failOn: failOn ?? 'high', includeRaw, keys });
     emit(text, opts.out, includeRaw, out);
     strictGate(report.coverage, opts.strict === true);
-    gate(report.findings, failOn);
+    gate(report.summary, failOn);
     return report;
   } finally {
     store.close();

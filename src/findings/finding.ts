@@ -39,6 +39,13 @@ export function parseSeverity(value: string): Severity {
   return s;
 }
 
+/** The findings at or above `min` (all when null), and how many were left out. */
+export function atOrAbove(findings: readonly Finding[], min: Severity | null): { shown: Finding[]; below: number } {
+  if (min === null) return { shown: [...findings], below: 0 };
+  const shown = findings.filter((f) => severityRank(f.severity) <= severityRank(min));
+  return { shown, below: findings.length - shown.length };
+}
+
 /** Stable id: the same check about the same thing gets the same id on every run. */
 export function findingId(check: string, ...key: (string | number | null | undefined)[]): string {
   const digest = createHash('sha256').update(JSON.stringify([check, ...key])).digest('hex');

@@ -56,7 +56,7 @@ export interface TableOptions {
 
 /** text narrows to READABLE_TEXT before any column is dropped, to MIN_TEXT only when nothing else is left */
 const READABLE_TEXT = 28;
-const MIN_TEXT = 10;
+const MIN_TEXT = 8;
 const MIN_WIDTH = 40;
 
 /**
@@ -83,11 +83,13 @@ export function renderTable(head: readonly (string | Column)[], rows: readonly u
   const body = cells.map((row) => layout.shown.map((i, k) => {
     const cell = row[i]!;
     const w = layout.widths[k]!;
-    if (cell.styled || lineWidth(cell.text) <= w) return cell.text.split('\n');
+    if (cell.lines || lineWidth(cell.text) <= w) return cell.text.split('\n');
+    // our own coloured text wraps only at its spaces: a cut inside a colour code would break it
+    if (cell.styled && cell.text.includes('\u001b')) return wrapText(cell.text, w, { words: 'whole' });
     const text = redactString(cell.text);
     return columns[i]!.kind === 'time' ? breakTime(text, w) : wrapText(text, w);
   }));
-  const heading = layout.shown.map((i) => [columns[i]!.name]);
+  const heading = layout.shown.map((i, k) => wrapText(columns[i]!.name, layout.widths[k]!));
   const dropped = columns.filter((_c, i) => !layout.shown.includes(i)).map((c) => c.name);
   const note = dropped.length
     ? `${wrapText(`(${dropped.join(', ')} not shown at ${width} columns: widen the terminal, set COLUMNS, or use --format json)`, width).join('\n')}\n`
@@ -120,12 +122,15 @@ function pad(text: string, width: number): string {
 
 interface CellText {
   text: string;
+  /** painted by us: kept as is, wrapped at spaces only */
   styled: boolean;
+  /** several values a line (Lines): never wrapped */
+  lines?: boolean;
 }
 
 function cellOf(v: unknown, max: number): CellText {
   if (v instanceof Styled) return { text: v.text, styled: true };
-  if (v instanceof Lines) return { text: v.lines.join('\n'), styled: true };
+  if (v instanceof Lines) return { text: v.lines.join('\n'), styled: false, lines: true };
   let text = stripControlInline(cellText(v));
   if (text.length > max) text = redactString(text);
   return { text: text.length > max ? `${text.slice(0, max - 1)}…` : text, styled: false };
@@ -146,9 +151,11 @@ function fit(columns: readonly { name: string; kind: string; drop?: number }[], 
   const natural = columns.map((c, i) => cells.reduce((m, r) => Math.max(m, lineWidth(r[i]!.text)), displayWidth(c.name)));
   const droppable = columns.map((c, i) => ({ i, drop: c.drop })).filter((c) => c.drop !== undefined)
     .sort((a, b) => b.drop! - a.drop! || b.i - a.i).map((c) => c.i);
+  // coloured cells wrap only at spaces: their column is never narrower than their longest word
+  const word = columns.map((_c, i) => cells.reduce((m, r) => (r[i]!.styled && r[i]!.text.includes('\u001b') ? Math.max(m, longestWord(r[i]!.text)) : m), 0));
   let shown = columns.map((_c, i) => i);
   for (;;) {
-    const cols = shown.map((i) => ({ kind: columns[i]!.kind, natural: natural[i]!, head: displayWidth(columns[i]!.name) }));
+    const cols = shown.map((i) => ({ kind: columns[i]!.kind, natural: natural[i]!, head: Math.max(word[i]!, headFloor(columns[i]!)) }));
     const widths = shrink(cols, limit, READABLE_TEXT);
     const next = droppable.find((i) => shown.includes(i));
     if (total(widths) <= limit) return { shown, widths };
@@ -165,15 +172,18 @@ function total(widths: readonly number[]): number {
 function shrink(cols: readonly { kind: string; natural: number; head: number }[], limit: number, textFloor: number): number[] {
   const widths = cols.map((c) => c.natural);
   let over = total(widths) - limit;
-  // text columns, widest first, one column of text at a time down to the floor
-  const floor = cols.map((c) => (c.kind === 'text' ? Math.min(c.natural, Math.max(textFloor, c.head)) : c.natural));
-  while (over > 0) {
-    let widest = -1;
-    for (let i = 0; i < widths.length; i++) if (widths[i]! > floor[i]! && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
-    if (widest < 0) break;
-    widths[widest]!--;
-    over--;
-  }
+  // text columns, widest first, one column at a time down to a floor
+  const narrowText = (floorWidth: number): void => {
+    const floor = cols.map((c) => (c.kind === 'text' ? Math.min(c.natural, Math.max(floorWidth, c.head)) : c.natural));
+    while (over > 0) {
+      let widest = -1;
+      for (let i = 0; i < widths.length; i++) if (widths[i]! > floor[i]! && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+      if (widest < 0) break;
+      widths[widest]!--;
+      over--;
+    }
+  };
+  narrowText(Math.max(textFloor, READABLE_TEXT));
   // then times: `2026-03-14T11:05:00Z` on two lines, date over time
   for (let i = 0; i < widths.length && over > 0; i++) {
     if (cols[i]!.kind !== 'time' || widths[i]! <= 10) continue;
@@ -181,7 +191,19 @@ function shrink(cols: readonly { kind: string; natural: number; head: number }[]
     over -= widths[i]! - narrow;
     widths[i] = narrow;
   }
+  if (textFloor < READABLE_TEXT) narrowText(textFloor);
   return widths;
+}
+
+/** A heading wraps at its spaces ("first / accepted"); an id column's heading stays whole, as its values do. */
+function headFloor(c: { name: string; kind: string }): number {
+  return c.kind === 'id' || c.kind === 'number' ? displayWidth(c.name) : longestWord(c.name);
+}
+
+function longestWord(text: string): number {
+  let max = 0;
+  for (const w of text.split(/[ \n]/)) max = Math.max(max, displayWidth(w));
+  return max;
 }
 
 function lineWidth(text: string): number {

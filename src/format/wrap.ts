@@ -14,7 +14,7 @@ export function displayWidth(text: string): number {
 const SOFT_BREAKS = new Set(['/', '\\', '-', '_', '.', ':', '?', '&', '=', ',', ';']);
 
 /** Lines of at most `width` columns: broken at spaces where it can, inside a word where a word is wider than a line. */
-export function wrapText(text: string, width: number): string[] {
+export function wrapText(text: string, width: number, opts: { words?: 'cut' | 'whole' } = {}): string[] {
   const w = Math.max(1, width);
   const lines: string[] = [];
   let line = '';
@@ -27,7 +27,7 @@ export function wrapText(text: string, width: number): string[] {
       continue;
     }
     if (used > 0) lines.push(line);
-    if (size <= w) {
+    if (size <= w || opts.words === 'whole') {
       line = word;
       used = size;
       continue;

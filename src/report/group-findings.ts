@@ -51,9 +51,12 @@ export function firstFew(values: readonly string[], shown = 3): string[] {
   return [...values.slice(0, shown), `… and ${values.length - shown} more`];
 }
 
-/** A title with its varying parts masked: quoted values, then numbers. Both patterns are linear. */
+/**
+ * A title with its varying parts masked: quoted values, and numbers standing as words (counts, sizes, minutes) — not
+ * the digits inside a name (key acme-2026-rsa, IP 175.16.199.23), which make a different reason. Linear patterns.
+ */
 export function reasonOf(title: string): string {
-  return title.replace(/"[^"]*"/g, '"…"').replace(/\d+(?:\.\d+)?/g, '#');
+  return title.replace(/"[^"]*"/g, '"…"').replace(/(^|[\s(,])\d+(?:\.\d+)?(?=$|[\s),%])/g, '$1#');
 }
 
 function distinct(values: readonly (string | null)[]): string[] {

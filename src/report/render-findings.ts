@@ -3,7 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import { CHECKS } from '../checks/registry.js';
 import { coverageLine, type CoverageEntry } from '../findings/coverage.js';
-import { SEVERITIES, severityRank, type Finding, type Severity } from '../findings/finding.js';
+import { SEVERITIES, type Severity } from '../findings/finding.js';
 import { firstFew, groupFindings } from './group-findings.js';
 import { Lines, paint, renderTable, terminalWidth, type Column } from '../format/table.js';
 import { wrapText } from '../format/wrap.js';
@@ -23,8 +23,6 @@ export function summaryLine(report: Report): string {
 }
 
 export interface FindingsTableOptions {
-  /** `--min-severity`: findings below it are counted but not listed */
-  minSeverity?: Severity | null;
   /** at most this many rows (groups); the rest are counted under the table */
   maxRows?: number;
   /** what to run for the rest, said under a cut table */
@@ -36,10 +34,10 @@ export interface FindingsTableOptions {
  * subjects and kids, each whole on its own line. Columns fit the terminal; kid, then sub, go before an id is cut.
  */
 export function renderFindingsTable(report: Report, color: ChalkInstance, opts: FindingsTableOptions = {}): string {
-  const { shown, hidden } = atOrAbove(report.findings, opts.minSeverity ?? null);
-  const hiddenNote = hidden > 0 ? ` — ${hidden} below ${opts.minSeverity} not shown (--min-severity)` : '';
+  const shown = report.findings;
+  const hiddenNote = report.filter?.findings_below ? ` — ${report.filter.findings_below} below ${report.filter.min_severity} not listed (--min-severity)` : '';
   if (shown.length === 0) {
-    const none = report.findings.length === 0 ? 'No findings.' : `No findings at or above ${opts.minSeverity}.`;
+    const none = report.filter ? `No findings at or above ${report.filter.min_severity}.` : 'No findings.';
     return `${none} (${summaryLine(report)})${hiddenNote}${idleNote(report.coverage)}\n`;
   }
   const groups = groupFindings(shown, checkTitle);
@@ -74,13 +72,6 @@ const FINDING_COLUMNS: Column[] = [
 /** A check's own title (the registry's), for a group of findings whose titles differ. */
 export function checkTitle(check: string): string | undefined {
   return CHECKS.find((c) => c.id === check)?.title;
-}
-
-/** The findings at or above `min` (all when null), and how many were left out. */
-export function atOrAbove(findings: readonly Finding[], min: Severity | null): { shown: Finding[]; hidden: number } {
-  if (min === null) return { shown: [...findings], hidden: 0 };
-  const shown = findings.filter((f) => severityRank(f.severity) <= severityRank(min));
-  return { shown, hidden: findings.length - shown.length };
 }
 
 /** Said next to the counts: how many checks found nothing because they had nothing to look at. */

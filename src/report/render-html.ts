@@ -108,7 +108,7 @@ function groupFindings(findings: readonly Finding[]): Groups {
 }
 
 function summarySection(r: Report): SafeHtml {
-  const total = r.findings.length;
+  const total = SEVERITIES.reduce((n, s) => n + Number(r.summary?.[s] ?? 0), 0);
   const checks = new Set(r.findings.map((f) => f.check)).size;
   const items = SEVERITIES.map((s) => {
     const count = Number(r.summary?.[s] ?? 0);
@@ -117,6 +117,7 @@ function summarySection(r: Report): SafeHtml {
   return html`<section class="part" id="summary"><h2>Summary</h2>
 <ul class="summary">${items}</ul>
 <p class="total">${total} finding${total === 1 ? '' : 's'} from ${checks} check${checks === 1 ? '' : 's'}, over ${r.inputs.length} input file${r.inputs.length === 1 ? '' : 's'}.</p>
+${r.filter ? html`<p class="total">Listed: the findings at ${r.filter.min_severity} or above (--min-severity); ${r.filter.findings_below} below it are counted only.</p>` : ''}
 </section>`;
 }
 

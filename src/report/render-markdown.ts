@@ -9,6 +9,7 @@ import { firstFew, groupFindings, type FindingGroup } from './group-findings.js'
 import { checkTitle } from './render-findings.js';
 import type { Timeline } from '../timeline/types.js';
 import { md } from './markdown-text.js';
+import { renderContainmentMarkdown } from './render-containment.js';
 import { renderTimelinesMarkdown } from './render-markdown-timeline.js';
 import type { Report } from './report.js';
 
@@ -26,6 +27,7 @@ export function renderMarkdown(report: Report, opts: MarkdownOptions = {}): stri
     header(report),
     summary(report),
     coverage(report),
+    actions(report),
     findings(report),
     renderTimelinesMarkdown(opts.timelines ?? []),
     inputs(report),
@@ -43,10 +45,12 @@ function header(r: Report): string {
 }
 
 function summary(r: Report): string {
-  const total = r.findings.length;
   const checks = new Set(r.findings.map((f) => f.check)).size;
+  const listed = r.findings.length;
+  const total = SEVERITIES.reduce((n, s) => n + r.summary[s], 0);
   const rows = [...SEVERITIES.map((s) => [s, r.summary[s]]), ['total', total]];
-  const line = total === 0 ? 'No findings.' : `${total} finding(s) from ${checks} check(s).`;
+  const line = (total === 0 ? 'No findings.' : `${total} finding(s) from ${checks} check(s).`) +
+    (r.filter ? ` ${listed} listed below: those at ${r.filter.min_severity} or above (--min-severity); ${r.filter.findings_below} below it are counted here only.` : '');
   const idle = r.coverage.filter((e) => !e.evaluated).length;
   const note = idle === 0 ? '' : ` ${idle} check(s) were not evaluated: they had nothing to look at (see Coverage).`;
   return `## Summary\n\n${toMarkdownTable(['severity', 'findings'], rows)}\n${line}${note}\n`;
@@ -57,6 +61,11 @@ function coverage(r: Report): string {
   if (r.coverage.length === 0) return '';
   const rows = r.coverage.map((e) => [e.check, e.evaluated ? 'yes' : 'no', coverageAmount(e), e.why ?? '']);
   return `## Coverage\n\n${toMarkdownTable(['check', 'evaluated', 'examined', 'why not'], rows)}`;
+}
+
+/** What a responder acts on (docs/containment.md): keys, token ids, sessions, subjects, addresses, client builds. */
+function actions(r: Report): string {
+  return `## What to act on\n\n${renderContainmentMarkdown(r.containment)}`;
 }
 
 /** Checks in the order of their most severe finding (the report's order), findings in report order within. */

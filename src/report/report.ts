@@ -1,6 +1,6 @@
 // The report shape of DESIGN.md: what every command that prints findings prints with --format json.
 import type { CoverageEntry } from '../findings/coverage.js';
-import { SEVERITIES, compareFindings, type Finding, type Severity } from '../findings/finding.js';
+import { SEVERITIES, atOrAbove, compareFindings, type Finding, type Severity } from '../findings/finding.js';
 import type { Store } from '../store/db.js';
 import type { Run } from '../store/runs.js';
 import { buildContainment, DEFAULT_CONTAINMENT_SEVERITY, type Containment } from './containment.js';
@@ -27,14 +27,18 @@ export interface Report {
   runs: Run[];
   /** per check: evaluated or not, how much it examined of what, and why not (a check with nothing to look at is never silently clean) */
   coverage: CoverageEntry[];
+  /** counts of every finding, listed or not */
   summary: Record<Severity, number>;
+  /** the findings listed: all, or those at or above filter.min_severity */
   findings: Finding[];
+  /** `--min-severity`: findings below it are counted in summary but not listed; null when every finding is listed */
+  filter: { min_severity: Severity; findings_below: number } | null;
   /** what to act on: keys, token ids, sessions, subjects, addresses, client builds, from the findings at or above its min_severity */
   containment: Containment;
 }
 
 export interface BuildReportOptions {
-  /** the containment list's threshold (default high; --min-severity moves it) */
+  /** `--min-severity`: the findings listed, and the containment list's threshold (default high) */
   minSeverity?: Severity | null;
 }
 
@@ -46,6 +50,7 @@ export async function buildReport(
   now = new Date(),
   opts: BuildReportOptions = {},
 ): Promise<Report> {
+  const listed = atOrAbove(findings, opts.minSeverity ?? null);
   const inputs = await store.json<{ path: string; sha256: string; kind: string; rows: string; rejected: string }>(
     `SELECT path, sha256, kind, rows, rejected FROM sources ORDER BY id`,
   );
@@ -58,7 +63,8 @@ export async function buildReport(
     runs: [...runs],
     coverage: [...coverage],
     summary: summarize(findings),
-    findings: [...findings].sort(compareFindings),
+    findings: listed.shown.sort(compareFindings),
+    filter: opts.minSeverity ? { min_severity: opts.minSeverity, findings_below: listed.below } : null,
     containment: await buildContainment(store, findings, opts.minSeverity ?? DEFAULT_CONTAINMENT_SEVERITY),
   };
 }

@@ -3,7 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import { escapeMarkdown, toMarkdownTable } from '../format/markdown.js';
 import { toJson, toNdjson } from '../format/serialize.js';
-import { Styled, paint, renderTable } from '../format/table.js';
+import { Styled, paint, renderTable, type Column } from '../format/table.js';
 import type { Finding } from '../findings/finding.js';
 import { stripControlInline } from '../util/sanitize.js';
 import { SEVERITY_PAINT } from '../report/render-findings.js';
@@ -13,6 +13,21 @@ import { describeQuery } from './query.js';
 import type { Timeline, TimelineEvent, TimelineGeo } from './types.js';
 
 const HEAD = ['time', '+gap', 'event', 'jti', 'token', 'ip', 'place', 'user agent', 'api', 'outcome', 'note', 'findings'];
+/** The terminal's columns: ids whole; user agent, api, place and gap go first on a narrow screen (the CSV has all). */
+const COLUMNS: Column[] = [
+  { name: 'time', kind: 'time' },
+  { name: '+gap', kind: 'id', drop: 3 },
+  { name: 'event', kind: 'id' },
+  { name: 'jti', kind: 'id', drop: 2 },
+  { name: 'token', kind: 'id' },
+  { name: 'ip', kind: 'id' },
+  { name: 'place', kind: 'text', drop: 4 },
+  { name: 'user agent', kind: 'text', drop: 6 },
+  { name: 'api', kind: 'text', drop: 5 },
+  { name: 'outcome', kind: 'id', drop: 1 },
+  { name: 'note', kind: 'text' },
+  { name: 'findings', kind: 'text' },
+];
 
 export const NO_CHECKS = 'No checks have been run on this store: run `jwt-forensics check` to see findings inline.';
 
@@ -68,7 +83,7 @@ export function renderTimelineTable(t: Timeline, color: ChalkInstance): string {
   ]);
   const title = color.bold(`Timeline of ${stripControlInline(describeQuery(t.query))}: ${t.events.length} line(s)`);
   // findings cells hold several marks: a wider cap than the rest
-  return `${title}\n${renderTable(HEAD, rows, { maxCell: 90 })}${legend(t)}${findingsBlock(t, color)}`;
+  return `${title}\n${renderTable(COLUMNS, rows, { maxCell: 90 })}${legend(t)}${findingsBlock(t, color)}`;
 }
 
 function findingsBlock(t: Timeline, color: ChalkInstance): string {

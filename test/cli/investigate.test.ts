@@ -89,7 +89,7 @@ describe('investigate on the bundled incident', () => {
     expect(json.code).toBe(0);
     const out = JSON.parse(json.stdout);
     expectValidReport(out.report);
-    expect(Object.keys(out.report)).toEqual(['schema_version', 'generated_at', 'tool', 'inputs', 'run', 'runs', 'coverage', 'summary', 'findings', 'containment']);
+    expect(Object.keys(out.report)).toEqual(['schema_version', 'generated_at', 'tool', 'inputs', 'run', 'runs', 'coverage', 'summary', 'findings', 'filter', 'containment']);
     expect(out.report.inputs.map((i: { kind: string }) => i.kind).sort()).toEqual(["captures", "captures-text", "events", "jwks", "key-events", "pem", "revocations"]);
     expect(out.summary.rejects).toBe(0);
   });
@@ -137,7 +137,9 @@ describe('investigate on the bundled incident', () => {
 
   it('gates with --fail-on high (exit 1) after printing the summary', () => {
     expect(table.code).toBe(1);
-    expect(table.stdout).toMatch(/What to do first/);
+    expect(table.stdout).toMatch(/What to act on/);
+    expect(table.stdout).toMatch(/revoke-key +│ critical +│ acme-es-1/);
+    expect(table.stdout).toMatch(/How to fix it/);
     expect(table.stderr).toMatch(/at or above high/);
   });
 

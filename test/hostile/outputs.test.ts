@@ -159,8 +159,10 @@ describe('the folder walk', () => {
       ['README.md', /documentation/],
       ['link.ndjson', /symbolic link/],
     ] as const) {
-      expect(r.stdout).toMatch(new RegExp(`skipped ${join(bundle, name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${why.source}`));
+      expect(r.stderr).toMatch(new RegExp(`skipped ${join(bundle, name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${why.source}`));
     }
+    expect(r.stdout).not.toMatch(/skipped/);
+    expect(cli(['--db', join(dir, 'q.duckdb'), '--quiet', 'ingest', bundle]).stderr).not.toMatch(/skipped/);
     const json = JSON.parse(cli(['--db', join(dir, 'j.duckdb'), '--format', 'json', 'ingest', bundle]).stdout);
     expect(json.skipped.map((s: { path: string }) => s.path)).toEqual(
       ['.git', '.hidden.ndjson', 'CHANGELOG.txt', 'link.ndjson', 'NOTICE', 'README.md'].map((n) => join(bundle, n)),

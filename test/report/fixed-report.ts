@@ -136,6 +136,7 @@ export function fixedReport(findings: Finding[] = FIXED_FINDINGS): Report {
     coverage: FIXED_COVERAGE,
     summary: summarize(findings),
     findings: [...findings].sort(compareFindings),
+    filter: null,
     containment: fixedContainment(),
   };
 }

@@ -8,7 +8,7 @@ const md = renderMarkdown(fixedReport(), { timelines: fixedTimelines() });
 describe('the Markdown report', () => {
   it('has the summary, coverage, findings by check, the critical timelines and the chain of custody, in that order', () => {
     const sections = [...md.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
-    expect(sections).toEqual(['Summary', 'Coverage', 'Findings', 'Timelines of the critical findings', 'Inputs (chain of custody)']);
+    expect(sections).toEqual(['Summary', 'Coverage', 'What to act on', 'Findings', 'Timelines of the critical findings', 'Inputs (chain of custody)']);
     expect(md).toContain('| critical | 2 |');
     const checks = [...md.matchAll(/^### ([a-z\\-]+) \(/gm)].map((m) => m[1]!.replace(/\\/g, ''));
     expect(checks).toEqual(['refresh-reuse', 'alg-none', 'bad-signature', 'weak-key', 'stale-client', 'unused-key']);
