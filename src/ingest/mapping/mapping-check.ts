@@ -4,7 +4,7 @@ import { InputError } from '../../errors.js';
 
 export const CANONICAL_FIELDS = [
   'ts', 'event', 'token', 'jti', 'sub', 'sid', 'client_id', 'ip', 'country', 'city', 'lat', 'lon', 'ua',
-  'app_version', 'aud', 'outcome', 'parent_jti', 'reason',
+  'app_version', 'aud', 'outcome', 'parent_jti', 'reason', 'claims',
 ] as const;
 export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
 export const CANONICAL_EVENTS = ['issue', 'refresh', 'use', 'revoke', 'logout', 'fail'] as const;
@@ -67,6 +67,7 @@ export function checkMapping(input: unknown, label: string): MappingFile {
   }
   // a token is registered from the line that carries it (events/token-lines.ts): one line, many events, is not that
   if (m.each !== undefined && fields.token !== undefined) fail('fields.token', 'cannot be read with `each` (one record, many events)');
+  if (m.each !== undefined && fields.claims !== undefined) fail('fields.claims', 'cannot be read with `each` (one record, many events)');
   checkTable(m.event_types, 'event_types', CANONICAL_EVENTS, fail);
   checkTable(m.outcome, 'outcome', ['success', 'failure'], fail);
   if (m.failure_event !== undefined && !(CANONICAL_EVENTS as readonly string[]).includes(m.failure_event as string)) {

@@ -4,6 +4,7 @@ import { InputError } from '../../errors.js';
 import type { StageSpec } from '../events/ndjson-stage.js';
 import { checkMapping, SELECTOR_PATH, type CanonicalField, type FieldSource, type MappingFile } from './mapping-check.js';
 import { textSql, timestampSql } from '../sql-time.js';
+import { claimsTokenSql } from '../events/claims-fields.js';
 
 export interface Mapping {
   /** what `sources.preset` records: the preset's name, or `mapping:<name>` for a user's file */
@@ -41,7 +42,8 @@ export function compileMapping(input: unknown, label: string, isPreset = false):
     ts: timestampSql(ts),
     ts_raw: ts,
     event: eventSql(file, providerEvent, outcome),
-    token: token === null ? 'NULL::VARCHAR' : `COALESCE(${bearer(token)}, ${textSql(token)})`,
+    // without a token, the claims a gateway validated (a path to an object) stand for it (events/claims-fields.ts)
+    token: tokenSql(token, src('claims')),
     ...Object.fromEntries(TEXT.map((f) => [f, text(f)])),
     outcome,
     lat: `TRY_CAST(${text('lat')} AS DOUBLE)`,
@@ -56,6 +58,11 @@ export function compileMapping(input: unknown, label: string, isPreset = false):
     spec: { table: 'stage_mapped_events', fields, projection, omit: {} },
     timeSource: describe(file.fields.ts),
   };
+}
+
+function tokenSql(token: string | null, claims: string | null): string {
+  const text = token === null ? 'NULL::VARCHAR' : `COALESCE(${bearer(token)}, ${textSql(token)})`;
+  return claims === null ? text : `COALESCE(${text}, ${claimsTokenSql(claims, 'NULL::VARCHAR')})`;
 }
 
 /** The VARCHAR expression for one canonical field; paths become raw fields named `_<field>_<n>` (user raw names
