@@ -1,6 +1,7 @@
 // A mapping file (docs/presets.md) checked key by key before anything reaches SQL, so a mistake is reported as
 // "mapping okta: fields.ts: …" and never as a DuckDB parse error half-way through a load.
 import { InputError } from '../../errors.js';
+import { parsePath } from './mapping-path.js';
 
 export const CANONICAL_FIELDS = [
   'ts', 'event', 'token', 'jti', 'sub', 'sid', 'client_id', 'ip', 'country', 'city', 'lat', 'lon', 'ua',
@@ -10,8 +11,25 @@ export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
 export const CANONICAL_EVENTS = ['issue', 'refresh', 'use', 'revoke', 'logout', 'fail'] as const;
 export type CanonicalEvent = (typeof CANONICAL_EVENTS)[number];
 
-/** One canonical field: a JSON path, a list of paths (the first present wins), or SQL over `r_<raw>` fields and `x`. */
-export type FieldSource = string | string[] | { sql: string };
+/** How a field's value is read and cleaned (docs/presets.md): a path (or paths) or SQL, then the transforms. */
+export interface FieldOptions {
+  path?: string | string[];
+  sql?: string;
+  /** `ts` only: `iso` (the default: ISO-8601 or epoch seconds/milliseconds told apart by size), `epoch_s`, `epoch_ms`,
+   *  `epoch_us`, `epoch_ns`, or a strptime format (`%d/%b/%Y:%H:%M:%S %z`) */
+  format?: string;
+  /** RE2 pattern with a capture group: the value becomes the first group's text (no match: absent) */
+  regex?: string;
+  /** `1.2.3.4:8085` → `1.2.3.4`, `[2001:db8::1]:443` → `2001:db8::1`; a bare IPv6 address stays whole */
+  strip_port?: boolean;
+}
+
+/** One canonical field: a JSON path, a list of paths (the first present wins), SQL over `r_<raw>` fields and `x`, or
+ *  either of those with options. */
+export type FieldSource = string | string[] | { sql: string } | FieldOptions;
+
+export const EPOCH_FORMATS = ['iso', 'epoch_s', 'epoch_ms', 'epoch_us', 'epoch_ns'] as const;
+const OPTION_KEYS = ['path', 'sql', 'format', 'regex', 'strip_port'];
 
 export interface DetectRule {
   /** dotted key paths that must all be present (null values count: the key is there) */
@@ -37,11 +55,10 @@ export interface MappingFile {
 }
 
 const TOP_KEYS = ['name', 'description', 'each', 'detect', 'raw', 'fields', 'event_types', 'outcome', 'failure_event'];
-// `$.a.b`: keys only (no indexes, no quoting): the staging reader turns paths into a json_transform shape.
-const PATH = /^\$(\.[^.[\]"'\s]+)+$/;
-// A field's path may pick one element of a list of name–value objects by a key's value, then read inside it:
-// `$.ExtendedProperties[Name=UserAgent].Value` (mapping.ts compiles it to a list_filter over the list).
-export const SELECTOR_PATH = /^(\$(?:\.[^.[\]"'\s]+)+)\[([A-Za-z0-9_-]{1,60})=([^\]\0]{1,100})\]((?:\.[^.[\]"'\s]+)*)$/;
+// `$.a.b`: keys only (no indexes, no quoting): the staging reader turns `raw` paths into a json_transform shape.
+const PATH = /^\$(\.[^.[\]"'\s\\]+)+$/;
+// `each`: keys, with `[*]` after a list whose elements hold the next list (`$.resourceLogs[*].scopeLogs[*].logRecords`)
+const EACH_PATH = /^\$(\.[^.[\]"'\s\\]+)+(\[\*\](\.[^.[\]"'\s\\]+)+){0,4}$/;
 const KEY_PATH = /^[^.[\]"'\s]+(\.[^.[\]"'\s]+)*$/;
 const RAW_NAME = /^[a-z][a-z0-9_]{0,40}$/;
 
@@ -53,7 +70,9 @@ export function checkMapping(input: unknown, label: string): MappingFile {
   for (const k of Object.keys(m)) if (!TOP_KEYS.includes(k)) fail(k, `unknown key (expected one of ${TOP_KEYS.join(', ')})`);
   if (typeof m.name !== 'string' || !/^[A-Za-z0-9_.-]{1,60}$/.test(m.name)) fail('name', 'must be a short name (letters, digits, _ . -)');
   if (m.description !== undefined && typeof m.description !== 'string') fail('description', 'must be a string');
-  if (m.each !== undefined && (typeof m.each !== 'string' || !PATH.test(m.each))) fail('each', 'must be a JSON path of keys, like "$.events"');
+  if (m.each !== undefined && (typeof m.each !== 'string' || !EACH_PATH.test(m.each))) {
+    fail('each', 'must be a JSON path of keys, like "$.events" (or lists within lists: "$.resourceLogs[*].scopeLogs[*].logRecords")');
+  }
   const raw = objectAt(m.raw ?? {}, 'raw', fail);
   for (const [k, v] of Object.entries(raw)) {
     if (!RAW_NAME.test(k)) fail(`raw.${k}`, 'a raw name is lower-case letters, digits and _, starting with a letter');
@@ -64,6 +83,7 @@ export function checkMapping(input: unknown, label: string): MappingFile {
   for (const [k, v] of Object.entries(fields)) {
     if (!(CANONICAL_FIELDS as readonly string[]).includes(k)) fail(`fields.${k}`, `not a canonical field (${CANONICAL_FIELDS.join(', ')})`);
     checkSource(v, `fields.${k}`, fail);
+    if (k !== 'ts' && v !== null && typeof v === 'object' && !Array.isArray(v) && 'format' in v) fail(`fields.${k}.format`, 'a time format is for `ts` only');
   }
   // a token is registered from the line that carries it (events/token-lines.ts): one line, many events, is not that
   if (m.each !== undefined && fields.token !== undefined) fail('fields.token', 'cannot be read with `each` (one record, many events)');
@@ -86,21 +106,61 @@ function objectAt(v: unknown, key: string, fail: Fail): Record<string, unknown> 
 
 function checkSource(v: unknown, key: string, fail: Fail): void {
   if (typeof v === 'string') {
-    if (!PATH.test(v) && !SELECTOR_PATH.test(v)) {
-      fail(key, `"${v}" is not a JSON path of keys, like "$.actor.alternateId" (or "$.list[Name=UserAgent].Value")`);
+    const segs = parsePath(v);
+    if (typeof segs === 'string') {
+      fail(key, `"${v.slice(0, 80)}" is not a JSON path (${segs}), like "$.actor.alternateId", "$.sourceIPs[0]", '$.extra["a.b/c"]' or "$.list[Name=UserAgent].Value"`);
     }
   } else if (Array.isArray(v)) {
     if (v.length === 0) fail(key, 'an empty list of paths');
-    v.forEach((p, i) => checkSource(p, `${key}[${i}]`, fail));
     if (v.some((p) => typeof p !== 'string')) fail(key, 'a list holds paths only');
-  } else if (v !== null && typeof v === 'object' && typeof (v as { sql?: unknown }).sql === 'string') {
-    const sql = (v as { sql: string }).sql;
-    if (Object.keys(v).length !== 1) fail(key, 'an SQL source is exactly {"sql": "…"}');
-    // one expression, not a second statement: the expression is placed inside a larger SELECT
-    if (sql.trim() === '' || /;|--|\/\*/.test(sql)) fail(key, 'the SQL must be one expression, without ; or comments');
+    v.forEach((p, i) => checkSource(p, `${key}[${i}]`, fail));
+  } else if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) if (!OPTION_KEYS.includes(k)) fail(`${key}.${k}`, `unknown key (expected ${OPTION_KEYS.join(', ')})`);
+    if ((o.path === undefined) === (o.sql === undefined)) fail(key, 'give either "path" (a path or a list of paths) or "sql" (one expression)');
+    if (o.path !== undefined) {
+      if (typeof o.path !== 'string' && !Array.isArray(o.path)) fail(`${key}.path`, 'must be a JSON path or a list of paths');
+      checkSource(o.path, `${key}.path`, fail);
+    }
+    if (o.sql !== undefined) {
+      if (typeof o.sql !== 'string') fail(`${key}.sql`, 'must be one SQL expression (text)');
+      // one expression, not a second statement: the expression is placed inside a larger SELECT
+      const sql = o.sql as string;
+      if (sql.trim() === '' || /;|--|\/\*/.test(sql)) fail(key, 'the SQL must be one expression, without ; or comments');
+    }
+    if (o.format !== undefined) {
+      const f = o.format;
+      const ok = typeof f === 'string' && ((EPOCH_FORMATS as readonly string[]).includes(f) || (f.includes('%') && f.length <= 100 && !/[\u0000-\u001f]/.test(f)));
+      if (!ok) fail(`${key}.format`, `must be one of ${EPOCH_FORMATS.join(', ')} or a strptime format with % fields, like "%d/%b/%Y:%H:%M:%S %z"`);
+    }
+    if (o.regex !== undefined) {
+      if (typeof o.regex !== 'string' || o.regex.length === 0 || o.regex.length > 500 || o.regex.includes('\0')) fail(`${key}.regex`, 'must be a pattern of 1 to 500 characters');
+      if (!hasCaptureGroup(o.regex as string)) fail(`${key}.regex`, 'needs a capture group, like "^JTI=(.+)$": the value becomes the first group\'s text');
+    }
+    if (o.strip_port !== undefined && typeof o.strip_port !== 'boolean') fail(`${key}.strip_port`, 'must be true or false');
   } else {
-    fail(key, 'must be a JSON path, a list of paths, or {"sql": "expression over r_<raw> fields"}');
+    fail(key, 'must be a JSON path, a list of paths, {"sql": "expression over r_<raw> fields"} or {"path": …, options}');
   }
+}
+
+/** Does an RE2 pattern have a capturing group? Escapes and character classes are skipped; `(?:`, `(?i)` and look
+ *  alikes do not capture, `(?P<name>` and `(?<name>` do. (DuckDB compiles the pattern itself: mapping-sql.ts.) */
+export function hasCaptureGroup(re: string): boolean {
+  let inClass = false;
+  for (let i = 0; i < re.length; i++) {
+    const c = re[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') {
+      inClass = true;
+      if (re[i + 1] === '^') i++;
+      if (re[i + 1] === ']') i++;
+    } else if (c === '(') {
+      if (re[i + 1] !== '?') return true;
+      if (re.startsWith('(?P<', i) || (re.startsWith('(?<', i) && re[i + 3] !== '=' && re[i + 3] !== '!')) return true;
+    }
+  }
+  return false;
 }
 
 function checkTable(v: unknown, key: string, allowed: readonly string[], fail: Fail): void {

@@ -7,8 +7,8 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { InputError } from '../../errors.js';
 import { excerpt } from '../../util/sanitize.js';
-import type { Mapping } from './mapping.js';
-import type { FieldSource } from './mapping-check.js';
+import { sqlString, type Mapping } from './mapping.js';
+import type { FieldOptions, FieldSource } from './mapping-check.js';
 
 /** Pure scalar functions and operators a mapping may use: text, regex, JSON, lists, numbers, times. */
 const ALLOWED_FUNCTIONS = new Set([
@@ -46,14 +46,44 @@ const ALLOWED_CLASSES = new Set([
 
 let parser: Promise<DuckDBInstance> | null = null;
 
-/** Throws InputError naming the field when an SQL source uses anything beyond the allow-list. */
+/** Throws InputError naming the field when an SQL source uses anything beyond the allow-list, or when a field's regex
+ *  or strptime format is one DuckDB cannot compile (said here, before any file is read, not half-way through a load). */
 export async function checkMappingSql(fields: Record<string, FieldSource | undefined>, label: string): Promise<void> {
   for (const [field, source] of Object.entries(fields)) {
     if (source === undefined || typeof source !== 'object' || Array.isArray(source)) continue;
-    const why = await refusal(source.sql);
-    if (why) throw new InputError(`mapping ${label}: fields.${field}: ${why}; a mapping's SQL may use only pure scalar functions (docs/presets.md)`);
+    const o = source as FieldOptions;
+    if (o.sql !== undefined) {
+      const why = await refusal(o.sql);
+      if (why) throw new InputError(`mapping ${label}: fields.${field}: ${why}; a mapping's SQL may use only pure scalar functions (docs/presets.md)`);
+    }
+    if (o.regex !== undefined) {
+      const why = await compiles(`regexp_extract('', ${sqlString(o.regex)}, 1)`);
+      if (why) throw new InputError(`mapping ${label}: fields.${field}.regex: not an RE2 pattern (${why})`);
+    }
+    if (o.format !== undefined && o.format.includes('%')) {
+      const why = await compiles(`try_strptime('', ${sqlString(o.format)})`);
+      if (why) throw new InputError(`mapping ${label}: fields.${field}.format: not a strptime format (${why})`);
+    }
   }
 }
+
+/** Run one constant expression on the private parser instance: null, or DuckDB's complaint. */
+async function compiles(expr: string): Promise<string | null> {
+  parser ??= newParser();
+  const conn = await (await parser).connect();
+  try {
+    await conn.run(`SELECT ${expr}`);
+    return null;
+  } catch (e) {
+    return excerpt(String((e as Error).message).split('\n')[0]!, 120);
+  } finally {
+    conn.closeSync();
+  }
+}
+
+const newParser = (): Promise<DuckDBInstance> => DuckDBInstance.create(':memory:', {
+  enable_external_access: 'false', autoinstall_known_extensions: 'false', autoload_known_extensions: 'false',
+});
 
 const checked = new WeakSet<Mapping>();
 
@@ -66,9 +96,7 @@ export async function requireSafeMapping(mapping: Mapping): Promise<void> {
 
 /** Why this expression is refused, or null when it passes. */
 export async function refusal(sql: string): Promise<string | null> {
-  parser ??= DuckDBInstance.create(':memory:', {
-    enable_external_access: 'false', autoinstall_known_extensions: 'false', autoload_known_extensions: 'false',
-  });
+  parser ??= newParser();
   const conn = await (await parser).connect();
   try {
     const reader = await conn.runAndReadAll(`SELECT json_serialize_sql($q::VARCHAR) AS ast`, { q: `SELECT ${sql}` });

@@ -2,9 +2,9 @@
 // projection), exactly like canonical events, so a preset costs no per-line JavaScript.
 import { InputError } from '../../errors.js';
 import type { StageSpec } from '../events/ndjson-stage.js';
-import { checkMapping, SELECTOR_PATH, type CanonicalField, type FieldSource, type MappingFile } from './mapping-check.js';
+import { checkMapping, type CanonicalField, type FieldOptions, type FieldSource, type MappingFile } from './mapping-check.js';
+import { isPlain, jsonPath, parsePath, plainPath, type Segment } from './mapping-path.js';
 import { textSql, timestampSql } from '../sql-time.js';
-import { claimsTokenSql } from '../events/claims-fields.js';
 
 export interface Mapping {
   /** what `sources.preset` records: the preset's name, or `mapping:<name>` for a user's file */
@@ -13,6 +13,8 @@ export interface Mapping {
   spec: StageSpec;
   /** where the time comes from, for reject messages ("no time: $.published is missing") */
   timeSource: string;
+  /** the time's declared format (`epoch_ns`, a strptime format), for reject messages; absent: ISO-8601 or epoch s/ms */
+  timeFormat?: string;
 }
 
 const TEXT: readonly CanonicalField[] = ['jti', 'sub', 'sid', 'client_id', 'ip', 'country', 'city', 'ua', 'app_version', 'aud', 'parent_jti', 'reason'];
@@ -20,14 +22,30 @@ const TEXT: readonly CanonicalField[] = ['jti', 'sub', 'sid', 'client_id', 'ip',
 /** Quote a validated table key or value as an SQL string literal (data values never get here: only the mapping). */
 export const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
-// `Bearer` (RFC 6750) or `DPoP` (RFC 9449) before the token, scheme names in any case
-const bearer = (e: string): string => `NULLIF(regexp_extract(${e}, '^\\s*(?:[Bb][Ee][Aa][Rr][Ee][Rr]|[Dd][Pp][Oo][Pp])\\s+(\\S+)\\s*$', 1), '')`;
+// The first credential of an Authorization value: `Bearer` (RFC 6750) or `DPoP` (RFC 9449) in any case, any spacing,
+// then the token up to a comma or the end. Several credentials (`Bearer a, Bearer b`: repeated headers joined as an
+// RFC 9110 list) give the first, the one a server reads; the record in `extra` keeps them all.
+const bearer = (e: string): string =>
+  `NULLIF(regexp_extract(${e}, '^\\s*(?:[Bb][Ee][Aa][Rr][Ee][Rr]|[Dd][Pp][Oo][Pp])\\s+([^\\s,]+)\\s*(?:,[\\s\\S]*)?$', 1), '')`;
+// a token without a scheme: the first of a comma-separated list, else the text as it is
+const bare = (e: string): string => `(CASE WHEN contains(${e}, ',') THEN NULLIF(trim(split_part(${e}, ',', 1)), '') ELSE ${e} END)`;
+
+/** A raw field no path reads (a mapping whose fields are all SQL): the reader's json_transform needs one key. */
+const PLACEHOLDER = { name: '_none', path: '$._jwt_forensics_none' };
 
 export function compileMapping(input: unknown, label: string, isPreset = false): Mapping {
   const file = checkMapping(input, label);
   const fields: Record<string, string> = { ...(file.raw ?? {}) };
-  // every source compiled first, so the raw fields are all known before the paths are checked against each other
-  const sources = new Map(Object.entries(file.fields).map(([f, s]) => [f, sourceSql(f as CanonicalField, s, fields)]));
+  checkRawRefs(file, label);
+  const options = Object.entries(file.fields).map(([f, s]) => [f as CanonicalField, optionsOf(s)] as const);
+  // plain paths first, as raw fields (the reader's one parse of the line); then the paths with indexes, quoted keys
+  // and picks, each over the raw field of its plain prefix when no plain path reads inside it, else over the record
+  for (const [f, o] of options) pathsOf(o).forEach((p, i) => {
+    const segs = parsePath(p) as Segment[];
+    if (isPlain(segs)) fields[`_${f}_${i}`] = p;
+  });
+  const sources = new Map(options.map(([f, o]) => [f, sourceSql(f, o, fields)]));
+  if (Object.keys(fields).length === 0) fields[PLACEHOLDER.name] = PLACEHOLDER.path;
   const src = (f: CanonicalField): string | null => sources.get(f) ?? null;
   checkPrefixes(fields, label);
   const text = (f: CanonicalField): string => {
@@ -35,15 +53,15 @@ export function compileMapping(input: unknown, label: string, isPreset = false):
     return e === null ? 'NULL::VARCHAR' : textSql(e);
   };
   const ts = src('ts')!;
+  const timeFormat = optionsOf(file.fields.ts).format;
   const outcome = outcomeSql(file, src('outcome'));
   const providerEvent = src('event') === null ? null : textSql(src('event')!);
   const token = src('token');
   const projection: Record<string, string> = {
-    ts: timestampSql(ts),
+    ts: timeSql(ts, timeFormat),
     ts_raw: ts,
     event: eventSql(file, providerEvent, outcome),
-    // without a token, the claims a gateway validated (a path to an object) stand for it (events/claims-fields.ts)
-    token: tokenSql(token, src('claims')),
+    token: token === null ? 'NULL::VARCHAR' : `COALESCE(${bearer(token)}, ${bare(textSql(token))})`,
     ...Object.fromEntries(TEXT.map((f) => [f, text(f)])),
     outcome,
     lat: `TRY_CAST(${text('lat')} AS DOUBLE)`,
@@ -57,37 +75,104 @@ export function compileMapping(input: unknown, label: string, isPreset = false):
     file,
     spec: { table: 'stage_mapped_events', fields, projection, omit: {} },
     timeSource: describe(file.fields.ts),
+    ...(timeFormat !== undefined && timeFormat !== 'iso' ? { timeFormat } : {}),
   };
 }
 
-function tokenSql(token: string | null, claims: string | null): string {
-  const text = token === null ? 'NULL::VARCHAR' : `COALESCE(${bearer(token)}, ${textSql(token)})`;
-  return claims === null ? text : `COALESCE(${text}, ${claimsTokenSql(claims, 'NULL::VARCHAR')})`;
-}
+export const optionsOf = (s: FieldSource): FieldOptions => (typeof s === 'string' || Array.isArray(s) ? { path: s } : s);
+const pathsOf = (o: FieldOptions): string[] => (o.path === undefined ? [] : typeof o.path === 'string' ? [o.path] : o.path);
 
-/** The VARCHAR expression for one canonical field; paths become raw fields named `_<field>_<n>` (user raw names
- *  start with a letter, so they cannot collide). */
-function sourceSql(f: CanonicalField, s: FieldSource, fields: Record<string, string>): string {
+/** The VARCHAR expression for one canonical field: its paths (or SQL), then its transforms. Plain paths are raw
+ *  fields named `_<field>_<n>` (user raw names start with a letter, so they cannot collide). */
+function sourceSql(f: CanonicalField, o: FieldOptions, fields: Record<string, string>): string {
+  let e: string;
   // the newline ends a trailing `--` comment in the mapping's SQL: it cannot swallow the `) AS VARCHAR)` after it
-  if (typeof s === 'object' && !Array.isArray(s)) return `CAST((${s.sql}\n) AS VARCHAR)`;
-  const paths = typeof s === 'string' ? [s] : s;
-  const exprs = paths.map((p, i) => {
-    const sel = SELECTOR_PATH.exec(p);
-    fields[`_${f}_${i}`] = sel ? sel[1]! : p;
-    return sel ? selectorSql(`r__${f}_${i}`, sel[2]!, sel[3]!, sel[4]!) : `r__${f}_${i}`;
-  });
-  return exprs.length === 1 ? exprs[0]! : `COALESCE(${exprs.map((n) => `NULLIF(${n}, '')`).join(', ')})`;
+  if (o.sql !== undefined) e = `CAST((${o.sql}\n) AS VARCHAR)`;
+  else {
+    const exprs = pathsOf(o).map((p, i) => pathSql(f, i, parsePath(p) as Segment[], fields));
+    e = exprs.length === 1 ? exprs[0]! : `COALESCE(${exprs.map((n) => `NULLIF(${n}, '')`).join(', ')})`;
+  }
+  if (o.regex !== undefined) e = `NULLIF(regexp_extract(${e}, ${sqlString(o.regex)}, 1), '')`;
+  if (o.strip_port) e = stripPortSql(e);
+  return e;
 }
 
-/** `list[key=value].rest`: the first element of the list (JSON text) whose `key` is `value`, then `rest` inside it.
- *  Key, value and rest were checked by the mapping's checker and are quoted here as SQL literals. A value that is
- *  not a JSON array (absent, a string) gives NULL; it is replaced before json_extract sees it, because DuckDB may
- *  evaluate a CASE branch on rows the condition excludes. */
-function selectorSql(list: string, key: string, value: string, rest: string): string {
-  const quoted = (keys: string): string => sqlString(`$${keys.split('.').slice(1).map((k) => `."${k}"`).join('')}`);
-  const safe = `(CASE WHEN json_valid(${list}) THEN ${list} ELSE '[]' END)`;
-  const found = `list_filter(json_extract(${safe}, '$[*]'), _el -> json_extract_string(_el, ${quoted(`.${key}`)}) = ${sqlString(value)})[1]`;
-  return rest === '' ? `CAST(${found} AS VARCHAR)` : `json_extract_string(${found}, ${quoted(rest)})`;
+/** One path: a raw field, or JSON extraction over the raw field of its plain prefix (or over the record `x`). */
+function pathSql(f: CanonicalField, i: number, segs: Segment[], fields: Record<string, string>): string {
+  if (isPlain(segs)) return `r__${f}_${i}`;
+  let n = 0;
+  while (n < segs.length && segs[n]!.kind === 'key' && !(segs[n] as { quoted: boolean }).quoted) n++;
+  const prefix = n > 0 ? plainPath(segs.slice(0, n)) : null;
+  const clash = prefix !== null && Object.values(fields).some((q) => q.startsWith(`${prefix}.`) || prefix.startsWith(`${q}.`));
+  if (prefix !== null && !clash) {
+    fields[`_${f}_${i}`] = prefix;
+    return extractSql(`r__${f}_${i}`, segs.slice(n));
+  }
+  return extractSql('CAST(x AS VARCHAR)', segs);
+}
+
+/** Walk key, index and pick segments over JSON text (a raw field's value: JSON text for lists and objects). A value
+ *  that is not JSON (absent, a plain string) gives NULL: it is replaced before json_extract sees it, because DuckDB
+ *  may evaluate a CASE branch on rows the condition excludes. Keys, values and paths were checked (mapping-path.ts)
+ *  and are quoted here as SQL literals. */
+function extractSql(base: string, segs: Segment[]): string {
+  const safe = (e: string): string => `(CASE WHEN json_valid(${e}) THEN ${e} ELSE 'null' END)`;
+  let cur = base;
+  let pending: Segment[] = [];
+  for (const s of segs) {
+    if (s.kind !== 'select') {
+      pending.push(s);
+      continue;
+    }
+    const list = pending.length ? `json_extract(${safe(cur)}, ${sqlString(jsonPath(pending))})` : safe(cur);
+    const key = sqlString(jsonPath([{ kind: 'key', key: s.key, quoted: true }]));
+    cur = `CAST(list_filter(json_extract(COALESCE(${list}, 'null'), '$[*]'), _el -> json_extract_string(_el, ${key}) = ${sqlString(s.value)})[1] AS VARCHAR)`;
+    pending = [];
+  }
+  return pending.length ? `json_extract_string(${safe(cur)}, ${sqlString(jsonPath(pending))})` : cur;
+}
+
+/** `1.2.3.4:8085` and `host:443` lose the port, `[2001:db8::1]:443` and `[2001:db8::1]` lose the brackets and port; a
+ *  bare IPv6 address (two colons or more, no brackets) is kept whole: its last group is no port. */
+function stripPortSql(e: string): string {
+  return `(CASE WHEN starts_with(trim(${e}), '[') THEN NULLIF(regexp_extract(trim(${e}), '^\\[([^\\]]*)\\]', 1), '')
+    WHEN length(${e}) - length(replace(${e}, ':', '')) = 1 THEN NULLIF(trim(split_part(${e}, ':', 1)), '')
+    ELSE trim(${e}) END)`;
+}
+
+// the µs of 9999-12-31T23:59:59Z: beyond it a timestamp is noise, not time (as sql-time.ts)
+const MAX_SECONDS = 253402300799;
+const PER_SECOND: Record<string, number> = { epoch_s: 1, epoch_ms: 1e3, epoch_us: 1e6, epoch_ns: 1e9 };
+
+/** The time column: ISO-8601 or epoch s/ms told apart by size (the default), a declared epoch unit, or strptime. */
+function timeSql(v: string, format: string | undefined): string {
+  if (format === undefined || format === 'iso') return timestampSql(v);
+  if (format.includes('%')) {
+    // a zone in the format (%z: +0100) gives an instant, turned to UTC; without one the text is read as UTC
+    const parsed = `try_strptime(${v}, ${sqlString(format)})`;
+    return /%[zZ]/.test(format) ? `timezone('UTC', ${parsed})` : `CAST(${parsed} AS TIMESTAMP)`;
+  }
+  const per = PER_SECOND[format]!;
+  const bound = `${BigInt(MAX_SECONDS) * BigInt(per)}`;
+  // integers exactly (nanoseconds overflow a double's precision), anything else numeric as a double
+  const h = `TRY_CAST(${v} AS HUGEINT)`;
+  const d = `TRY_CAST(${v} AS DOUBLE)`;
+  const us = per >= 1e6
+    ? `(CASE WHEN abs(${h}) <= ${bound} THEN ${h} // ${per / 1e6} WHEN abs(${d}) <= ${bound} THEN CAST(round(${d} / ${per / 1e6}) AS HUGEINT) END)`
+    : `(CASE WHEN abs(${h}) <= ${bound} THEN ${h} * ${1e6 / per} WHEN abs(${d}) <= ${bound} THEN CAST(round(${d} * ${1e6 / per}) AS HUGEINT) END)`;
+  return `(CASE WHEN ${us} IS NOT NULL THEN make_timestamp(CAST(${us} AS BIGINT)) END)`;
+}
+
+/** An SQL source reads `r_<name>` fields: each must be declared in `raw` (else DuckDB's binder error, mid-load). */
+function checkRawRefs(file: MappingFile, label: string): void {
+  const raws = new Set(Object.keys(file.raw ?? {}));
+  for (const [f, s] of Object.entries(file.fields)) {
+    const sql = optionsOf(s).sql;
+    if (sql === undefined) continue;
+    for (const m of sql.matchAll(/\br_([A-Za-z0-9_]+)/g)) {
+      if (!raws.has(m[1]!)) throw new InputError(`mapping ${label}: fields.${f}: r_${m[1]} is not declared in \`raw\` (${raws.size ? [...raws].map((r) => `r_${r}`).join(', ') : 'no raw fields'})`);
+    }
+  }
 }
 
 function caseOf(expr: string, table: Record<string, string>): string {
@@ -126,8 +211,8 @@ function checkPrefixes(fields: Record<string, string>, label: string): void {
 }
 
 function describe(s: FieldSource): string {
-  if (typeof s === 'string') return s;
-  if (Array.isArray(s)) return s.join(' or ');
-  const raws = [...new Set([...s.sql.matchAll(/\br_([a-z][a-z0-9_]*)/g)].map((m) => m[1]))];
+  const o = optionsOf(s);
+  if (o.path !== undefined) return typeof o.path === 'string' ? o.path : o.path.join(' or ');
+  const raws = [...new Set([...o.sql!.matchAll(/\br_([a-z][a-z0-9_]*)/g)].map((m) => m[1]))];
   return raws.length ? `an SQL expression over ${raws.join(', ')}` : 'an SQL expression';
 }

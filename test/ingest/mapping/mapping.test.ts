@@ -71,7 +71,7 @@ describe('a bad mapping file', () => {
     [bad({ fields: { event: '$.kind' } }), /mapping m: fields.ts: is required/],
     [bad({ fields: { ts: '$.when', subject: '$.user' } }), /mapping m: fields.subject: not a canonical field/],
     [bad({ fields: { ts: 'when' } }), /mapping m: fields.ts: "when" is not a JSON path/],
-    [bad({ fields: { ts: '$.items[0].when' } }), /fields.ts: .* is not a JSON path/],
+    [bad({ fields: { ts: '$.items[0.when' } }), /fields.ts: .* is not a JSON path/],
     [bad({ fields: { ts: { sql: 'r_when; DROP TABLE events' } } }), /fields.ts: the SQL must be one expression/],
     [bad({ event_types: { login: 'signin' } }), /mapping m: event_types.login: must map to one of issue, refresh/],
     [bad({ outcome: { ok: 'yes' } }), /mapping m: outcome.ok: must map to one of success, failure/],
