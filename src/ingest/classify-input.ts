@@ -1,7 +1,7 @@
 // What reads a file, decided from its first bytes: the kind (src/ingest/detect-kind.ts), the mapping (`--preset`,
 // `--mapping`), and whether its records are read from a whole-JSON copy (src/ingest/envelopes/whole-json.ts: an API
 // export such as a JSON array or `{"value": […]}`) or from the file itself, line by line.
-import { detectKind, type DetectedKind, type Kind } from './detect-kind.js';
+import { detectKind, looksLikeHar, type DetectedKind, type Kind } from './detect-kind.js';
 import { wholeJsonHead, type WholeJsonHead } from './envelopes/whole-json.js';
 import type { Mapping } from './mapping/mapping.js';
 import { mappingFor, recognises, type MappingChoice } from './mapping/preset-choice.js';
@@ -28,6 +28,10 @@ const LINE_NAMES = /\.(ndjson|jsonl)(\.gz)?$/i;
 /** `folder`: the file was found by walking a folder, so a lone pretty-printed object in it (a policy, a manifest)
  *  is read under a named preset only when that preset's shape rules recognise it. `name`: the file's name as given. */
 export function classifyHead(head: Buffer, opts: { kind?: Kind; mapping?: MappingChoice; folder?: boolean; name?: string }): Classified {
+  // a HAR is one JSON document read as a stream by its own reader (src/ingest/har/), never by a mapping
+  if (opts.kind === 'har' || (opts.kind === undefined && looksLikeHar(head.toString('utf8')))) {
+    return { kind: 'har', mapping: null, whole: null, sample: head, oneDocument: false };
+  }
   const found = wholeJsonHead(head);
   const whole = found && found.first !== 'eventbridge' && opts.name !== undefined && LINE_NAMES.test(opts.name) ? null : found;
   if (whole) {

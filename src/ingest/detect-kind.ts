@@ -1,7 +1,7 @@
 // What is this file? Decided from its content (DESIGN.md: not only the file name); `--kind` overrides.
 import { UsageError } from '../errors.js';
 
-export const KINDS = ['events', 'captures', 'jwks', 'pem', 'key-events', 'revocations'] as const;
+export const KINDS = ['events', 'captures', 'jwks', 'pem', 'key-events', 'revocations', 'har'] as const;
 export type Kind = (typeof KINDS)[number];
 
 const ALIASES: Record<string, Kind> = {
@@ -14,6 +14,7 @@ const ALIASES: Record<string, Kind> = {
   'key-events': 'key-events',
   rotation: 'key-events',
   revocations: 'revocations',
+  har: 'har',
 };
 
 export function parseKind(value: string): Kind {
@@ -29,6 +30,7 @@ const JWT_LIKE = /^\s*(bearer\s+)?[A-Za-z0-9_\-+/=]*\.[A-Za-z0-9_\-+/=.]*\s*$/i;
 
 export function detectKind(head: Buffer): DetectedKind | null {
   const text = head.toString('utf8').replace(/^\uFEFF/, '');
+  if (looksLikeHar(text)) return 'har';
   if (/^-----BEGIN [A-Z0-9 ]+-----/m.test(text)) return 'pem';
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   const first = lines[0];
@@ -75,4 +77,10 @@ export function tryObject(line: string): Record<string, unknown> | null {
 /** The top-level-looking keys of a JSON object cut off mid-way (good enough to tell the kind). */
 function keysOf(partial: string): Record<string, unknown> {
   return Object.fromEntries([...partial.matchAll(/"([A-Za-z_]+)"\s*:/g)].map((m) => [m[1]!, true]));
+}
+
+/** A HAR 1.2 file (browser devtools, proxies): one object whose first member is `log`, an object naming the HAR's
+ *  `version`, `creator`, `pages` or `entries` (src/ingest/har/). */
+export function looksLikeHar(text: string): boolean {
+  return /^\s*\{\s*"log"\s*:\s*\{\s*"(version|creator|browser|pages|entries|comment)"\s*:/.test(text.replace(/^\uFEFF/, ''));
 }

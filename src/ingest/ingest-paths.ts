@@ -30,7 +30,7 @@ export interface IngestRun {
 
 const ORDER: Record<DetectedKind, number> = {
   // JWKS before PEM: a key in both is then known by its JWKS kid, not by a derived thumbprint
-  jwks: 0, pem: 1, 'key-events': 2, revocations: 3, captures: 4, 'captures-text': 4, events: 5,
+  jwks: 0, pem: 1, 'key-events': 2, revocations: 3, captures: 4, 'captures-text': 4, har: 4, events: 5,
 };
 // Documentation and scripts in an evidence folder describe it; they are passed over by name (and listed), never
 // hashed into `sources`. Everything else a folder holds is read, or recorded as `unrecognised`.

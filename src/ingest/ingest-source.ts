@@ -15,6 +15,7 @@ import { GunzipLimitError } from './gunzip-limit.js';
 import { plainPath } from './plain-path.js';
 import type { LoadResult } from './load-result.js';
 import { readCaptureLines, readCaptureRecords } from './captures/read-captures.js';
+import { readHar } from './har/read-har.js';
 import { readEvents } from './events/read-events.js';
 import { readMappedEvents } from './mapping/read-mapped.js';
 import { detectPreset, type MappingChoice } from './mapping/preset-choice.js';
@@ -65,6 +66,7 @@ const READERS: Record<DetectedKind, (s: Store, scan: FileScan, id: number) => Pr
   pem: (s, scan, id) => readKeys(s, scan, id, 'pem'),
   'key-events': readKeyEvents,
   revocations: readRevocations,
+  har: readHar,
 };
 
 export async function ingestFile(store: Store, path: string, opts: IngestOptions = {}): Promise<SourceSummary> {
@@ -204,6 +206,7 @@ function wrongPresetHint(mapping: Mapping, sample: Buffer): string {
 }
 
 function unusableMessage(label: string, u: NonNullable<LoadResult['unusable']>): string {
+  if (u.message) return u.message;
   return `${label}${u.line !== null ? `:${u.line}` : ''}: unusable key file: ${u.what}; no key was loaded from it`;
 }
 

@@ -10,5 +10,5 @@ export interface LoadResult {
   /** kids of keys added (their tokens get re-verified) */
   kids?: string[];
   /** the file as a whole could not be read: its rejects are kept, the others load, the command exits 2 at the end */
-  unusable?: { line: number | null; what: string };
+  unusable?: { line: number | null; what: string; /** the whole message, for a reader other than keys (a HAR) */ message?: string };
 }

@@ -5,7 +5,7 @@ export function ingestCommand(): Command {
   return new Command('ingest')
     .description('load logs, token captures, keys, rotation records and revocations into the store (`-` = NDJSON on stdin)')
     .argument('<path...>', 'files or folders; `-` reads standard input')
-    .option('--kind <kind>', 'skip detection: events, captures, jwks, pem, key-events, revocations')
+    .option('--kind <kind>', 'skip detection: events, captures, jwks, pem, key-events, revocations, har')
     .option('--preset <name>', 'read provider logs: okta, auth0, entra, cloudflare-access, or auto (recognise them by shape)')
     .option('--mapping <file>', 'read provider logs with a mapping file (docs/presets.md)')
     .action(async (paths: string[], opts: { kind?: string; preset?: string; mapping?: string }, cmd: Command) => {
