@@ -2,7 +2,7 @@
 import { parseKind } from '../ingest/detect-kind.js';
 import { failOnUnusable, ingestPaths, type IngestRun } from '../ingest/ingest-paths.js';
 import type { SourceSummary } from '../ingest/ingest-source.js';
-import { mappingChoice } from '../ingest/mapping/preset-choice.js';
+import { isAuto, mappingChoice } from '../ingest/mapping/preset-choice.js';
 import { loadPolicy, verifyOptions } from '../policy/policy.js';
 import { Store } from '../store/db.js';
 import { formatOf, type Globals } from './context.js';
@@ -17,7 +17,7 @@ import { COMMAND_FORMATS } from './formats.js';
 
 const SHOWN_REJECTS = 5;
 
-export async function runIngest(paths: string[], opts: Globals & { kind?: string; preset?: string; mapping?: string }, out: Out): Promise<IngestRun> {
+export async function runIngest(paths: string[], opts: Globals & { kind?: string; preset?: string; mapping?: string | string[] }, out: Out): Promise<IngestRun> {
   const format = formatOf(opts, COMMAND_FORMATS.ingest, 'table');
   const kind = opts.kind ? parseKind(opts.kind) : undefined;
   const mapping = await mappingChoice(opts);
@@ -34,7 +34,7 @@ export async function runIngest(paths: string[], opts: Globals & { kind?: string
       verify: verifyOptions(loadPolicy(opts.config)),
       onSource: (s) => {
         loaded.push(s);
-        if (mapping === 'auto') out.status(autoLine(s));
+        if (isAuto(mapping)) out.status(autoLine(s));
         progress.update(`ingested ${s.path}`);
       },
     }).catch((err: unknown) => {

@@ -3,7 +3,7 @@ import { investigate } from '../app/investigate.js';
 import type { Finding, Severity } from '../findings/finding.js';
 import { firstFew } from '../report/group-findings.js';
 import { unusableError } from '../ingest/ingest-paths.js';
-import { mappingChoice } from '../ingest/mapping/preset-choice.js';
+import { isAuto, mappingChoice } from '../ingest/mapping/preset-choice.js';
 import { loadPolicy, withSecretLists } from '../policy/policy.js';
 import type { Report } from '../report/report.js';
 import { renderContainmentTable } from '../report/render-containment.js';
@@ -27,7 +27,7 @@ const SHOWN_ROWS = 25;
 
 export async function runInvestigate(
   paths: string[],
-  opts: { failOn?: string; out?: string; preset?: string; mapping?: string; strict?: boolean; secrets?: string[] },
+  opts: { failOn?: string; out?: string; preset?: string; mapping?: string | string[]; strict?: boolean; secrets?: string[] },
   g: Globals,
   out: Out,
 ): Promise<Report> {
@@ -44,7 +44,7 @@ export async function runInvestigate(
     const result = await investigate(store, paths, { policy, mapping, geo: geoFiles(g), outDir: opts.out, failOn, minSeverity }, {
       onStep: (label) => progress.update(label),
       onSource: (s) => {
-        if (mapping === 'auto') out.status(autoLine(s));
+        if (isAuto(mapping)) out.status(autoLine(s));
         progress.update(`ingested ${s.path}`);
       },
       onGeo: (stats) => out.status(geoLine(stats)),

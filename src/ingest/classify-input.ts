@@ -4,7 +4,7 @@
 import { detectKind, looksLikeHar, type DetectedKind, type Kind } from './detect-kind.js';
 import { wholeJsonHead, type WholeJsonHead } from './envelopes/whole-json.js';
 import type { Mapping } from './mapping/mapping.js';
-import { mappingFor, recognises, type MappingChoice } from './mapping/preset-choice.js';
+import { isAuto, mappingFor, recognises, type MappingChoice } from './mapping/preset-choice.js';
 
 /** Kinds whose readers take NDJSON records, so take a whole-JSON file's records too (keys and text captures do not). */
 const RECORD_KINDS: readonly DetectedKind[] = ['events', 'captures', 'key-events', 'revocations'];
@@ -36,7 +36,7 @@ export function classifyHead(head: Buffer, opts: { kind?: Kind; mapping?: Mappin
   const whole = found && found.first !== 'eventbridge' && opts.name !== undefined && LINE_NAMES.test(opts.name) ? null : found;
   if (whole) {
     const detected = opts.kind ?? detectKind(whole.records);
-    const named = opts.mapping !== undefined && opts.mapping !== 'auto' ? opts.mapping : null;
+    const named = !isAuto(opts.mapping) ? opts.mapping ?? null : null;
     if (opts.folder && whole.oneDocument && detected === null && named && !recognises(named, whole.records)) {
       return { kind: null, mapping: null, whole: null, sample: whole.records, oneDocument: true };
     }

@@ -18,7 +18,7 @@ import { readCaptureLines, readCaptureRecords } from './captures/read-captures.j
 import { readHar } from './har/read-har.js';
 import { readEvents } from './events/read-events.js';
 import { readMappedEvents } from './mapping/read-mapped.js';
-import { detectPreset, type MappingChoice } from './mapping/preset-choice.js';
+import { detectPreset, isAuto, type MappingChoice } from './mapping/preset-choice.js';
 import type { Mapping } from './mapping/mapping.js';
 import { keyFileProblem, readKeys } from './keys/read-keys.js';
 import { readKeyEvents, readRevocations } from './records/read-records.js';
@@ -167,7 +167,7 @@ async function ingestClassified(store: Store, scan: FileScan, classified: Classi
   });
   lap('source: committed');
   const hints = kind === 'events' && !mapping ? fieldHints(sampleFields(classified.sample), { missingTs: loaded.rejects.some((r) => r.reason === 'missing-ts') }) : [];
-  const wrongPreset = mapping && opts.mapping !== 'auto' ? [wrongPresetHint(mapping, classified.sample)] : [];
+  const wrongPreset = mapping && !isAuto(opts.mapping) ? [wrongPresetHint(mapping, classified.sample)] : [];
   const unusable = loaded.unusable ? unusableMessage(label, loaded.unusable) : LINE_KINDS.includes(kind) ? nothingLoaded(label, loaded, [...wrongPreset, ...hints]) : null;
   return {
     ...empty(label, sha256, kind, mapping),

@@ -8,14 +8,41 @@ import { compileMapping, type Mapping } from './mapping.js';
 import { requireSafeMapping } from './mapping-sql.js';
 import { PRESET_NAMES, presets } from './presets/index.js';
 
-export type MappingChoice = Mapping | 'auto';
+/** `auto` with the user's mapping files: each file read by whichever of the built-in presets (when `presets`) and
+ *  these mappings its first records match best, through their `detect` rules. */
+export interface AutoChoice {
+  auto: Mapping[];
+  presets: boolean;
+}
+
+export type MappingChoice = Mapping | 'auto' | AutoChoice;
+
+/** Is the mapping chosen per file (`--preset auto`, several `--mapping`)? */
+export const isAuto = (c: MappingChoice | undefined): c is 'auto' | AutoChoice => c === 'auto' || (c !== undefined && 'auto' in c);
 
 const HEAD_RECORDS = 20;
 
-/** `--preset NAME|auto` or `--mapping FILE` (not both) as a choice for every file of the run. */
-export async function mappingChoice(opts: { preset?: string; mapping?: string }): Promise<MappingChoice | undefined> {
-  if (opts.preset !== undefined && opts.mapping !== undefined) throw new UsageError('give --preset or --mapping, not both');
-  if (opts.mapping !== undefined) return loadMappingFile(opts.mapping);
+/** `--preset NAME|auto` and `--mapping FILE` (repeatable) as a choice for every file of the run:
+ *  - one `--mapping`: every file that is events or unrecognised is read with it (as `--preset NAME`);
+ *  - several `--mapping`, or `--preset auto` with `--mapping`: each file's mapping is chosen by the `detect` rules, among
+ *    the given mappings (and the built-in presets with `--preset auto`); a mapping without `detect` could never be
+ *    chosen, so it is refused, naming it. */
+export async function mappingChoice(opts: { preset?: string; mapping?: string | string[] }): Promise<MappingChoice | undefined> {
+  const files = opts.mapping === undefined ? [] : Array.isArray(opts.mapping) ? opts.mapping : [opts.mapping];
+  const auto = opts.preset !== undefined && opts.preset.toLowerCase() === 'auto';
+  if (opts.preset !== undefined && !auto && files.length) throw new UsageError('give --preset NAME or --mapping, not both (--preset auto may be combined with --mapping)');
+  if (files.length === 1 && !auto) return loadMappingFile(files[0]!);
+  if (files.length) {
+    const mappings = await Promise.all(files.map(loadMappingFile));
+    for (const [i, m] of mappings.entries()) {
+      if (!m.file.detect) {
+        throw new UsageError(`--mapping ${files[i]}: no \`detect\` rules, so it can never be chosen for a file among ${auto ? 'the presets and ' : ''}the other mappings; add "detect" (docs/presets.md) or give it alone`);
+      }
+      const twin = mappings.findIndex((o) => o.label === m.label);
+      if (twin !== i) throw new UsageError(`--mapping ${files[twin]} and ${files[i]} are both named '${m.file.name}': sources would not say which read a file`);
+    }
+    return { auto: mappings, presets: auto };
+  }
   if (opts.preset === undefined) return undefined;
   const name = opts.preset.toLowerCase();
   if (name === 'auto') return 'auto';
@@ -43,14 +70,16 @@ export async function loadMappingFile(path: string): Promise<Mapping> {
  *  mapped: keys, captures and revocations in the same folder keep their own readers. */
 export function mappingFor(head: Buffer, detected: DetectedKind | null, choice: MappingChoice | undefined): Mapping | null {
   if (choice === undefined || (detected !== null && detected !== 'events')) return null;
-  return choice === 'auto' ? detectPreset(head) : choice;
+  if (choice === 'auto') return detectPreset(head);
+  return 'auto' in choice ? detectPreset(head, choice.presets ? [...choice.auto, ...presets().values()] : choice.auto) : choice;
 }
 
-/** The preset matching the most of the first records (at least one); null when none does. */
-export function detectPreset(head: Buffer): Mapping | null {
+/** The candidate (the built-in presets by default) matching the most of the first records (at least one); null when
+ *  none does. At a tie the earlier candidate wins: the user's mappings come before the presets. */
+export function detectPreset(head: Buffer, candidates: Iterable<Mapping> = presets().values()): Mapping | null {
   const records = headRecords(head);
   let best: { mapping: Mapping; hits: number } | null = null;
-  for (const mapping of presets().values()) {
+  for (const mapping of candidates) {
     const hits = hitsOf(mapping, records);
     if (hits > 0 && (best === null || hits > best.hits)) best = { mapping, hits };
   }

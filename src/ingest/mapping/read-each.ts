@@ -33,8 +33,9 @@ const COLUMNS = ['ts', 'event', 'jti', 'sub', 'sid', 'client_id', 'ip', 'country
 export async function readEachEvents(store: Store, scan: FileScan, sourceId: number, mapping: Mapping): Promise<LoadResult> {
   const each = mapping.file.each!;
   return withMemoryCap(store, async () => {
-    // `r_list` is the array (or object) at the `each` path as JSON text; `rec` the whole record
-    const lines: StageSpec = { table: LINES, fields: { list: each }, projection: { rec: 'x', list: 'r_list' }, omit: {} };
+    // `r_list` is the array (or object) at the `each` path (its first level, for lists within lists) as JSON text;
+    // `rec` the whole record
+    const lines: StageSpec = { table: LINES, fields: { list: levelsOf(each)[0]!.join('.').replace(/^/, '$.') }, projection: { rec: 'x', list: 'r_list' }, omit: {} };
     const staged = await stageNdjson(store, scan, lines);
     lap('each: records staged by line');
     const rejects: ElementReject[] = [...staged.rejects];
@@ -55,8 +56,14 @@ export async function readEachEvents(store: Store, scan: FileScan, sourceId: num
   });
 }
 
+/** The key lists of each level: `$.resourceLogs[*].scopeLogs[*].logRecords` → [[resourceLogs], [scopeLogs], [logRecords]]. */
+export function levelsOf(each: string): string[][] {
+  return each.replace(/^\$\./, '').split('[*].').map((l) => l.split('.'));
+}
+
 async function mapChunk(store: Store, mapping: Mapping, sid: number, lo: number, hi: number): Promise<{ rows: number; rejects: ElementReject[] }> {
   const each = mapping.file.each!;
+  if (levelsOf(each).length > 1) return mapNestedChunk(store, mapping, sid, lo, hi);
   const range = { lo, hi };
   const rejects: ElementReject[] = (await store.all<{ line: bigint }>(
     `SELECT line FROM ${LINES} WHERE line BETWEEN $lo AND $hi AND len(${ELEMENT_LIST}) = 0 ORDER BY line`, range,
@@ -84,19 +91,88 @@ async function mapChunk(store: Store, mapping: Mapping, sid: number, lo: number,
   const keys = each.replace(/^\$\./, '').split('.');
   const patch = keys.reduceRight((inner, _k, i) => `json_object($k${i}, ${inner})`, 'el');
   const keyParams = Object.fromEntries(keys.map((k, i) => [`k${i}`, k]));
+  const done = await mapElements(store, mapping, sid, patch, keyParams, (r) => (r.i === null ? each : `${each}[${r.i}]`));
+  return { rows: done.rows, rejects: [...rejects, ...done.rejects] };
+}
+
+/** Project the chunk's elements (ELEMENTS: k, line, i, el, rec) with the record patched by `patch`, insert the timed
+ *  ones, and reject the others naming their element. */
+async function mapElements(
+  store: Store, mapping: Mapping, sid: number, patch: string, params: Record<string, string>,
+  label: (r: { i: unknown }) => string,
+): Promise<{ rows: number; rejects: ElementReject[] }> {
   const source = `(SELECT k AS line, json_merge_patch(rec, ${patch}) AS j FROM ${ELEMENTS})`;
-  await store.run(`CREATE OR REPLACE TEMP TABLE ${MAPPED} AS ${projectionSql(mapping.spec, source)}`, { ...projectionParams(mapping.spec), ...keyParams });
+  await store.run(`CREATE OR REPLACE TEMP TABLE ${MAPPED} AS ${projectionSql(mapping.spec, source)}`, { ...projectionParams(mapping.spec), ...params });
   const inserted = await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${MAPPED} WHERE ts IS NOT NULL`);
   await store.run(`INSERT INTO events (source_id, line, ${COLUMNS.join(', ')}, extra)
     SELECT $sid, e.line, ${COLUMNS.map((c) => `m.${c}`).join(', ')},
       json_merge_patch(e.rec, json_object('provider_event', m.extra->'provider_event', 'element_index', e.i))
-    FROM ${MAPPED} m JOIN ${ELEMENTS} e ON e.k = m.line WHERE m.ts IS NOT NULL ORDER BY e.line, e.i`, { sid });
-  const untimed = await store.all<{ line: bigint; i: bigint | null; ts_raw: string | null }>(
-    `SELECT e.line, e.i, m.ts_raw FROM ${MAPPED} m JOIN ${ELEMENTS} e ON e.k = m.line WHERE m.ts IS NULL ORDER BY e.line, e.i`,
+    FROM ${MAPPED} m JOIN ${ELEMENTS} e ON e.k = m.line WHERE m.ts IS NOT NULL ORDER BY e.k`, { sid });
+  const untimed = await store.all<{ line: bigint; i: unknown; ts_raw: string | null }>(
+    `SELECT e.line, e.i, m.ts_raw FROM ${MAPPED} m JOIN ${ELEMENTS} e ON e.k = m.line WHERE m.ts IS NULL ORDER BY e.k`,
   );
-  for (const r of untimed) rejects.push({ ...tsReject(r), element: r.i === null ? each : `${each}[${r.i}]` });
-  return { rows: Number(inserted?.n ?? 0), rejects };
+  return { rows: Number(inserted?.n ?? 0), rejects: untimed.map((r) => ({ ...tsReject(r), element: label(r) })) };
 }
+
+/** Lists within lists (`$.resourceLogs[*].scopeLogs[*].logRecords`): one event per innermost element, the record
+ *  patched so that each level's list is replaced by the one element on the way (`$.resourceLogs.resource…` reads the
+ *  enclosing resource, `$.resourceLogs.scopeLogs.logRecords.body…` the log record). Every level of a record holds at
+ *  most MAX_ELEMENTS elements (counted first, in one pass, before anything is expanded). */
+async function mapNestedChunk(store: Store, mapping: Mapping, sid: number, lo: number, hi: number): Promise<{ rows: number; rejects: ElementReject[] }> {
+  const each = mapping.file.each!;
+  const levels = levelsOf(each);
+  const range = { lo, hi };
+  const params: Record<string, string> = {};
+  levels.forEach((keys, l) => keys.forEach((k, i) => (params[`k${l}_${i}`] = k)));
+  // `$.a[*].b[*].c[*]`-style paths for the counts: DuckDB flattens them
+  const wild = levels.map((_, l) => `$${levels.slice(0, l + 1).map((keys) => keys.map((k) => `."${k}"`).join('')).join('[*]')}[*]`);
+  const counts = wild.map((w) => `len(json_extract(CASE WHEN json_valid(rec) THEN rec ELSE '{}' END, ${sqlLiteral(w)}))`);
+  const crowded = await store.all<{ line: bigint; n: bigint }>(
+    `SELECT line, greatest(${counts.join(', ')}) AS n FROM ${LINES} WHERE line BETWEEN $lo AND $hi AND greatest(${counts.join(', ')}) > ${MAX_ELEMENTS} ORDER BY line`, range,
+  );
+  const rejects: ElementReject[] = crowded.map((r) => ({
+    line: Number(r.line),
+    reason: 'too-many-elements',
+    detail: `${Number(r.n)} elements at one level of ${each}, more than ${MAX_ELEMENTS} per record (each event keeps the whole record): not expanded`,
+  }));
+  // level 0 from the staged list; each next level from its parent element; every row keeps its parents for the patch
+  const elementsOf = (e: string): string => `(CASE json_type(${e}) WHEN 'ARRAY' THEN json_extract(${e}, '$[*]') WHEN 'OBJECT' THEN [${e}] ELSE []::JSON[] END)`;
+  const isList = (e: string): string => `coalesce(json_type(${e}) = 'ARRAY', false)`;
+  const list0 = `CAST(CASE WHEN json_valid(list) THEN list ELSE 'null' END AS JSON)`;
+  let sql = `SELECT line, rec, [CASE WHEN l THEN i END] AS idx, el AS e0 FROM (
+      SELECT line, rec, l, unnest(range(len(els))) AS i, unnest(els) AS el FROM (
+        SELECT line, rec, ${isList(list0)} AS l, ${elementsOf(list0)} AS els FROM ${LINES}
+        WHERE line BETWEEN $lo AND $hi AND NOT (greatest(${counts.join(', ')}) > ${MAX_ELEMENTS})))`;
+  for (let l = 1; l < levels.length; l++) {
+    const parents = Array.from({ length: l }, (_, p) => `e${p}`).join(', ');
+    const child = `json_extract(e${l - 1}, ${sqlLiteral(`$${levels[l]!.map((k) => `."${k}"`).join('')}`)})`;
+    sql = `SELECT line, rec, idx || [CASE WHEN l THEN i END] AS idx, ${parents}, el AS e${l} FROM (
+      SELECT line, rec, idx, ${parents}, l, unnest(range(len(els))) AS i, unnest(els) AS el FROM (
+        SELECT line, rec, idx, ${parents}, ${isList(child)} AS l, ${elementsOf(child)} AS els FROM (${sql})))`;
+  }
+  // the patch, innermost first: e_last under its keys, merged into its parent under the parent's keys, …
+  const under = (l: number, inner: string): string => levels[l]!.reduceRight((acc, _k, i) => `json_object($k${l}_${i}, ${acc})`, inner);
+  let patch = under(levels.length - 1, `e${levels.length - 1}`);
+  for (let l = levels.length - 2; l >= 0; l--) patch = under(l, `json_merge_patch(e${l}, ${patch})`);
+  await store.run(`CREATE OR REPLACE TEMP TABLE ${ELEMENTS} AS
+    SELECT row_number() OVER (ORDER BY line, idx) AS k, line, idx AS i, ${patch} AS el, rec FROM (${sql})`, { ...range, ...params });
+  const empty = await store.all<{ line: bigint }>(
+    `SELECT line FROM ${LINES} WHERE line BETWEEN $lo AND $hi AND NOT (greatest(${counts.join(', ')}) > ${MAX_ELEMENTS})
+       AND line NOT IN (SELECT line FROM ${ELEMENTS}) ORDER BY line`, range,
+  );
+  for (const r of empty) {
+    rejects.push({ line: Number(r.line), reason: 'no-elements', detail: `${mapping.label} reads one event per element of ${each}, and this record has none (absent, empty or not a list)` });
+  }
+  const done = await mapElements(store, mapping, sid, 'el', {}, (r) => elementLabel(levels, r.i as (number | null)[]));
+  return { rows: done.rows, rejects: [...rejects, ...done.rejects] };
+}
+
+/** `$.resourceLogs[0].scopeLogs[1].logRecords[2]` (an object where a list was expected has no index). */
+function elementLabel(levels: string[][], idx: (number | null)[]): string {
+  return `$${levels.map((keys, l) => `.${keys.join('.')}${idx?.[l] === null || idx?.[l] === undefined ? '' : `[${idx[l]}]`}`).join('')}`;
+}
+
+const sqlLiteral = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
 /** The elements at the `each` path: an array's items, an object alone (a record already split one event per line,
  *  as Elastic's input writes Google's activities), nothing otherwise. */

@@ -21,9 +21,21 @@ export async function readMappedEvents(store: Store, scan: FileScan, sourceId: n
   const rejects = loaded.rejects.map(({ element, ...r }: ElementReject): RejectRow => {
     const of = element ? `this element (${element})` : 'this line';
     if (r.reason === 'missing-ts') return { ...r, detail: `no event time: ${where}, and ${of} has none` };
-    if (r.reason === 'bad-ts') return { ...r, detail: `${r.detail.replace('`ts`', 'the time')} (${where}${element ? `; ${element}` : ''})` };
+    if (r.reason === 'bad-ts') {
+      // a declared format is what the value failed: say it instead of the default's "ISO-8601 or epoch …"
+      const detail = mapping.timeFormat === undefined
+        ? r.detail.replace('`ts`', 'the time')
+        : r.detail.replace(/^`ts` is not [^:]*:/, `the time is not ${formatName(mapping.timeFormat)}:`);
+      return { ...r, detail: `${detail} (${where}${element ? `; ${element}` : ''})` };
+    }
     return r;
   });
   const warnings = [...(loaded.warnings ?? []), ...(unknownTypes ? [unknownTypes] : [])];
   return { ...loaded, rejects, ...(warnings.length ? { warnings } : {}) };
 }
+
+const FORMAT_NAMES: Record<string, string> = {
+  epoch_s: 'epoch seconds (epoch_s)', epoch_ms: 'epoch milliseconds (epoch_ms)', epoch_us: 'epoch microseconds (epoch_us)', epoch_ns: 'epoch nanoseconds (epoch_ns)',
+};
+
+const formatName = (f: string): string => FORMAT_NAMES[f] ?? `in the format ${f}`;
