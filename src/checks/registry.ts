@@ -27,6 +27,7 @@ import { deviceChange } from './device-change.js';
 import { failureBurst } from './failure-burst.js';
 import { impossibleTravel } from './impossible-travel.js';
 import { providerSignal } from './provider-signal.js';
+import { harTokenReplay } from './har-token-replay.js';
 // imports: key audit
 import { keyRotationGap } from './key-rotation-gap.js';
 import { kidReuse } from './kid-reuse.js';
@@ -60,6 +61,7 @@ export const CHECKS: readonly Check[] = [
   failureBurst,
   impossibleTravel,
   providerSignal,
+  harTokenReplay,
   // key audit
   keyRotationGap,
   weakKey,

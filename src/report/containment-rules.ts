@@ -92,6 +92,7 @@ export const CONTAINMENT_RULES: Readonly<Record<string, ContainmentRule>> = {
   'failure-burst': { actions: a('block-ip'), ips: 'evidence' },
   'impossible-travel': { actions: a('deny-token', 'revoke-session', 'revoke-subject', 'review-ip') },
   'provider-signal': { actions: a('deny-token', 'revoke-session', 'revoke-subject') },
+  'har-token-replay': { actions: a('deny-token', 'revoke-session', 'revoke-subject', 'review-ip'), ips: 'evidence' },
   'key-rotation-gap': {
     actions: [
       { kind: 'revoke-key', when: (f) => f.evidence.problem === 'compromised-active' },
