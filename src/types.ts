@@ -12,7 +12,7 @@ export type DecodeReason =
   | 'not-an-object';
 
 /** Outcome of verifying one distinct token against the key registry. */
-export type SigStatus = 'valid' | 'invalid' | 'unknown-key' | 'unsigned' | 'unsupported' | 'malformed';
+export type SigStatus = 'valid' | 'invalid' | 'unknown-key' | 'unsigned' | 'unsupported' | 'malformed' | 'not-captured';
 
 /** A token decoded without trust. `ok` false means the header could not be read; claims may still be null
  *  for a JWS whose payload is not a JSON object (then `payloadReason` says why). */

@@ -38,6 +38,7 @@ const COUNT_COLUMNS = columns({
   refresh_events: 'int', refresh_links: 'int', refresh_named: 'int', revoke_events: 'int', app_version_events: 'int',
   aud_events: 'int', keys: 'int', kids: 'int', rotation_records: 'int', kids_with_records: 'int', revocations: 'int',
   captures: 'int', located: 'int', recorded_kid_tokens: 'int', provider_events: 'int', hmac_tokens: 'int',
+  claims_only: 'int', claims_only_events: 'int',
 });
 export type CoverageCounts = RowOf<typeof COUNT_COLUMNS>;
 
@@ -54,9 +55,12 @@ SELECT t.*, e.*, k.*,
   (SELECT count(*) FROM tokens WHERE sig_status = 'unknown-key' AND sig_detail = 'no-key-for-kid'
      AND kid IN (SELECT kid FROM key_events)) AS recorded_kid_tokens
 FROM (SELECT count(*) AS tokens, count(*) FILTER (WHERE decode_ok) AS decoded,
-    count(*) FILTER (WHERE decode_ok AND upper(alg) IN ('HS256', 'HS384', 'HS512')) AS hmac_tokens FROM tokens) t,
+    count(*) FILTER (WHERE decode_ok AND upper(alg) IN ('HS256', 'HS384', 'HS512') AND sig_status <> 'not-captured') AS hmac_tokens,
+    -- tokens known only by the claims a log recorded: no signature for the signature checks to judge
+    count(*) FILTER (WHERE sig_status = 'not-captured') AS claims_only FROM tokens) t,
   (SELECT count(*) AS events,
     count(*) FILTER (WHERE token_sha IS NOT NULL) AS token_events,
+    count(*) FILTER (WHERE token_sha IN (SELECT sha256 FROM tokens WHERE sig_status = 'not-captured')) AS claims_only_events,
     count(*) FILTER (WHERE outcome IS NOT NULL OR event = 'fail') AS outcome_events,
     count(*) FILTER (WHERE coalesce(ua, '') <> '' OR coalesce(client_id, '') <> '') AS device_events,
     count(*) FILTER (WHERE event = 'refresh') AS refresh_events,
@@ -173,11 +177,29 @@ export function coverageOf(check: Check, counts: CoverageCounts, policy: Policy)
   };
 }
 
+/**
+ * A signature check cannot judge a token known only by its logged claims (sig_status not-captured): of the tokens it
+ * counted those are set apart and named ('668 of 700 tokens decoded; 32 claims-only (no signature captured), in 40
+ * events'); with nothing but such tokens it is not evaluated.
+ */
+export function withClaimsOnly(entry: CoverageEntry, family: Family | undefined, c: CoverageCounts): CoverageEntry {
+  if (family !== 'signature' || c.claims_only === 0 || !entry.evaluated) return entry;
+  const n = (v: number): string => v.toLocaleString('en');
+  const events = c.claims_only_events > 0 ? `, in ${n(c.claims_only_events)} event${c.claims_only_events === 1 ? '' : 's'}` : '';
+  const what = `${n(c.claims_only)} claims-only (no signature captured${events})`;
+  const counted = /^tokens decoded|^distinct tokens/.test(entry.unit);
+  const examined = counted ? Math.max(0, entry.examined - c.claims_only) : entry.examined;
+  if (counted && examined === 0) {
+    return { ...entry, evaluated: false, examined: 0, why: `every token is claims-only: ${what}; no signature to judge` };
+  }
+  return { ...entry, examined, unit: `${entry.unit}; ${what}` };
+}
+
 /** Every check's coverage, from one count query. */
 export async function measureCoverage(store: Store, policy: Policy, checks: readonly Check[]): Promise<CoverageEntry[]> {
   if (checks.length === 0) return [];
   const counts = await countNeeds(store);
-  return checks.map((c) => coverageOf(c, counts, policy));
+  return checks.map((c) => withClaimsOnly(coverageOf(c, counts, policy), c.coverage?.family, counts));
 }
 
 /** The checks --strict fails a run for: signature and use checks that were not evaluated. */

@@ -69,7 +69,7 @@ const JWK_IN_REGISTRY = `EXISTS (SELECT 1 FROM keys k WHERE k.kty = (t.header->>
   AND coalesce(k.jwk->>'n', '') = coalesce(t.header->>'$.jwk.n', '') AND coalesce(k.jwk->>'x', '') = coalesce(t.header->>'$.jwk.x', '')
   AND coalesce(k.jwk->>'y', '') = coalesce(t.header->>'$.jwk.y', ''))`;
 
-const SQL = `WITH flagged AS (SELECT t.sha256, ${FLAGS} AS flags, ${JWK_IN_REGISTRY} AS jwk_in_registry FROM tokens t WHERE t.decode_ok)
+const SQL = `WITH flagged AS (SELECT t.sha256, ${FLAGS} AS flags, ${JWK_IN_REGISTRY} AS jwk_in_registry FROM tokens t WHERE t.decode_ok AND t.sig_status <> 'not-captured')
 ${tokensWithUsage(
   `t.sha256 IN (SELECT sha256 FROM flagged WHERE len(flags) > 0)`,
   `(SELECT struct_pack(flags := f.flags, jwk_in_registry := f.jwk_in_registry) FROM flagged f WHERE f.sha256 = t.sha256) AS judged`,

@@ -6,14 +6,15 @@ import { describe, severityOf, type LadderCase } from './ladder.js';
 // A jti is unique within one issuer's id space, so tokens are grouped by (iss, jti): two issuers may both mint
 // "abc". Tokens are distinct by sha256, so a token captured twice is one token. Contents compare as the claims'
 // top-level key/value pairs in key order: the same claims re-signed (another key, another encoding) are not a
-// collision; different subjects, times or scopes under one jti are.
+// collision; different subjects, times or scopes under one jti are. The claims a gateway logged for a raw token
+// (tied to it at ingest: tokens.same_as) are that token, not another.
 const SQL = `
 WITH
 cand AS (
   SELECT t.* FROM tokens t SEMI JOIN (
-    SELECT coalesce(iss, '') AS iss_key, jti FROM tokens WHERE decode_ok AND jti IS NOT NULL GROUP BY ALL HAVING count(*) > 1) g
+    SELECT coalesce(iss, '') AS iss_key, jti FROM tokens WHERE decode_ok AND jti IS NOT NULL AND same_as IS NULL GROUP BY ALL HAVING count(*) > 1) g
   ON g.iss_key = coalesce(t.iss, '') AND g.jti = t.jti
-  WHERE t.decode_ok),
+  WHERE t.decode_ok AND t.same_as IS NULL),
 usage AS (
   SELECT used_sha, count(*) AS uses, count(*) FILTER (WHERE outcome = 'success') AS accepted,
     count(*) FILTER (WHERE outcome IS NULL OR outcome NOT IN ('success', 'failure')) AS unknown_outcome

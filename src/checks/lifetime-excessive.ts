@@ -7,7 +7,8 @@ import { isoOf, TOKEN_COLUMNS, TOKEN_USE_COLUMNS, useColumns } from './token-use
 
 // Lifetime runs from iat (else nbf, else the first sighting: a lower bound, so "over" stays over) to exp.
 // Only tokens the issuer really minted (signature valid) or the server honoured (an accepted use): a forged
-// token's lifetime is the forger's choice, and the signature checks already report it.
+// token's lifetime is the forger's choice, and the signature checks already report it. A token known only by the
+// claims a gateway logged after validating it (not-captured) counts as honoured; tied to its raw token, it is that one.
 // A Keycloak offline token the issuer signed without exp (its default, below) is open-ended by design: its lifetime
 // is measured to its last sighting instead, the most the logs show it lived.
 const SQL = `
@@ -25,7 +26,7 @@ judged AS (
     CASE WHEN t.iat IS NOT NULL THEN 'iat' WHEN t.nbf IS NOT NULL THEN 'nbf' ELSE 'first_seen' END AS basis,
     s.ts AS sighted, s.last_ts AS last_sighted,
     coalesce(t.exp, CASE WHEN k.kind = 'offline' AND t.sig_status = 'valid' THEN epoch(s.last_ts) END) - coalesce(t.iat, t.nbf, epoch(s.ts)) AS lifetime_s
-  FROM tokens t JOIN token_kinds k ON k.sha256 = t.sha256 LEFT JOIN seen s ON s.sha256 = t.sha256 WHERE t.decode_ok)
+  FROM tokens t JOIN token_kinds k ON k.sha256 = t.sha256 LEFT JOIN seen s ON s.sha256 = t.sha256 WHERE t.decode_ok AND t.same_as IS NULL)
 SELECT ${TOKEN_COLUMNS}, t.iat, t.exp, t.max_s, t.basis, t.open_ended, t.lifetime_s, t.typ, iso(t.sighted) AS sighted,
   iso(t.last_sighted) AS last_sighted, t.claims->>'typ' AS payload_typ,
   t.claims->>'token_use' AS token_use, t.claims->>'token_type' AS token_type,
@@ -33,7 +34,7 @@ SELECT ${TOKEN_COLUMNS}, t.iat, t.exp, t.max_s, t.basis, t.open_ended, t.lifetim
 FROM judged t JOIN token_kinds k ON k.sha256 = t.sha256 LEFT JOIN uses u ON u.used_sha = t.sha256
 WHERE (t.exp IS NULL AND NOT t.open_ended) OR t.lifetime_s > t.max_s
 GROUP BY ALL
-HAVING t.sig_status = 'valid' OR count(*) FILTER (WHERE u.outcome = 'success') > 0
+HAVING t.sig_status IN ('valid', 'not-captured') OR count(*) FILTER (WHERE u.outcome = 'success') > 0
 ORDER BY t.sha256`;
 
 const COLUMNS = columns({

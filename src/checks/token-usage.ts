@@ -72,7 +72,9 @@ export function subjectOf(row: { sub: string | null; sig_status: string; log_sub
   const log = row.log_sub ?? null;
   if (log !== null) return { sub: log, subject_source: 'log', claimed_sub: row.sub !== null && row.sub !== log ? row.sub : undefined };
   if (row.sub === null) return { sub: null, subject_source: undefined, claimed_sub: undefined };
-  return { sub: row.sub, subject_source: row.sig_status === 'valid' ? 'verified-claim' : 'unverified-claim', claimed_sub: undefined };
+  // claims a gateway logged (no token captured) are as good as the gateway that validated them: `logged-claim`
+  const source = row.sig_status === 'valid' ? 'verified-claim' : row.sig_status === 'not-captured' ? 'logged-claim' : 'unverified-claim';
+  return { sub: row.sub, subject_source: source, claimed_sub: undefined };
 }
 
 /** The common fields of a token-level finding. */

@@ -34,7 +34,7 @@ SELECT sha256,
 FROM (SELECT sha256, lower(typ) AS htyp, lower(claims->>'typ') AS ptyp,
         lower(coalesce(claims->>'token_use', claims->>'token_type', '')) AS tuse FROM tokens);
 CREATE OR REPLACE TEMP VIEW events_src AS
-SELECT e.*, s.path AS source FROM events e JOIN sources s ON s.id = e.source_id
+SELECT e.*, s.path AS source FROM events_resolved e JOIN sources s ON s.id = e.source_id
 WHERE ${notACopy('e', copies)};
 CREATE OR REPLACE TEMP VIEW key_record_windows AS
 SELECT kid, jkt, iss,

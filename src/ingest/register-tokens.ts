@@ -1,11 +1,14 @@
 // Each distinct token is decoded and verified once, whichever source brought it (DESIGN.md: never per event).
+import { claimsToken } from '../jwt/claims-token.js';
 import { decodeToken } from '../jwt/decode.js';
 import { verifyTokens, type VerifyOptions } from '../jwt/verify.js';
 import { appendRows, type Cell, type ColumnKind } from '../store/append.js';
 import type { Store } from '../store/db.js';
 import { loadKeys } from '../store/key-registry.js';
 import type { DecodedToken, KeyRecord, VerifyResult } from '../types.js';
+import type { RejectRow } from './line-reasons.js';
 import { lap } from '../util/profile.js';
+import { loggedClaims } from './events/claims-fields.js';
 
 export interface RawToken {
   sha256: string;
@@ -14,34 +17,122 @@ export interface RawToken {
 
 const TOKEN_COLUMNS: readonly ColumnKind[] = [
   'text', 'text', 'text', 'int', 'bool', 'text', 'text', 'text', 'json', 'json', 'text', 'text', 'text', 'text',
-  'text', 'text[]', 'text', 'double', 'double', 'double', 'int', 'text', 'text', 'text', 'int', 'text', 'text[]',
+  'text', 'text[]', 'text', 'double', 'double', 'double', 'int', 'text', 'text', 'text', 'int', 'text', 'text[]', 'text',
 ];
 
 /** Tokens decoded, with their verification under way (it runs while the caller's next SQL statement does). */
 export interface TokenBatch {
   decoded: DecodedToken[];
   verdicts: Promise<Map<string, VerifyResult>>;
+  /** tokens known only by their logged claims (events/claims-fields.ts): nothing to verify */
+  claims: DecodedToken[];
+  /** each marked claims text's sha256 → its token's (canonical claims), or null and why it is refused */
+  remap: [provisional: string, canonical: string | null, detail: string | null][];
+  /** how many texts the batch was given */
+  size: number;
 }
 
 /** Decode the tokens and start verifying them against these keys (no SQL: it can run while a statement does);
  *  finish with `storeTokens`. */
 export function startVerifying(keys: KeyRecord[], tokens: readonly RawToken[], opts: VerifyOptions = {}): TokenBatch {
-  const decoded = tokens.map((t) => decodeToken(t.raw));
+  const decoded: DecodedToken[] = [];
+  const claims: DecodedToken[] = [];
+  const remap: TokenBatch['remap'] = [];
+  for (const t of tokens) {
+    const logged = loggedClaims(t.raw);
+    if (logged === null) {
+      decoded.push(decodeToken(t.raw));
+      continue;
+    }
+    const made = claimsToken(logged);
+    if (made.ok) claims.push(made.token);
+    remap.push(made.ok ? [t.sha256, made.token.sha256, null] : [t.sha256, null, made.detail]);
+  }
   lap(`tokens: decoded ${decoded.length}`);
   const verdicts = verifyTokens(decoded, keys, opts);
   verdicts.catch(() => undefined); // awaited by storeTokens; never an unhandled rejection meanwhile
-  return { decoded, verdicts };
+  return { decoded, verdicts, claims, remap, size: tokens.length };
 }
 
 /** Wait for the verdicts and store the tokens. Returns how many were stored. */
 export async function storeTokens(store: Store, sourceId: number, batch: TokenBatch): Promise<number> {
-  if (batch.decoded.length === 0) return 0;
+  if (batch.size === 0) return 0;
   const results = await batch.verdicts;
   lap(`tokens: verified ${batch.decoded.length}`);
   const rows = batch.decoded.map((d) => tokenRow(d, results.get(d.sha256), sourceId));
+  const claims = await newClaimsTokens(store, batch.claims);
+  rows.push(...claims.map((d) => tokenRow(d, NOT_CAPTURED, sourceId)));
   await appendRows(store, 'tokens', TOKEN_COLUMNS, rows);
+  if (batch.remap.length) {
+    await store.run(`CREATE TEMP TABLE IF NOT EXISTS ${CLAIMS_REMAP} (prov VARCHAR, canon VARCHAR, detail VARCHAR)`);
+    await appendRows(store, CLAIMS_REMAP, ['text', 'text', 'text'], batch.remap);
+  }
   lap('tokens: stored');
   return rows.length;
+}
+
+/** The claims-only tokens neither in the store nor earlier in the list: the same claims in another key order, or
+ *  from another gateway's log, are one token. */
+async function newClaimsTokens(store: Store, claims: readonly DecodedToken[]): Promise<DecodedToken[]> {
+  if (claims.length === 0) return [];
+  const known = await store.all<{ sha256: string }>(`SELECT sha256 FROM tokens WHERE sha256 IN (SELECT unnest($shas::VARCHAR[]))`, {
+    shas: JSON.stringify(claims.map((d) => d.sha256)),
+  });
+  const seen = new Set(known.map((r) => r.sha256));
+  // of one claims set logged with and without its header, the one with it (a later source's header is not added)
+  const headerFirst = [...claims].sort((a, b) => Number(b.header !== null) - Number(a.header !== null));
+  return headerFirst.filter((d) => !seen.has(d.sha256) && (seen.add(d.sha256), true));
+}
+
+/** A claims-only token's verdict: there is no signature to judge. */
+const NOT_CAPTURED: VerifyResult = { status: 'not-captured', kid: null, detail: 'claims-only' };
+
+/** Temp table of this source's marked claims texts → their tokens (storeTokens fills it, settleClaims reads it). */
+const CLAIMS_REMAP = 'claims_remap';
+
+/**
+ * After a source's tokens are stored: its rows (`events` or `captures`) that carry marked claims texts take their
+ * token's sha256 (the canonical claims'); rows whose claims were refused are deleted and returned as rejects, by
+ * line. Then the claims-only tokens are tied to their raw tokens (tieClaims). Returns the rejects.
+ */
+export async function settleClaims(store: Store, sourceId: number, table: 'events' | 'captures'): Promise<RejectRow[]> {
+  await store.run(`CREATE TEMP TABLE IF NOT EXISTS ${CLAIMS_REMAP} (prov VARCHAR, canon VARCHAR, detail VARCHAR)`);
+  const sid = { sid: sourceId };
+  await store.run(
+    `UPDATE ${table} SET token_sha = m.canon FROM ${CLAIMS_REMAP} m
+     WHERE ${table}.source_id = $sid AND ${table}.token_sha = m.prov AND m.canon IS NOT NULL`,
+    sid,
+  );
+  const refused = await store.all<{ line: bigint; detail: string }>(
+    `SELECT r.line, any_value(m.detail) AS detail FROM ${table} r JOIN ${CLAIMS_REMAP} m ON m.prov = r.token_sha
+     WHERE r.source_id = $sid AND m.canon IS NULL GROUP BY r.line ORDER BY r.line`,
+    sid,
+  );
+  if (refused.length) {
+    await store.run(`DELETE FROM ${table} WHERE source_id = $sid AND token_sha IN (SELECT prov FROM ${CLAIMS_REMAP} WHERE canon IS NULL)`, sid);
+  }
+  await store.run(`DROP TABLE ${CLAIMS_REMAP}`);
+  await tieClaims(store);
+  return refused.map((r) => ({ line: Number(r.line), reason: 'bad-claims', detail: r.detail }));
+}
+
+/**
+ * Each claims-only token names the raw token it stands for (`same_as`) when the store holds exactly one raw token of
+ * the same issuer and jti with the same subject and expiry: one token seen twice (a gateway's claims log and the
+ * provider's token log), never two tokens sharing a jti. Claims that differ (another subject, another expiry) stay
+ * apart: that is a jti collision. Recomputed whole, so a second raw token for the jti unties it.
+ */
+export async function tieClaims(store: Store): Promise<void> {
+  await store.run(`UPDATE tokens SET same_as = NULL WHERE sig_status = 'not-captured' AND same_as IS NOT NULL`);
+  await store.run(
+    `UPDATE tokens SET same_as = m.raw FROM (
+       SELECT c.sha256 AS claims, any_value(r.sha256) AS raw
+       FROM tokens c JOIN tokens r ON r.jti = c.jti AND r.iss IS NOT DISTINCT FROM c.iss AND r.sub IS NOT DISTINCT FROM c.sub
+         AND r.exp IS NOT DISTINCT FROM c.exp AND r.decode_ok AND r.sig_status <> 'not-captured'
+       WHERE c.sig_status = 'not-captured' AND c.jti IS NOT NULL
+       GROUP BY c.sha256 HAVING count(*) = 1) m
+     WHERE tokens.sha256 = m.claims`,
+  );
 }
 
 /** New tokens per chunk, and how many may wait decoded for their verdicts before the oldest chunk is stored. */
@@ -84,7 +175,7 @@ export class TokenChunks {
     const batch = this.batches[0]!;
     this.stored += await storeTokens(this.store, this.sourceId, batch);
     this.batches.shift();
-    this.waiting -= batch.decoded.length;
+    this.waiting -= batch.size;
   }
 }
 
@@ -116,7 +207,8 @@ function tokenRow(d: DecodedToken, v: VerifyResult | undefined, sourceId: number
   return [
     d.sha256, d.fingerprint, d.raw, d.raw.length, d.ok, d.reason, d.detail, d.payloadReason,
     json(d.header), json(d.claims), d.alg, d.kid, d.typ, d.iss, d.sub, d.aud, d.jti, d.iat, d.nbf, d.exp,
-    d.signatureLength, v?.status ?? 'malformed', v?.kid ?? null, v?.detail ?? null, sourceId,
-    v?.jkt ?? null, d.nonCanonical.length ? d.nonCanonical : null,
+    // a claims-only token has no signature segment: its length is unknown, not 0 (alg-none reads 0 as an empty one)
+    v?.status === 'not-captured' ? null : d.signatureLength, v?.status ?? 'malformed', v?.kid ?? null, v?.detail ?? null, sourceId,
+    v?.jkt ?? null, d.nonCanonical.length ? d.nonCanonical : null, null,
   ];
 }

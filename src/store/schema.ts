@@ -1,7 +1,7 @@
 // The store's tables (DESIGN.md "The store"). Bump SCHEMA_VERSION and add a step to MIGRATIONS on any change,
 // so a store made by an older version is migrated rather than misread.
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 const V1 = `
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -72,5 +72,13 @@ ALTER TABLE key_events ADD COLUMN jkt VARCHAR;
 ALTER TABLE key_events ADD COLUMN iss VARCHAR;
 `;
 
+// v5: a token known only by its claims (a gateway logged what it validated, not the token: sig_status
+// 'not-captured', src/jwt/claims-token.ts) names the raw token whose claims it is, when the store holds exactly one
+// with the same issuer, jti, subject and expiry (`same_as`, its sha256; set at ingest, src/ingest/register-tokens.ts):
+// one token seen twice, not two tokens sharing a jti.
+const V5 = `
+ALTER TABLE tokens ADD COLUMN same_as VARCHAR;
+`;
+
 /** MIGRATIONS[n] takes a store from version n to n+1; index 0 creates a fresh store. */
-export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4];
+export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5];

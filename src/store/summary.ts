@@ -23,6 +23,9 @@ export interface StoreSummary {
   /** accepted tokens under a kid the rotation records know but the registry lacks: not verifiable, not forged by
    *  that alone (the unknown-key check's low finding), counted per kid apart from the list */
   unverifiable_known_kids: { kid: string; tokens: number; accepted_uses: number }[];
+  /** accepted tokens known only by the claims a log recorded (sig_status not-captured): no signature to judge, not
+   *  suspicious by that alone; counted apart from the list (a claims set tied to its raw token is that token) */
+  claims_only_accepted: { tokens: number; accepted_uses: number };
 }
 
 export interface SuspiciousToken {
@@ -81,7 +84,10 @@ const SHOWN_SUSPICIOUS = 50;
  *  left unverified only because its kid, known from the rotation records, is missing from the registry is counted
  *  apart (the registry is incomplete, the token is not shown to be forged), as the unknown-key check tells them: signed
  *  within the key's recorded life (± the leeway), by a kid never revoked or compromised; every other is listed. */
-async function suspiciousAccepted(store: Store, skew: number): Promise<Pick<StoreSummary, 'suspicious_accepted' | 'suspicious_total' | 'unverifiable_known_kids'>> {
+async function suspiciousAccepted(
+  store: Store,
+  skew: number,
+): Promise<Pick<StoreSummary, 'suspicious_accepted' | 'suspicious_total' | 'unverifiable_known_kids' | 'claims_only_accepted'>> {
   await createUseViews(store); // accepted means what it means in every finding: presented (src/store/uses.ts)
   await store.run(`CREATE OR REPLACE TEMP TABLE summary_accepted AS
      WITH life AS (
@@ -97,22 +103,29 @@ async function suspiciousAccepted(store: Store, skew: number): Promise<Pick<Stor
               SELECT 1 FROM life l WHERE l.kid = t.kid AND (l.iss IS NULL OR l.iss = t.iss)
                 AND NOT l.ended AND NOT EXISTS (SELECT 1 FROM life x WHERE x.kid = t.kid AND x.ended)
                 AND (l.started IS NULL OR t.iat >= epoch(l.started) - $skew)
-                AND (l.retired IS NULL OR t.iat <= epoch(l.retired) + $skew)), false) AS known_kid
+                AND (l.retired IS NULL OR t.iat <= epoch(l.retired) + $skew)), false) AS known_kid,
+            t.sig_status = 'not-captured' AS claims_only
      FROM tokens t JOIN uses e ON e.used_sha = t.sha256
      WHERE t.sig_status <> 'valid'
      GROUP BY ALL HAVING count(*) FILTER (WHERE e.outcome = 'success') > 0`, { skew });
   try {
     const rows = await store.json<Record<string, unknown>>(
-      `SELECT * EXCLUDE (known_kid) FROM summary_accepted WHERE NOT known_kid ORDER BY first_accepted, token LIMIT ${SHOWN_SUSPICIOUS}`,
+      `SELECT * EXCLUDE (known_kid, claims_only) FROM summary_accepted WHERE NOT known_kid AND NOT claims_only
+       ORDER BY first_accepted, token LIMIT ${SHOWN_SUSPICIOUS}`,
     );
-    const total = await store.json<{ n: unknown }>(`SELECT count(*) AS n FROM summary_accepted WHERE NOT known_kid`);
+    const total = await store.json<{ n: unknown }>(`SELECT count(*) AS n FROM summary_accepted WHERE NOT known_kid AND NOT claims_only`);
+    const claims = await store.json<{ tokens: unknown; accepted_uses: unknown }>(
+      `SELECT count(*) AS tokens, sum(accepted_uses) AS accepted_uses FROM summary_accepted WHERE claims_only`,
+    );
     const known = await store.json<{ kid: string; tokens: unknown; accepted_uses: unknown }>(
-      `SELECT kid, count(*) AS tokens, sum(accepted_uses) AS accepted_uses FROM summary_accepted WHERE known_kid GROUP BY kid ORDER BY kid`,
+      `SELECT kid, count(*) AS tokens, sum(accepted_uses) AS accepted_uses FROM summary_accepted WHERE known_kid AND NOT claims_only
+       GROUP BY kid ORDER BY kid`,
     );
     return {
       suspicious_accepted: rows.map((r) => ({ ...(r as unknown as SuspiciousToken), accepted_uses: n(r.accepted_uses) })),
       suspicious_total: n(total[0]?.n),
       unverifiable_known_kids: known.map((k) => ({ kid: k.kid, tokens: n(k.tokens), accepted_uses: n(k.accepted_uses) })),
+      claims_only_accepted: { tokens: n(claims[0]?.tokens), accepted_uses: n(claims[0]?.accepted_uses) },
     };
   } finally {
     await store.run(`DROP TABLE IF EXISTS summary_accepted`);

@@ -12,7 +12,8 @@ import type { LoadResult } from '../load-result.js';
 import { tsReject, type RejectRow } from '../line-reasons.js';
 import { stageNdjson, type StageSpec } from '../events/ndjson-stage.js';
 import { withMemoryCap } from '../events/read-events.js';
-import { TOKEN_CHUNK, TokenChunks } from '../register-tokens.js';
+import { settleClaims, TOKEN_CHUNK, TokenChunks } from '../register-tokens.js';
+import { claimsTokenSql } from '../events/claims-fields.js';
 import { textSql, timestampSql } from '../sql-time.js';
 import { lap } from '../../util/profile.js';
 
@@ -104,17 +105,22 @@ export async function verifyNew(store: Store, scan: FileScan, sourceId: number, 
 // token gets the same sha256 whichever form brought it.
 const CAPTURED_TOKEN = `NULLIF(trim(regexp_replace(r_token, '^\\s*(?:[Bb][Ee][Aa][Rr][Ee][Rr]|[Dd][Pp][Oo][Pp])\\s+', '')), '')`;
 
+// Without a token, the `claims` (and JOSE `header`) a gateway logged stand for it (events/claims-fields.ts); they
+// then leave `extra` (the token row holds them).
+const CAPTURED = `COALESCE(${CAPTURED_TOKEN}, ${claimsTokenSql('r_claims', 'r_header')})`;
+
 const CAPTURE_STAGE: StageSpec = {
   table: 'stage_captures',
-  fields: { ts: '$.captured_at', token: '$.token', origin: '$.source', note: '$.note' },
+  fields: { ts: '$.captured_at', token: '$.token', origin: '$.source', note: '$.note', claims: '$.claims', header: '$.header' },
   projection: {
     ts: timestampSql('r_ts'),
     ts_raw: 'r_ts',
-    token: CAPTURED_TOKEN,
-    token_sha: `sha256(${CAPTURED_TOKEN})`,
+    token: CAPTURED,
+    token_sha: `sha256(${CAPTURED})`,
     origin: textSql('r_origin'),
     note: textSql('r_note'),
-    extra: 'x',
+    extra: `CASE WHEN ${CAPTURED_TOKEN} IS NULL AND r_claims IS NOT NULL
+      THEN NULLIF(json_merge_patch(coalesce(x, '{}'::JSON), '{"claims":null,"header":null}'::JSON), '{}') ELSE x END`,
   },
   omit: { captured_at: null, token: null, source: null, note: null },
 };
@@ -133,12 +139,13 @@ async function captureRecords(store: Store, scan: FileScan, sourceId: number): P
   );
   const rejects = staged.rejects.concat(
     bad.map((r) =>
-      r.token === null ? { line: Number(r.line), reason: 'missing-token', detail: 'a capture needs `token`' } : tsReject(r),
+      r.token === null ? { line: Number(r.line), reason: 'missing-token', detail: 'a capture needs `token` (or `claims`)' } : tsReject(r),
     ),
   );
   await store.run(`DELETE FROM ${t} WHERE ${invalid}`);
   await store.run(`INSERT INTO captures SELECT $sid, line, ts, token_sha, origin, note, extra FROM ${t}`, { sid: sourceId });
   const rows = Number((await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${t}`))!.n);
   const newTokens = await verifyNew(store, scan, sourceId, t);
-  return { rows, rejects, newTokens };
+  const refused = await settleClaims(store, sourceId, 'captures');
+  return { rows: rows - refused.length, rejects: rejects.concat(refused).sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), newTokens };
 }

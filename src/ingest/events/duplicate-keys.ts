@@ -7,7 +7,7 @@
 /** Top-level keys the canonical event stage reads (event-fields.ts); a repeat of any of them changes a column. */
 export const CANONICAL_KEYS = [
   'ts', 'event', 'token', 'authorization', 'Authorization', 'jti', 'sub', 'sid', 'client_id', 'ip', 'ua',
-  'app_version', 'aud', 'outcome', 'parent_jti', 'reason', 'geo',
+  'app_version', 'aud', 'outcome', 'parent_jti', 'reason', 'geo', 'claims', 'header',
 ] as const;
 
 export interface Member {

@@ -1,6 +1,7 @@
 // The canonical event schema as a stage spec: JSON paths in, typed columns out (DESIGN.md "Auth events").
 import type { StageSpec } from './ndjson-stage.js';
 import { textSql, timestampSql } from '../sql-time.js';
+import { claimsTokenSql } from './claims-fields.js';
 
 const TEXT_FIELDS = ['jti', 'sub', 'sid', 'client_id', 'ip', 'ua', 'app_version', 'aud', 'outcome', 'parent_jti', 'reason'] as const;
 
@@ -11,6 +12,8 @@ const scheme = (col: string): string => `NULLIF(regexp_extract(${col}, '${AUTH}'
 const AUTHZ = `coalesce(r_authz, r_authz_cap)`;
 
 const TOKEN = `COALESCE(${textSql('r_token')}, ${bearer('r_authz')}, ${bearer('r_authz_cap')})`;
+// Without a token, the `claims` a gateway logged (with the JOSE `header`, when logged) stand for it (claims-fields.ts).
+const FROM_CLAIMS = `(${TOKEN} IS NULL AND r_claims IS NOT NULL)`;
 
 // A header we read a token from leaves `extra` (the token is the evidence), its scheme stays as `auth_scheme`
 // (`Bearer` or `DPoP`: a DPoP-bound token presented as a bearer token is a replay); a header we could not read
@@ -20,6 +23,10 @@ const EXTRA = `CASE WHEN ${AUTHZ} IS NULL THEN x WHEN ${scheme(AUTHZ)} IS NULL T
   ELSE NULLIF(json_merge_patch(coalesce(x, '{}'::JSON), json_object('authorization', NULL, 'Authorization', NULL,
     'auth_scheme', CASE WHEN lower(${scheme(AUTHZ)}) = 'dpop' THEN 'DPoP' ELSE 'Bearer' END)), '{}') END`;
 
+// Claims that stand for the token leave `extra` with their header (the token row holds them); beside a token they
+// stay in `extra`, what the gateway logged.
+const EXTRA_OR_CLAIMS = `CASE WHEN ${FROM_CLAIMS} THEN NULLIF(json_merge_patch(coalesce(x, '{}'::JSON), '{"claims":null,"header":null}'::JSON), '{}') ELSE ${EXTRA} END`;
+
 export const EVENT_STAGE: StageSpec = {
   table: 'stage_events',
   fields: {
@@ -28,6 +35,8 @@ export const EVENT_STAGE: StageSpec = {
     token: '$.token',
     authz: '$.authorization',
     authz_cap: '$.Authorization',
+    claims: '$.claims',
+    header: '$.header',
     ...Object.fromEntries(TEXT_FIELDS.map((f) => [f, `$.${f}`])),
     country: '$.geo.country',
     city: '$.geo.city',
@@ -38,14 +47,14 @@ export const EVENT_STAGE: StageSpec = {
     ts: timestampSql('r_ts'),
     ts_raw: 'r_ts',
     event: `lower(${textSql('r_event')})`,
-    token: TOKEN,
+    token: `COALESCE(${TOKEN}, ${claimsTokenSql('r_claims', 'r_header')})`,
     ...Object.fromEntries(TEXT_FIELDS.map((f) => [f, textSql(`r_${f}`)])),
     outcome: `lower(${textSql('r_outcome')})`,
     country: textSql('r_country'),
     city: textSql('r_city'),
     lat: 'TRY_CAST(r_lat AS DOUBLE)',
     lon: 'TRY_CAST(r_lon AS DOUBLE)',
-    extra: EXTRA,
+    extra: EXTRA_OR_CLAIMS,
   },
   // `extra` keeps what the columns do not: merge-patch nulls remove the canonical keys (only geo's four members).
   omit: {

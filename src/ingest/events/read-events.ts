@@ -16,7 +16,7 @@ import { makePartDir } from './part-dir.js';
 import { insertPart, PlacementError } from './insert-part.js';
 import type { RejectRow } from '../line-reasons.js';
 import type { StageSpec } from './ndjson-stage.js';
-import { startVerifying, storeTokens, TOKEN_CHUNK, TokenChunks } from '../register-tokens.js';
+import { settleClaims, startVerifying, storeTokens, TOKEN_CHUNK, TokenChunks } from '../register-tokens.js';
 import { newTokenLines, tokenTexts } from './token-lines.js';
 import { tooDeep, tooLong } from './line-limits.js';
 import { splitParts, wholeFile } from './ndjson-parts.js';
@@ -95,6 +95,10 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
     if (fix.tokens.length) newTokens += await storeTokens(store, sourceId, startVerifying(keys, fix.tokens, scan.verify));
     const warning = duplicateWarning(fix);
     lap('events: duplicate keys set');
+    // events that carry claims instead of a token: onto their token's identity, or rejected with their line
+    const refused = await settleClaims(store, sourceId, 'events');
+    rows -= refused.length;
+    rejects.push(...refused);
     return { rows, rejects: rejects.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), newTokens, ...(warning ? { warnings: [warning] } : {}) };
   } catch (err) {
     if (err instanceof PlacementError) throw new PlacementError(`${scan.label ?? scan.path}: the file changed while it was being read (${err.message}); copy it and ingest the copy`);
