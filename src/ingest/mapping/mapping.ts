@@ -155,7 +155,8 @@ function timeSql(v: string, format: string | undefined): string {
   const per = PER_SECOND[format]!;
   const bound = `${BigInt(MAX_SECONDS) * BigInt(per)}`;
   // integers exactly (nanoseconds overflow a double's precision), anything else numeric as a double
-  const h = `TRY_CAST(${v} AS HUGEINT)`;
+  // (DuckDB casts '1.25' to an integer by rounding: only digits take the exact path)
+  const h = `(CASE WHEN regexp_full_match(${v}, '\\s*-?[0-9]{1,38}\\s*') THEN TRY_CAST(${v} AS HUGEINT) END)`;
   const d = `TRY_CAST(${v} AS DOUBLE)`;
   const us = per >= 1e6
     ? `(CASE WHEN abs(${h}) <= ${bound} THEN ${h} // ${per / 1e6} WHEN abs(${d}) <= ${bound} THEN CAST(round(${d} / ${per / 1e6}) AS HUGEINT) END)`
