@@ -5,6 +5,7 @@ import type { StageSpec } from '../events/ndjson-stage.js';
 import { checkMapping, type CanonicalField, type FieldOptions, type FieldSource, type MappingFile } from './mapping-check.js';
 import { isPlain, jsonPath, parsePath, plainPath, type Segment } from './mapping-path.js';
 import { textSql, timestampSql } from '../sql-time.js';
+import { claimsTokenSql } from '../events/claims-fields.js';
 
 export interface Mapping {
   /** what `sources.preset` records: the preset's name, or `mapping:<name>` for a user's file */
@@ -61,7 +62,8 @@ export function compileMapping(input: unknown, label: string, isPreset = false):
     ts: timeSql(ts, timeFormat),
     ts_raw: ts,
     event: eventSql(file, providerEvent, outcome),
-    token: token === null ? 'NULL::VARCHAR' : `COALESCE(${bearer(token)}, ${bare(textSql(token))})`,
+    // without a token, the claims a gateway validated (a path to an object) stand for it (events/claims-fields.ts)
+    token: tokenSql(token, src('claims')),
     ...Object.fromEntries(TEXT.map((f) => [f, text(f)])),
     outcome,
     lat: `TRY_CAST(${text('lat')} AS DOUBLE)`,
@@ -77,6 +79,11 @@ export function compileMapping(input: unknown, label: string, isPreset = false):
     timeSource: describe(file.fields.ts),
     ...(timeFormat !== undefined && timeFormat !== 'iso' ? { timeFormat } : {}),
   };
+}
+
+function tokenSql(token: string | null, claims: string | null): string {
+  const text = token === null ? 'NULL::VARCHAR' : `COALESCE(${bearer(token)}, ${bare(textSql(token))})`;
+  return claims === null ? text : `COALESCE(${text}, ${claimsTokenSql(claims, 'NULL::VARCHAR')})`;
 }
 
 export const optionsOf = (s: FieldSource): FieldOptions => (typeof s === 'string' || Array.isArray(s) ? { path: s } : s);
