@@ -2,6 +2,7 @@
 // planted incidents and near misses, signed for real with jose. Deterministic: seeded PRNG, fixed clock,
 // committed test keys (scripts/incident-keys/). Run: npm run fixtures
 import { forgedIncidents } from './incident/forged.js';
+import { HAR_FILE, harIncident } from './incident/har.js';
 import { getKey, loadIncidentKeys, spkiPem } from './incident/keys.js';
 import { misuseIncidents } from './incident/misuse.js';
 import { nearMisses } from './incident/near-miss.js';
@@ -46,17 +47,23 @@ async function main(): Promise<void> {
   await forgedIncidents(s);
   await misuseIncidents(s);
   await nearMisses(s);
+  // last: its tokens draw from the seeded generator after every other incident's, which stay as they were; its
+  // events are appended to the log (a second gateway's lines), so every earlier line keeps its number and quirks
+  const logged = s.log.events.length;
+  const har = await harIncident(s);
+  const harEvents = s.log.events.splice(logged);
 
   const jwks = { keys: [...keys.values()].filter((k) => k.published).map((k) => k.publicJwk) };
   writeFile(OUT, 'keys/jwks.json', JSON.stringify(jwks, null, 2) + '\n');
   writeFile(OUT, 'keys/acme-2026-rsa.pem', rsaPem);
   writeFile(OUT, 'keys/rotation.ndjson', ndjson(ROTATION));
-  writeFile(OUT, 'logs/auth-events.ndjson', eventLines(s.log.events, normalCount, mulberry32(SEED + 1)));
+  writeFile(OUT, 'logs/auth-events.ndjson', eventLines(s.log.events, normalCount, mulberry32(SEED + 1)) + eventLines(harEvents, 0, mulberry32(SEED + 2)));
   writeFile(OUT, 'captures/tokens.txt', s.capturedTokens.join('\n') + '\n');
   writeFile(OUT, 'captures/proxy-capture.ndjson', captureLines(s.proxyCaptures));
   writeFile(OUT, 'revocations.ndjson', revocationLines(s.revocations));
-  writeFile(OUT, 'README.md', renderReadme(s, stats(s.log.events)));
-  process.stderr.write(`wrote ${s.log.events.length} events, ${s.planted.length} planted incidents, ${s.nearMisses.length} near misses to ${OUT.pathname}\n`);
+  writeFile(OUT, HAR_FILE, har);
+  writeFile(OUT, 'README.md', renderReadme(s, stats([...s.log.events, ...harEvents])));
+  process.stderr.write(`wrote ${s.log.events.length + harEvents.length} events, ${s.planted.length} planted incidents, ${s.nearMisses.length} near misses to ${OUT.pathname}\n`);
 }
 
 /** A few ordinary tokens in the captures, so not everything captured is evil. */

@@ -46,6 +46,7 @@ Investigate it with \`jwt-forensics investigate fixtures/incident-acme\`.
 | \`logs/auth-events.ndjson\` | auth events; \`ts\` mostly ISO-8601, some epoch seconds / milliseconds; some lines carry \`authorization: "Bearer …"\`; extra fields \`request_id\`, \`http_status\`, \`grant_type\`, … |
 | \`captures/tokens.txt\` | token capture, one compact JWT a line (one behind \`Bearer \`) |
 | \`captures/proxy-capture.ndjson\` | token capture \`{captured_at, token, source, note}\`; one token is malformed (2 segments) on purpose |
+| \`captures/support-ticket-SUP-5521.har\` | a HAR 1.2 file as Chrome's devtools export it ("with sensitive data"), attached to a support ticket: u-1014's browser session 13:12–13:18, tokens in \`authorization\` headers, a token request's form and its JSON response |
 | \`keys/jwks.json\` | public JWKS: \`acme-2025-rsa\`, \`acme-2026-rsa\` (RS256), \`acme-es-1\` (ES256), \`partner-ed-1\` (EdDSA), \`acme-internal-hs\` (HS256 \`oct\`) |
 | \`keys/acme-2026-rsa.pem\` | the current RSA key as SPKI PEM |
 | \`keys/rotation.ndjson\` | key rotation records |
@@ -96,7 +97,7 @@ than ~500 km.
 ## Notes
 
 - IPs are from MaxMind's GeoIP2/GeoLite2 **test** databases (London 81.2.69.x, Milton WA 216.160.83.x,
-  Linköping 89.160.20.x, Changchun 175.16.199.x) plus 1.128.0.1 for Sydney; every event with a public IP also
+  Linköping 89.160.20.x, Changchun 175.16.199.x) plus 1.128.0.1 for Sydney and 45.155.205.17 for Amsterdam (incident 13, geo from the log only); every event with a public IP also
   has \`geo {country, city, lat, lon}\`. \`svc-reports\` calls from 10.20.0.15 without geo.
 - Incident 2's HMAC secret is the exact bytes of \`keys/acme-2026-rsa.pem\`, trailing newline included.
 - Signatures are real (\`jose\`). RS256 and EdDSA are deterministic, so re-running the generator reproduces the

@@ -32,6 +32,8 @@ const PLANTED: [string, string][] = [
   ['lifetime-excessive', '50d380b2-240e-4a0a-ae46-30c6837338a6'],
   ['bad-signature', '4d1e4e42-0670-4cf2-8749-c375f3d1ec55'],
   ['bad-signature', '3b6e014c-ca04-466c-b7d0-03db1ae574d8'],
+  // 13: the refresh token a support-desk HAR recorded, exchanged from Amsterdam
+  ['har-token-replay', 'a459d9ae-1b52-43e5-8d1f-a9b5413a4687'],
 ];
 
 interface Found {
@@ -74,6 +76,9 @@ const NEAR_MISSES: NearMiss[] = [
   { id: "N12 the attacker's refresh after u-1007 was revoked, refused (refresh-reuse)", about: jti('365fc33a-cdf8-4710-b7dd-e99d1a6e0cea'), checks: ['refresh-reuse'] },
   // revoked-use records the refused attempt at info (someone still holds the revoked credential), never above
   { id: "N12 the attacker's refresh after u-1007 was revoked, refused (revoked-use)", about: jti('365fc33a-cdf8-4710-b7dd-e99d1a6e0cea'), checks: ['revoked-use'], atOrAbove: 'low' },
+  // the access token the HAR holds, used after the recording only from u-1014's own office: nothing at or above medium
+  { id: 'N13 u-1014 carries on from her office with the access token the HAR recorded', about: jti('9f6442f6-04c4-4941-8a5a-dc6f1f7838b6'), atOrAbove: 'medium' },
+  { id: 'N13 the HAR raises nothing on the tokens it holds that only u-1014 presented', about: (f) => f.check === 'har-token-replay' && f.jti !== 'a459d9ae-1b52-43e5-8d1f-a9b5413a4687' },
 ];
 
 let json: CliResult;
@@ -90,7 +95,7 @@ describe('investigate on the bundled incident', () => {
     const out = JSON.parse(json.stdout);
     expectValidReport(out.report);
     expect(Object.keys(out.report)).toEqual(['schema_version', 'generated_at', 'tool', 'inputs', 'run', 'runs', 'coverage', 'summary', 'findings', 'filter', 'containment']);
-    expect(out.report.inputs.map((i: { kind: string }) => i.kind).sort()).toEqual(["captures", "captures-text", "events", "jwks", "key-events", "pem", "revocations"]);
+    expect(out.report.inputs.map((i: { kind: string }) => i.kind).sort()).toEqual(["captures", "captures-text", "events", "har", "jwks", "key-events", "pem", "revocations"]);
     expect(out.summary.rejects).toBe(0);
   });
 
@@ -127,7 +132,7 @@ describe('investigate on the bundled incident', () => {
     expect(report.coverage.map((e) => e.check)).toEqual(CHECKS.map((c) => c.id));
     expect(strictFailures(report.coverage, CHECKS)).toEqual([]);
     expect(table.stdout).toMatch(/Coverage\n/);
-    expect(table.stdout).toMatch(/ {2}impossible-travel +[\d,]+ of 2,201 events located\n/);
+    expect(table.stdout).toMatch(/ {2}impossible-travel +[\d,]+ of 2,216 events located\n/);
   });
 
   it('finds the failure burst from the probing IP', () => {
