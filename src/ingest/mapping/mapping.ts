@@ -39,12 +39,14 @@ export function compileMapping(input: unknown, label: string, isPreset = false):
   const fields: Record<string, string> = { ...(file.raw ?? {}) };
   checkRawRefs(file, label);
   const options = Object.entries(file.fields).map(([f, s]) => [f as CanonicalField, optionsOf(s)] as const);
-  // plain paths first, as raw fields (the reader's one parse of the line); then the paths with indexes, quoted keys
-  // and picks, each over the raw field of its plain prefix when no plain path reads inside it, else over the record
-  for (const [f, o] of options) pathsOf(o).forEach((p, i) => {
-    const segs = parsePath(p) as Segment[];
-    if (isPlain(segs)) fields[`_${f}_${i}`] = p;
-  });
+  // Plain paths first, outermost first, as raw fields (the reader's one parse of the line): a path inside one already
+  // read (`$.jwt.sub` when `$.jwt` is read, for `claims`) is extracted from it instead. Then the paths with indexes,
+  // quoted keys and picks, each over the raw field of its plain prefix when no plain path reads inside it, else over
+  // the record.
+  const plain = options.flatMap(([f, o]) => pathsOf(o).map((p, i) => ({ name: `_${f}_${i}`, p, segs: parsePath(p) as Segment[] })))
+    .filter((x) => isPlain(x.segs))
+    .sort((a, b) => a.segs.length - b.segs.length);
+  for (const { name, p } of plain) if (!Object.values(fields).some((q) => p.startsWith(`${q}.`))) fields[name] = p;
   const sources = new Map(options.map(([f, o]) => [f, sourceSql(f, o, fields)]));
   if (Object.keys(fields).length === 0) fields[PLACEHOLDER.name] = PLACEHOLDER.path;
   const src = (f: CanonicalField): string | null => sources.get(f) ?? null;
@@ -104,16 +106,22 @@ function sourceSql(f: CanonicalField, o: FieldOptions, fields: Record<string, st
   return e;
 }
 
-/** One path: a raw field, or JSON extraction over the raw field of its plain prefix (or over the record `x`). */
+/** One path: a raw field, or JSON extraction over the raw field that holds it (an outer path already read, or the
+ *  path's plain prefix, read for it), or over the record `x` when its prefix holds other raw fields. */
 function pathSql(f: CanonicalField, i: number, segs: Segment[], fields: Record<string, string>): string {
-  if (isPlain(segs)) return `r__${f}_${i}`;
   let n = 0;
   while (n < segs.length && segs[n]!.kind === 'key' && !(segs[n] as { quoted: boolean }).quoted) n++;
+  // the deepest raw field at or above the path's plain prefix
+  for (let k = n; k > 0; k--) {
+    const at = plainPath(segs.slice(0, k));
+    const name = Object.keys(fields).find((r) => fields[r] === at);
+    if (name !== undefined) return k === segs.length ? `r_${name}` : extractSql(`r_${name}`, segs.slice(k));
+  }
   const prefix = n > 0 ? plainPath(segs.slice(0, n)) : null;
-  const clash = prefix !== null && Object.values(fields).some((q) => q.startsWith(`${prefix}.`) || prefix.startsWith(`${q}.`));
+  const clash = prefix !== null && Object.values(fields).some((q) => q.startsWith(`${prefix}.`));
   if (prefix !== null && !clash) {
     fields[`_${f}_${i}`] = prefix;
-    return extractSql(`r__${f}_${i}`, segs.slice(n));
+    return n === segs.length ? `r__${f}_${i}` : extractSql(`r__${f}_${i}`, segs.slice(n));
   }
   return extractSql('CAST(x AS VARCHAR)', segs);
 }

@@ -68,6 +68,15 @@ describe('paths with array indexes, quoted keys and picks', () => {
     expect(rows).toEqual([{ sub: 'alice', sid: 'sid-1' }]);
   });
 
+  it('a plain path inside another field\'s path is extracted from it (the claims object and its sub, both mapped)', async () => {
+    const mapping = { name: 'inside', fields: { ts: '$.t', reason: '$.jwt', sub: '$.jwt.sub', jti: ['$.jwt.nope', '$.jwt.id'], sid: '$.jwt.s.deep' } };
+    const { rows } = await load(mapping, [{ t: T, jwt: { sub: 'alice', id: 'j-7', s: { deep: 'd' } } }, { t: T, jwt: 'not an object' }], 'sub, jti, sid, reason');
+    expect(rows).toEqual([
+      { sub: 'alice', jti: 'j-7', sid: 'd', reason: '{"sub":"alice","id":"j-7","s":{"deep":"d"}}' },
+      { sub: null, jti: null, sid: null, reason: 'not an object' },
+    ]);
+  });
+
   it('refuses what is not a path, naming the field and why', () => {
     const bad = (p: string): unknown => ({ name: 'm', fields: { ts: '$.t', sub: p } });
     expect(() => compileMapping(bad('$.a["unclosed]'), 'm')).toThrow(/fields.sub: .* is not a JSON path \(a quoted key opened/);
