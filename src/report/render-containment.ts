@@ -59,7 +59,7 @@ export function renderContainmentTable(c: Containment, opts: { width?: number } 
   if (c.actions.length === 0) return `${nothingToDo(c)}\n`;
   const rows = c.actions.map((a) => [a.action, a.severity, a.target, detail(a), window(a), a.checks.join(', '), a.note ?? '']);
   const below = c.findings_below > 0 ? ` (${c.findings_below} below ${c.min_severity} not counted)` : '';
-  return `${renderTable(TABLE_HEAD, rows, { width: opts.width })}${containmentSummary(c)}${below}\n`;
+  return `${renderTable(TABLE_HEAD, rows, { width: opts.width, maxCell: 400 })}${containmentSummary(c)}${below}\n`;
 }
 
 /** For the Markdown report (the lead places it) and `actions --format markdown`. */

@@ -84,7 +84,11 @@ function checkSection(group: Finding[]): string {
     .map(([s, n]) => `${n} ${s}`)
     .join(', ');
   const about = check ? `${md(check.title)}. ${md(check.description)}\n\n` : '';
-  // near-identical findings once; low and info ones as rows of one table, not a section each
+  // near-identical findings once; low and info ones as rows of one table, not a section each. A report with raw
+  // tokens (--include-raw) was asked for each token: every finding keeps its own section there.
+  if (group.some((f) => f.evidence.raw_token !== undefined)) {
+    return `### ${md(first.check)} (${counts})\n\n${about}**Remediation:** ${md(first.remediation)}\n\n${group.map(findingSection).join('\n')}`;
+  }
   const groups = groupFindings(group, checkTitle);
   const full = groups.filter((g) => severityRank(g.severity) < severityRank('low'));
   const minor = groups.filter((g) => severityRank(g.severity) >= severityRank('low'));
