@@ -2,6 +2,7 @@
 // decoded; a cut HAR rejected at its position with the entries before it kept; the file's sha256 in sources.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { detectKind } from '../../src/ingest/detect-kind.js';
 import { findJwts, JwtStream } from '../../src/ingest/har/jwt-scan.js';
@@ -146,6 +147,12 @@ describe('HAR captures', () => {
     expect(s.rejects[0]).toMatchObject({ reason: 'not-har', line: null });
   });
 
+  it('a gzipped HAR is read the same (the sha256 is of the .gz as stored)', async () => {
+    const gz = gzipSync(readFileSync(CHROME));
+    const s = await ingestFile(store, tempFile('session.har.gz', gz));
+    expect([s.kind, s.rows, s.rejected, s.sha256]).toEqual(['har', 9, 0, createHash('sha256').update(gz).digest('hex')]);
+  });
+
   it('found in a folder walk by shape, between keys and events', async () => {
     const run = await ingestPaths(store, ['fixtures/har/chrome-devtools.har', 'fixtures/har/firefox-devtools.har']);
     expect(run.sources.map((x) => x.kind)).toEqual(['har', 'har']);
@@ -174,5 +181,26 @@ describe('JWT scanning', () => {
       expect([...s.tokens]).toEqual(findJwts(text));
     }
     expect(findJwts(text)).toEqual(['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln', 'eyJhbGciOiJub25lIn0.eyJzdWIiOiIyIn0.']);
+  });
+});
+
+describe('HAR hostile input', () => {
+  it('nesting past 256 levels is rejected, not followed; the file is unusable', async () => {
+    const deep = `${'['.repeat(300)}${']'.repeat(300)}`;
+    const har = `{"log":{"version":"1.2","entries":[{"startedDateTime":"2026-03-14T10:00:00Z","_x":${deep}}]}}`;
+    const s = await ingestFile(store, tempFile('deep.har', har));
+    expect(s.rejects[0]).toMatchObject({ reason: 'not-har', detail: expect.stringContaining('nested deeper than 256 levels') });
+    expect(s.unusable).toBeDefined();
+  });
+
+  it('an entry with more than 10,000 headers keeps the first 10,000 and says so', async () => {
+    const key = await makeKey('k', 'RS256');
+    const tok = await key.sign({ sub: 'u-h', jti: 'first-header' });
+    const late = await key.sign({ sub: 'u-h', jti: 'header-10001' });
+    const headers = [{ name: 'authorization', value: `Bearer ${tok}` }, ...Array.from({ length: 10_000 }, (_, i) => ({ name: `x-${i}`, value: i === 9_999 ? late : 'v' }))];
+    const har = JSON.stringify({ log: { version: '1.2', entries: [{ startedDateTime: '2026-03-14T10:00:00Z', request: { method: 'GET', url: 'https://x.example/', headers } }] } });
+    const s = await ingestFile(store, tempFile('many.har', har));
+    expect([...(await captures()).keys()]).toEqual(['first-header']);
+    expect(s.warnings.join('\n')).toContain('over 10,000 of one list');
   });
 });

@@ -37,6 +37,10 @@ export interface HarEntry {
 
 /** The longest header, cookie or parameter value kept (a token is at most 64 KiB: src/jwt/decode.ts). */
 export const MAX_VALUE = 1024 * 1024;
+/** The most headers, cookies or parameters of one list kept (one entry must not fill memory). */
+export const MAX_ITEMS = 10_000;
+/** Nesting past this is not a HAR (the NDJSON readers' limit, src/ingest/events/line-limits.ts). */
+export const MAX_DEPTH = 256;
 
 const NV = ['name', 'value'];
 /** What is built of an entry, by path (`*` an array index); everything else is skipped as it streams. */
@@ -150,6 +154,7 @@ export class HarWalker {
       if (!array) throw new HarShapeError('JSON, but not a HAR: `log.entries` is not an array');
       this.sawEntries = true;
     }
+    if (this.stack.length >= MAX_DEPTH) throw new HarShapeError(`JSON, but not a HAR: nested deeper than ${MAX_DEPTH} levels`);
     const isEntry = abs.length === 3 && abs[0] === 'log' && abs[1] === 'entries' && parent?.array === true;
     if (isEntry && array) throw new HarShapeError(`JSON, but not a HAR: entry ${this.entries + 1} is not an object`);
     let value: Frame['value'] = null;
@@ -159,6 +164,11 @@ export class HarWalker {
       value = this.entry as unknown as Record<string, unknown>;
       entryRel = [];
     } else if (rel && CONTAINERS.has(rel.join('.')) && parent?.value) {
+      if (Array.isArray(parent.value) && parent.value.length >= MAX_ITEMS) {
+        if (this.entry) this.entry.truncated = true;
+        this.stack.push({ array, value: null, key: null, index: 0, rel: null, abs });
+        return;
+      }
       value = array ? [] : {};
       this.assign(parent, value);
       entryRel = rel;
@@ -185,6 +195,10 @@ export class HarWalker {
 
   private assign(parent: Frame, v: unknown): void {
     if (!parent.value) return;
+    if (Array.isArray(parent.value) && parent.value.length >= MAX_ITEMS) {
+      if (this.entry) this.entry.truncated = true;
+      return;
+    }
     if (Array.isArray(parent.value)) parent.value.push(v);
     else parent.value[parent.key ?? ''] = v;
   }

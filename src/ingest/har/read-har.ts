@@ -99,7 +99,7 @@ async function har(store: Store, scan: FileScan, sourceId: number): Promise<Load
     const where = shape ? null : await locate(scan, label, pos);
     const at = where ?? pos;
     const detail = shape
-      ? `${err.message}`
+      ? `${err.message} (in the 64 KiB after ${pos.toString()})`
       : `not valid JSON at ${at.toString()}: ${err.message.replace(/^Parser (cannot parse input: )?/, '')}; the entries before it were read, nothing after`;
     rejects.push({ line: shape ? null : at.line, reason: shape ? 'not-har' : 'not-json', detail });
     unusable = { line: shape ? null : at.line, what: detail, message: `${label}${shape ? '' : `:${at.line}:${at.column}`}: ${detail}` };
@@ -113,7 +113,7 @@ async function har(store: Store, scan: FileScan, sourceId: number): Promise<Load
   const warnings = [
     `${entries || 'no'} HAR entr${entries === 1 ? 'y' : 'ies'} read${walker.version ? ` (HAR ${stripControlInline(walker.version).slice(0, 10)})` : ''}: ${total} token capture${total === 1 ? '' : 's'}, ${fromResponses} of them issued to the client in responses`,
     ...(undated ? [`${undated} entr${undated === 1 ? 'y has' : 'ies have'} no readable startedDateTime: their captures have no time`] : []),
-    ...(truncated ? [`${truncated} entr${truncated === 1 ? 'y has' : 'ies have'} a header or parameter value over 1 MiB, cut there`] : []),
+    ...(truncated ? [`${truncated} entr${truncated === 1 ? 'y has' : 'ies have'} a header or parameter value over 1 MiB, or over 10,000 of one list: cut there`] : []),
   ];
   return { rows: total, rejects, newTokens, warnings, ...(unusable ? { unusable } : {}) };
 }
