@@ -28,8 +28,12 @@ export const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 // RFC 9110 list) give the first, the one a server reads; the record in `extra` keeps them all.
 const bearer = (e: string): string =>
   `NULLIF(regexp_extract(${e}, '^\\s*(?:[Bb][Ee][Aa][Rr][Ee][Rr]|[Dd][Pp][Oo][Pp])\\s+([^\\s,]+)\\s*(?:,[\\s\\S]*)?$', 1), '')`;
-// a token without a scheme: the first of a comma-separated list, else the text as it is
-const bare = (e: string): string => `(CASE WHEN contains(${e}, ',') THEN NULLIF(trim(split_part(${e}, ',', 1)), '') ELSE ${e} END)`;
+// a token without a scheme: the first of a comma-separated list, else the text as it is; a value with another scheme
+// (`Basic dXNl…`, `Digest …`: a space inside) is no token, and its secret is not stored
+const bare = (e: string): string => {
+  const first = `(CASE WHEN contains(${e}, ',') THEN NULLIF(trim(split_part(${e}, ',', 1)), '') ELSE trim(${e}) END)`;
+  return `(CASE WHEN NOT regexp_matches(${first}, '\\s') THEN ${first} END)`;
+};
 
 /** A raw field no path reads (a mapping whose fields are all SQL): the reader's json_transform needs one key. */
 const PLACEHOLDER = { name: '_none', path: '$._jwt_forensics_none' };

@@ -206,12 +206,15 @@ describe('value transforms', () => {
     const a = await key.sign({ sub: 'alice', jti: 'tok-a' });
     const b = await key.sign({ sub: 'bob', jti: 'tok-b' });
     const mapping = { name: 'tok', fields: { ts: '$.t', token: '$.h' } };
-    const headers = [`Bearer ${a}`, `bEaReR \t ${a}  `, `DPoP ${a}`, `Bearer ${a}, Bearer ${b}`, `Bearer ${a},Bearer ${b}`, `${a}, ${b}`, a, 'Basic dXNlcjpwdw=='];
+    const headers = [`Bearer ${a}`, `bEaReR \t ${a}  `, `DPoP ${a}`, `Bearer ${a}, Bearer ${b}`, `Bearer ${a},Bearer ${b}`, `${a}, ${b}`, a, 'Basic dXNlcjpwdw==', 'Bearer', 'Digest username="u", response="r"'];
     await load(mapping, headers.map((h) => ({ t: T, h })));
     const rows = await store.json<{ line: string; jti: string | null }>(
       `SELECT e.line, t.jti FROM events e LEFT JOIN tokens t ON t.sha256 = e.token_sha ORDER BY e.line`,
     );
-    expect(rows.map((r) => r.jti)).toEqual(['tok-a', 'tok-a', 'tok-a', 'tok-a', 'tok-a', 'tok-a', 'tok-a', null]);
+    expect(rows.map((r) => r.jti)).toEqual(['tok-a', 'tok-a', 'tok-a', 'tok-a', 'tok-a', 'tok-a', 'tok-a', null, null, null]);
+    // another scheme is no token: a Basic password is not stored as one; a lone scheme word is an undecodable text
+    const raws = await store.json<{ raw: string }>(`SELECT raw FROM tokens WHERE NOT decode_ok ORDER BY raw`);
+    expect(raws.map((r) => r.raw)).toEqual(['Bearer']);
     // the second token stays in the record (extra), as the evidence was written
     const [kept] = await store.json<{ h: string }>(`SELECT extra->>'h' AS h FROM events WHERE line = 4`);
     expect(kept!.h).toContain(b);
