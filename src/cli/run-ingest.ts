@@ -14,6 +14,7 @@ import { dropIfNothingRead, storeExists } from './new-store.js';
 import { startProgress } from './progress.js';
 import { stripControlInline } from '../util/sanitize.js';
 import { COMMAND_FORMATS } from './formats.js';
+import { ledgerHead } from '../store/ledger.js';
 
 const SHOWN_REJECTS = 5;
 
@@ -45,7 +46,8 @@ export async function runIngest(paths: string[], opts: Globals & { kind?: string
     });
     await lookupGeoIp(store, opts, out);
     progress.done();
-    out.write(format === 'json' ? toJson(run) : renderIngest(run, out));
+    const head = await ledgerHead(store);
+    out.write(format === 'json' ? toJson({ ...run, ledger_head: head }) : `${renderIngest(run, out)}${headLine(head)}`);
     if (format !== 'json') out.status(skippedLines(run));
     failOnUnusable(run);
     return run;
@@ -74,6 +76,11 @@ export function renderIngest(run: IngestRun, out: Out): string {
   return text;
 }
 
+/** The ledger head, said last: the one hash that stands for everything loaded and run so far (docs/evidence.md). */
+export function headLine(head: string): string {
+  return `ledger head ${head} (\`jwt-forensics verify\` checks the store against it)\n`;
+}
+
 /** What a folder walk left out, for stderr (status, not results: --quiet hides it; JSON lists it as `skipped`). */
 export function skippedLines(run: IngestRun): string {
   // a file name may hold a newline: one line per skipped entry, whatever it is called
@@ -83,6 +90,8 @@ export function skippedLines(run: IngestRun): string {
 /** `--preset auto` says what it chose for each file, on stderr so a JSON result on stdout stays clean. */
 export function autoLine(s: SourceSummary): string {
   const path = stripControlInline(s.path);
+  // a user's mapping file (`mapping:<name>`) was chosen by its detect rules, with or without --preset auto
+  if (s.preset?.startsWith('mapping:')) return `${path}: read with ${s.preset} (its detect rules matched)\n`;
   if (s.preset) return `${path}: read with preset ${s.preset} (--preset auto)\n`;
   return s.kind === 'unrecognised' ? `${path}: recorded as unrecognised, not read\n` : `${path}: no preset recognised it; read as ${s.kind}\n`;
 }

@@ -25,15 +25,16 @@ describe('--mapping, several times', () => {
     const run = JSON.parse(r.stdout) as { sources: { path: string; preset: string | null; rows: number }[] };
     const byFile = Object.fromEntries(run.sources.map((s) => [s.path.split('/').pop(), [s.preset, s.rows]]));
     expect(byFile).toEqual({ 'nginx.ndjson': ['mapping:nginx-json', 5], 'audit.ndjson': ['mapping:k8s-audit', 5], 'okta.ndjson': ['okta', 6] });
-    expect(r.stderr).toContain('nginx.ndjson: read with preset mapping:nginx-json (--preset auto)');
-    expect(r.stderr).toContain('audit.ndjson: read with preset mapping:k8s-audit (--preset auto)');
+    expect(r.stderr).toContain('nginx.ndjson: read with mapping:nginx-json (its detect rules matched)');
+    expect(r.stderr).toContain('audit.ndjson: read with mapping:k8s-audit (its detect rules matched)');
+    expect(r.stderr).toContain('okta.ndjson: read with preset okta (--preset auto)');
   });
 
   it('investigate takes them too', () => {
     const dir = bundle();
     const r = cli(['--db', join(dir, 's.duckdb'), 'investigate', '--preset', 'auto', '--mapping', M('nginx-json'), '--mapping', M('k8s-audit'), join(dir, 'logs')]);
     expect([0, 1]).toContain(r.code);
-    expect(r.stderr).toContain('audit.ndjson: read with preset mapping:k8s-audit (--preset auto)');
+    expect(r.stderr).toContain('audit.ndjson: read with mapping:k8s-audit (its detect rules matched)');
   });
 
   it('a mapping without detect among others, or --preset NAME with --mapping, stops before reading (exit 2)', () => {
