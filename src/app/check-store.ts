@@ -10,6 +10,8 @@ import { locateIps, type GeoIpFiles } from '../geo/ip-locations.js';
 import type { Policy } from '../policy/policy.js';
 import type { Store } from '../store/db.js';
 import { loadFindings, saveFindings } from '../store/findings.js';
+import { appendEntry } from '../store/ledger.js';
+import { runFindingDigests, sha256Hex } from '../store/ledger-digest.js';
 import { currentSources, latestRunByCheck, policySha256, runCoverage, saveRun, staleBecause, type Run } from '../store/runs.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -32,6 +34,12 @@ export async function checkAndKeep(store: Store, policy: Policy, checks: readonl
   const id = await store.transaction(async () => {
     const runId = await saveRun(store, draft, policy, coverage);
     await saveFindings(store, checks, findings, runId);
+    // the run in the ledger: what it saw and the digest of each finding it kept (docs/evidence.md)
+    const digests = await runFindingDigests(store, runId);
+    await appendEntry(store, 'check', {
+      run_id: runId, tool_version: draft.tool_version, policy_sha256: draft.policy_sha256, sources: draft.sources,
+      checks: draft.checks, findings: digests, findings_sha256: sha256Hex(digests.map(([id, h]) => `${id} ${h}\n`).join('')),
+    });
     return runId;
   });
   return { findings, run: { id, ...draft }, coverage };

@@ -9,6 +9,7 @@ import type { MappingChoice } from '../ingest/mapping/preset-choice.js';
 import { verifyOptions, type Policy } from '../policy/policy.js';
 import { writeReportFolder } from '../report/report-folder.js';
 import { buildReport, type Report } from '../report/report.js';
+import type { SigningKey } from '../report/sign-report.js';
 import type { Store } from '../store/db.js';
 import { summarize, type StoreSummary } from '../store/summary.js';
 import { checkAndKeep } from './check-store.js';
@@ -20,6 +21,8 @@ export interface InvestigateOptions {
   /** write every report format into this folder, before the caller's gate decides the exit code */
   outDir?: string;
   failOn: Severity | null;
+  /** `--sign-key`: each report file of `outDir` signed (a detached JWS beside it) */
+  signer?: SigningKey | null;
   /** `--min-severity`: the findings the report lists, and the containment list's threshold */
   minSeverity?: Severity | null;
 }
@@ -48,6 +51,6 @@ export async function investigate(store: Store, paths: readonly string[], opts: 
   const report = await buildReport(store, findings, [run], coverage, new Date(), { minSeverity: opts.minSeverity ?? null });
   const summary = await summarize(store, opts.policy.clock_skew_seconds);
   if (opts.outDir) hooks.onStep?.('writing reports…');
-  const reports = opts.outDir ? await writeReportFolder(store, report, opts.outDir, opts.failOn ?? 'high') : null;
+  const reports = opts.outDir ? await writeReportFolder(store, report, opts.outDir, opts.failOn ?? 'high', opts.signer ?? null) : null;
   return { ingest, unusable: false, report, summary, reports };
 }

@@ -10,6 +10,7 @@ export const COMMAND_FORMATS = {
   inspect: ['table', 'json'],
   query: ['table', 'json', 'ndjson', 'csv'],
   timeline: ['table', 'json', 'ndjson', 'markdown', 'csv'],
+  verify: ['table', 'json'],
 } as const;
 
 export type CommandName = keyof typeof COMMAND_FORMATS;

@@ -11,6 +11,7 @@ import { investigateCommand } from './commands/investigate.js';
 import { queryCommand } from './commands/query.js';
 import { timelineCommand } from './commands/timeline.js';
 import { reportCommand } from './commands/report.js';
+import { verifyCommand } from './commands/verify.js';
 import { actionsCommand } from './commands/actions.js';
 
 export function buildProgram(): Command {
@@ -29,7 +30,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput(GUARDED)
     .exitOverride();
-  for (const make of [investigateCommand, ingestCommand, checkCommand, checkKeysCommand, reportCommand, inspectCommand, queryCommand, timelineCommand, actionsCommand]) {
+  for (const make of [investigateCommand, ingestCommand, checkCommand, checkKeysCommand, reportCommand, inspectCommand, queryCommand, timelineCommand, actionsCommand, verifyCommand]) {
     // addCommand does not pass the output settings on: each command gets them itself. Its help shows the global
     // options (--db, --format, …) and the formats it takes.
     const cmd = make().configureOutput(GUARDED).exitOverride().configureHelp({ showGlobalOptions: true });

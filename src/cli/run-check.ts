@@ -11,6 +11,7 @@ import { renderCoverage, renderFindingsTable } from '../report/render-findings.j
 import { renderMarkdown } from '../report/render-markdown.js';
 import { Store } from '../store/db.js';
 import { checksByReason } from './check-reasons.js';
+import { headLine } from './run-ingest.js';
 import { formatOf, minSeverityOf, type Globals } from './context.js';
 import { lookupGeoIp } from './geoip.js';
 import { type Out } from './output.js';
@@ -44,6 +45,7 @@ export async function runCheckCommand(scope: 'detection' | 'keys', opts: CheckOp
     const { findings, run, coverage } = await checkAndKeep(store, policy, checks);
     const report = await buildReport(store, findings, [run], coverage, new Date(), { minSeverity });
     out.write(await render(report, format, out));
+    if (format === 'table') out.write(`\n${headLine(report.ledger_head)}`);
     strictGate(coverage, opts.strict === true);
     gate(report.summary, failOn);
     return report;

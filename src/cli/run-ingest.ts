@@ -14,6 +14,7 @@ import { dropIfNothingRead, storeExists } from './new-store.js';
 import { startProgress } from './progress.js';
 import { stripControlInline } from '../util/sanitize.js';
 import { COMMAND_FORMATS } from './formats.js';
+import { ledgerHead } from '../store/ledger.js';
 
 const SHOWN_REJECTS = 5;
 
@@ -45,7 +46,8 @@ export async function runIngest(paths: string[], opts: Globals & { kind?: string
     });
     await lookupGeoIp(store, opts, out);
     progress.done();
-    out.write(format === 'json' ? toJson(run) : renderIngest(run, out));
+    const head = await ledgerHead(store);
+    out.write(format === 'json' ? toJson({ ...run, ledger_head: head }) : `${renderIngest(run, out)}${headLine(head)}`);
     if (format !== 'json') out.status(skippedLines(run));
     failOnUnusable(run);
     return run;
@@ -72,6 +74,11 @@ export function renderIngest(run: IngestRun, out: Out): string {
   let text = renderTable(['kind', 'source', 'rows', 'rejected', 'new tokens', 'elapsed'], rows);
   for (const s of run.sources) text += rejectLines(s) + warningLines(s);
   return text;
+}
+
+/** The ledger head, said last: the one hash that stands for everything loaded and run so far (docs/evidence.md). */
+export function headLine(head: string): string {
+  return `ledger head ${head} (\`jwt-forensics verify\` checks the store against it)\n`;
 }
 
 /** What a folder walk left out, for stderr (status, not results: --quiet hides it; JSON lists it as `skipped`). */

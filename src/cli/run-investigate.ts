@@ -1,5 +1,7 @@
 // `investigate`: ingest, run every check, then one screen that says what happened and what to do first.
 import { investigate } from '../app/investigate.js';
+import { UsageError } from '../errors.js';
+import { loadSigningKey } from '../report/sign-report.js';
 import type { Finding, Severity } from '../findings/finding.js';
 import { firstFew } from '../report/group-findings.js';
 import { unusableError } from '../ingest/ingest-paths.js';
@@ -19,7 +21,8 @@ import { stripControlInline } from '../util/sanitize.js';
 import { dropIfNothingRead, storeExists } from './new-store.js';
 import { startProgress } from './progress.js';
 import { gate, severityOption, strictGate } from './run-check.js';
-import { autoLine, renderIngest, skippedLines } from './run-ingest.js';
+import { autoLine, headLine, renderIngest, skippedLines } from './run-ingest.js';
+import { ledgerHead } from '../store/ledger.js';
 import { COMMAND_FORMATS } from './formats.js';
 
 /** rows of the findings table (a row is a group of near-identical findings); the rest are counted under it */
@@ -27,13 +30,15 @@ const SHOWN_ROWS = 25;
 
 export async function runInvestigate(
   paths: string[],
-  opts: { failOn?: string; out?: string; preset?: string; mapping?: string | string[]; strict?: boolean; secrets?: string[] },
+  opts: { failOn?: string; out?: string; signKey?: string; preset?: string; mapping?: string | string[]; strict?: boolean; secrets?: string[] },
   g: Globals,
   out: Out,
 ): Promise<Report> {
   const format = formatOf(g, COMMAND_FORMATS.investigate, 'table');
   const failOn = opts.failOn ? severityOption(opts.failOn) : null;
   const minSeverity = minSeverityOf(g);
+  if (opts.signKey && !opts.out) throw new UsageError('--sign-key signs the report files: give --out DIR');
+  const signer = opts.signKey ? await loadSigningKey(opts.signKey) : null;
   const policy = withSecretLists(loadPolicy(g.config), opts.secrets);
   const mapping = await mappingChoice(opts);
   const existed = storeExists(g.db);
@@ -41,7 +46,7 @@ export async function runInvestigate(
   const progress = startProgress(!out.quiet);
   let failure: unknown = null;
   try {
-    const result = await investigate(store, paths, { policy, mapping, geo: geoFiles(g), outDir: opts.out, failOn, minSeverity }, {
+    const result = await investigate(store, paths, { policy, mapping, geo: geoFiles(g), outDir: opts.out, failOn, minSeverity, signer }, {
       onStep: (label) => progress.update(label),
       onSource: (s) => {
         if (isAuto(mapping)) out.status(autoLine(s));
@@ -57,9 +62,10 @@ export async function runInvestigate(
       throw unusableError(run)!;
     }
     const { summary, report, reports } = result;
-    if (format === 'json') out.write(toJson({ ingest: run, summary, report, ...(reports ? { reports } : {}) }));
+    const head = await ledgerHead(store);
+    if (format === 'json') out.write(toJson({ ingest: run, summary, report, ...(reports ? { reports } : {}), ledger_head: head }));
     else out.status(skippedLines(run));
-    if (format !== 'json') out.write(`${renderIngest(run, out)}\n${renderSummary(summary, g.db, out)}\n${renderFindings(report, out)}${renderReports(reports, out)}`);
+    if (format !== 'json') out.write(`${renderIngest(run, out)}\n${renderSummary(summary, g.db, out)}\n${renderFindings(report, out)}${renderReports(reports, out)}\n${headLine(head)}`);
     strictGate(report.coverage, opts.strict === true);
     gate(report.summary, failOn);
     return report;

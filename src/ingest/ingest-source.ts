@@ -6,6 +6,7 @@ import type { Store } from '../store/db.js';
 import { StoreWriteError } from '../store/write-error.js';
 import { lap } from '../util/profile.js';
 import { TOOL_VERSION } from '../version.js';
+import { recordIngest } from './ledger-entry.js';
 import { detectKind, type DetectedKind, type Kind } from './detect-kind.js';
 import { classifyHead, type Classified } from './classify-input.js';
 import { unwrapToNdjson, type Unwrapped } from './envelopes/whole-json.js';
@@ -161,6 +162,8 @@ async function ingestClassified(store: Store, scan: FileScan, classified: Classi
         ms: Date.now() - started,
       },
     );
+    await recordIngest(store, id, { mapping, replaces });
+    lap('source: ledger entry');
     return { loaded, reverified, sha256, copies };
   }).catch((err: unknown) => {
     throw err instanceof StoreWriteError ? err.during(label) : err;

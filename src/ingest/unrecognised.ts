@@ -8,6 +8,7 @@ import { StoreWriteError } from '../store/write-error.js';
 import { TOOL_VERSION } from '../version.js';
 import { sha256OfFile } from './events/file-scan.js';
 import type { SourceSummary } from './ingest-source.js';
+import { recordIngest } from './ledger-entry.js';
 
 export async function recordUnrecognised(store: Store, path: string, label: string, why: string, unusable: string | null): Promise<SourceSummary> {
   const started = Date.now();
@@ -26,6 +27,7 @@ export async function recordUnrecognised(store: Store, path: string, label: stri
       `INSERT INTO sources VALUES ($id, $path, $sha, 'unrecognised', NULL, $bytes, 0, 1, 0, now()::TIMESTAMP, $version, $ms)`,
       { id, path: label, sha: sha256, bytes, version: TOOL_VERSION, ms: Date.now() - started },
     );
+    await recordIngest(store, id);
   }).catch((err: unknown) => {
     throw err instanceof StoreWriteError ? err.during(label) : err;
   });

@@ -67,7 +67,7 @@ export function renderHtml(report: Report, opts: HtmlOptions): string {
 <body>
 <header class="top"><div class="inner">
 <h1>Incident report</h1>
-<p>${tool} · generated <code>${r.generated_at}</code> · report schema ${r.schema_version}</p>
+<p>${tool} · generated <code>${r.generated_at}</code> · report schema ${r.schema_version} · ledger head <code>${r.ledger_head}</code></p>
 ${opts.includeRaw ? html`<p class="raw-warning">Generated with --include-raw: this report may contain raw tokens and secrets. Handle it as evidence.</p>` : null}
 </div></header>
 <main>

@@ -94,6 +94,7 @@ function properties(report: Report, failOn: Severity): string {
   const props: [string, unknown][] = [
     ['tool.version', report.tool.version],
     ['generated_at', report.generated_at],
+    ['ledger_head', report.ledger_head],
     ['fail_on', failOn],
     ...Object.entries(report.summary).map(([s, n]): [string, unknown] => [`summary.${s}`, n]),
     ...report.coverage.map((e): [string, unknown] => [`coverage.${e.check}`, coverageLine(e)]),

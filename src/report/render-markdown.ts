@@ -40,7 +40,8 @@ function header(r: Report): string {
   return (
     `# jwt-forensics report\n\n` +
     `Generated ${md(r.generated_at)} by ${md(r.tool.name)} ${md(r.tool.version)} (report schema ${md(r.schema_version)}). ` +
-    `Tokens are named by fingerprint: the first 12 hex digits of the sha256 of the compact token.\n`
+    `Tokens are named by fingerprint: the first 12 hex digits of the sha256 of the compact token. ` +
+    `Ledger head: \`${r.ledger_head}\` (\`jwt-forensics verify\` checks the store against it: docs/evidence.md).\n`
   );
 }
 

@@ -34,7 +34,7 @@ export function renderSarif(report: Report): string {
         })),
         // what to act on is not a result (a code-scanning alert per session to revoke would bury the findings): the
         // whole list rides in the run's properties, and each result names the actions it justifies
-        properties: { generated_at: report.generated_at, summary: report.summary, coverage: report.coverage, containment: report.containment },
+        properties: { generated_at: report.generated_at, ledger_head: report.ledger_head, summary: report.summary, coverage: report.coverage, containment: report.containment },
       },
     ],
   };

@@ -2,6 +2,7 @@
 import type { CoverageEntry } from '../findings/coverage.js';
 import { SEVERITIES, atOrAbove, compareFindings, type Finding, type Severity } from '../findings/finding.js';
 import type { Store } from '../store/db.js';
+import { ledgerHead } from '../store/ledger.js';
 import type { Run } from '../store/runs.js';
 import { buildContainment, DEFAULT_CONTAINMENT_SEVERITY, type Containment } from './containment.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
@@ -33,6 +34,8 @@ export interface Report {
   findings: Finding[];
   /** `--min-severity`: findings below it are counted in summary but not listed; null when every finding is listed */
   filter: { min_severity: Severity; findings_below: number } | null;
+  /** the store's ledger head when the report was made (docs/evidence.md): the history this report stands on */
+  ledger_head: string;
   /** what to act on: keys, token ids, sessions, subjects, addresses, client builds, from the findings at or above its min_severity */
   containment: Containment;
 }
@@ -65,6 +68,7 @@ export async function buildReport(
     summary: summarize(findings),
     findings: listed.shown.sort(compareFindings),
     filter: opts.minSeverity ? { min_severity: opts.minSeverity, findings_below: listed.below } : null,
+    ledger_head: await ledgerHead(store),
     containment: await buildContainment(store, findings, opts.minSeverity ?? DEFAULT_CONTAINMENT_SEVERITY),
   };
 }

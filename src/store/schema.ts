@@ -1,7 +1,7 @@
 // The store's tables (DESIGN.md "The store"). Bump SCHEMA_VERSION and add a step to MIGRATIONS on any change,
 // so a store made by an older version is migrated rather than misread.
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 const V1 = `
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -80,5 +80,17 @@ const V5 = `
 ALTER TABLE tokens ADD COLUMN same_as VARCHAR;
 `;
 
+// v6: the ledger (src/store/ledger.ts, docs/evidence.md): one hash-chained entry per act — a source ingested (its
+// file's sha256, the digests of the rows it added), a check run (its findings' digests), a report written (its
+// bytes' sha256) — and, per ingest entry, the digest of each block of 16,384 lines, to say where rows changed.
+// The entry's text (`entry`: seq, time, act and body as RFC 8785 JSON) is kept exactly as hashed, not re-rendered.
+const V6 = `
+CREATE TABLE ledger (
+  seq INTEGER PRIMARY KEY, ts VARCHAR NOT NULL, act VARCHAR NOT NULL, entry VARCHAR NOT NULL, prev VARCHAR NOT NULL,
+  hash VARCHAR NOT NULL);
+CREATE TABLE ledger_blocks (seq INTEGER NOT NULL, tbl VARCHAR NOT NULL, block BIGINT NOT NULL, rows BIGINT NOT NULL,
+  digest VARCHAR NOT NULL);
+`;
+
 /** MIGRATIONS[n] takes a store from version n to n+1; index 0 creates a fresh store. */
-export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5];
+export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6];

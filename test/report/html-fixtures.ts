@@ -73,7 +73,7 @@ export function makeReport(findings: Finding[], inputs: Report['inputs'] = [
   { path: 'incident/keys/jwks.json', sha256: 'b'.repeat(64), kind: 'keys', rows: 3, rejected: 0 },
 ]): Report {
   return { schema_version: 1, generated_at: '2026-03-02T08:00:00.000Z', tool: { name: 'jwt-forensics', version: '0.1.0' },
-    inputs, run: null, runs: [], coverage: [], summary: summarize(findings), findings, filter: null, containment: emptyContainment() };
+    inputs, run: null, runs: [], coverage: [], summary: summarize(findings), findings, filter: null, ledger_head: 'c'.repeat(64), containment: emptyContainment() };
 }
 
 const ev = (over: Partial<TimelineEvent> & Pick<TimelineEvent, 'ts'>): TimelineEvent => ({

@@ -1,0 +1,83 @@
+// What a ledger entry hashes of the store: the rows one source added, table by table, and the findings one check run
+// made. Rows are hashed where they are, in DuckDB (docs/evidence.md "What is hashed"): each row's JSON (to_json of the
+// whole row, columns in schema order) by md5, the md5s of a block of 16,384 lines concatenated in line order and
+// hashed by sha256, and a table's root the sha256 of its blocks' `block:rows:digest` lines. A later mismatch is then
+// found down to the block (the lines) that changed, in one pass over the source's rows.
+import { createHash } from 'node:crypto';
+import type { Store } from './db.js';
+import type { BlockDigest } from './ledger.js';
+
+const BLOCK_LINES = 16_384;
+
+/** The tables a source adds rows to, how its rows are found, ordered and what of a row is evidence. */
+export const SOURCE_TABLES: readonly { tbl: string; where: string; order: string; row: string }[] = [
+  { tbl: 'events', where: 'source_id', order: 'line', row: 't' },
+  { tbl: 'captures', where: 'source_id', order: 'line', row: 't' },
+  { tbl: 'keys', where: 'source_id', order: 'idx', row: 't' },
+  { tbl: 'key_events', where: 'source_id', order: 'line', row: 't' },
+  { tbl: 'revocations', where: 'source_id', order: 'line', row: 't' },
+  { tbl: 'rejects', where: 'source_id', order: 'coalesce(line, -1)', row: 't' },
+  // a token's verdict is re-derived when keys arrive later (a JWKS loaded after the logs): its text is the evidence
+  { tbl: 'tokens', where: 'first_source', order: 'sha256', row: 'struct_pack(sha256 := t.sha256, raw := t.raw)' },
+];
+
+export interface TableDigest {
+  rows: number;
+  /** sha256 over the table's block lines */
+  digest: string;
+}
+
+/** Each table's digest for one source, and the blocks behind them (kept beside the entry to locate a change). */
+export async function sourceDigests(store: Store, sourceId: number): Promise<{ tables: Record<string, TableDigest>; blocks: BlockDigest[] }> {
+  const tables: Record<string, TableDigest> = {};
+  const blocks: BlockDigest[] = [];
+  for (const t of SOURCE_TABLES) {
+    const rows = await tableBlocks(store, t, sourceId);
+    tables[t.tbl] = rootOf(rows);
+    blocks.push(...rows.map((b) => ({ tbl: t.tbl, ...b })));
+  }
+  return { tables, blocks };
+}
+
+/** One table's blocks for one source, recomputed from its rows now. */
+export async function tableBlocks(store: Store, t: (typeof SOURCE_TABLES)[number], sourceId: number): Promise<{ block: number; rows: number; digest: string }[]> {
+  // the row's md5 breaks ties between rows of one line (an `each` mapping makes several events of one record)
+  const rows = await store.json<{ block: unknown; rows: unknown; digest: string }>(
+    `SELECT block, count(*) AS rows, sha256(string_agg(h, '' ORDER BY k, h)) AS digest
+     FROM (SELECT ${t.order === 'sha256' ? '0' : `${t.order} // ${BLOCK_LINES}`} AS block, ${t.order} AS k,
+                  md5(to_json(${t.row})::VARCHAR) AS h
+           FROM ${t.tbl} t WHERE ${t.where} = $id)
+     GROUP BY block ORDER BY block`,
+    { id: sourceId },
+  );
+  return rows.map((r) => ({ block: Number(r.block), rows: Number(r.rows), digest: r.digest }));
+}
+
+export function rootOf(blocks: readonly { block: number; rows: number; digest: string }[]): TableDigest {
+  const hash = createHash('sha256');
+  let rows = 0;
+  for (const b of blocks) {
+    hash.update(`${b.block}:${b.rows}:${b.digest}\n`);
+    rows += b.rows;
+  }
+  return { rows, digest: hash.digest('hex') };
+}
+
+/** The findings a check run made: [id, sha256 of the row's JSON] sorted by id. */
+export async function runFindingDigests(store: Store, runId: number): Promise<[string, string][]> {
+  const rows = await store.json<{ id: string; h: string }>(
+    `SELECT id, sha256(to_json(f)::VARCHAR) AS h FROM findings f WHERE run_id = $run ORDER BY id`, { run: runId },
+  );
+  return rows.map((r) => [r.id, r.h]);
+}
+
+/** The stored findings of these checks now: id → [check, sha256]. */
+export async function findingDigestsOf(store: Store, checks: readonly string[]): Promise<Map<string, { check: string; hash: string }>> {
+  const rows = await store.json<{ id: string; check_id: string; h: string }>(
+    `SELECT id, check_id, sha256(to_json(f)::VARCHAR) AS h FROM findings f WHERE list_contains($checks::VARCHAR[], check_id)`,
+    { checks: JSON.stringify(checks) },
+  );
+  return new Map(rows.map((r) => [r.id, { check: r.check_id, hash: r.h }]));
+}
+
+export const sha256Hex = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
