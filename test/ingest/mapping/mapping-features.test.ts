@@ -114,6 +114,8 @@ describe('hostile paths and patterns', () => {
     await expect(mappingChoice({ mapping: file('(?:JTI)=.+') })).rejects.toThrow(/needs a capture group/);
     await expect(mappingChoice({ mapping: file('\\(JTI\\)=[(]') })).rejects.toThrow(/needs a capture group/);
     await expect(mappingChoice({ mapping: file('(?P<jti>.+)') })).resolves.toBeTruthy();
+    // a pattern whose compiled program would be enormous is refused by RE2 itself, before any file is read
+    await expect(mappingChoice({ mapping: file('((a{1000}){1000}){1000}') })).rejects.toThrow(/fields.sub.regex: not an RE2 pattern/);
   });
 });
 
