@@ -32,7 +32,7 @@ describe('check', () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expectValidReport(report);
-    expect(Object.keys(report).sort()).toEqual(['containment', 'coverage', 'filter', 'findings', 'generated_at', 'inputs', 'run', 'runs', 'schema_version', 'summary', 'tool']);
+    expect(Object.keys(report).sort()).toEqual(['containment', 'coverage', 'filter', 'findings', 'generated_at', 'inputs', 'ledger_head', 'run', 'runs', 'schema_version', 'summary', 'tool']);
     expect(report.tool).toMatchObject({ name: 'jwt-forensics', version: expect.any(String) });
     expect(report.inputs.length).toBeGreaterThanOrEqual(5);
     for (const input of report.inputs) {
@@ -103,7 +103,7 @@ describe('check-keys', () => {
   it('runs the key audit only, in the same report shape, and gates on it', () => {
     const report = json('check-keys');
     expectValidReport(report);
-    expect(Object.keys(report).sort()).toEqual(['containment', 'coverage', 'filter', 'findings', 'generated_at', 'inputs', 'run', 'runs', 'schema_version', 'summary', 'tool']);
+    expect(Object.keys(report).sort()).toEqual(['containment', 'coverage', 'filter', 'findings', 'generated_at', 'inputs', 'ledger_head', 'run', 'runs', 'schema_version', 'summary', 'tool']);
     expect(report.coverage.map((e: { check: string }) => e.check)).toEqual(
       ['unknown-key', 'retired-key', 'revoked-key', 'key-rotation-gap', 'weak-key', 'kid-reuse', 'unused-key']);
     const checks = new Set(report.findings.map((f: { check: string }) => f.check));

@@ -94,7 +94,7 @@ describe('investigate on the bundled incident', () => {
     expect(json.code).toBe(0);
     const out = JSON.parse(json.stdout);
     expectValidReport(out.report);
-    expect(Object.keys(out.report)).toEqual(['schema_version', 'generated_at', 'tool', 'inputs', 'run', 'runs', 'coverage', 'summary', 'findings', 'filter', 'containment']);
+    expect(Object.keys(out.report)).toEqual(['schema_version', 'generated_at', 'tool', 'inputs', 'run', 'runs', 'coverage', 'summary', 'findings', 'filter', 'ledger_head', 'containment']);
     expect(out.report.inputs.map((i: { kind: string }) => i.kind).sort()).toEqual(["captures", "captures-text", "events", "har", "jwks", "key-events", "pem", "revocations"]);
     expect(out.summary.rejects).toBe(0);
   });

@@ -79,9 +79,11 @@ describe('Store', () => {
     await v1.run(`ALTER TABLE key_events DROP COLUMN jkt`);
     await v1.run(`ALTER TABLE key_events DROP COLUMN iss`);
     await v1.run(`ALTER TABLE tokens DROP COLUMN same_as`);
+    await v1.run(`DROP TABLE ledger`);
+    await v1.run(`DROP TABLE ledger_blocks`);
     await v1.run(`UPDATE meta SET value = '1' WHERE key = 'schema_version'`);
     v1.close();
-    await expect(Store.open(path, { readOnly: true })).rejects.toThrow(/older jwt-forensics \(schema 1 < 5\).*migrate/);
+    await expect(Store.open(path, { readOnly: true })).rejects.toThrow(/older jwt-forensics \(schema 1 < 6\).*migrate/);
     const v2 = await Store.open(path);
     const version = await v2.one<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`);
     const kept = await v2.one<{ n: bigint }>(`SELECT count(*) AS n FROM rejects`);
