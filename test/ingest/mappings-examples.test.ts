@@ -150,6 +150,16 @@ describe('OpenTelemetry logs (OTLP/JSON)', () => {
     ]);
     const idx = await store.json<{ el: string }>(`SELECT CAST(extra->'element_index' AS VARCHAR) AS el FROM events ORDER BY el`);
     expect(idx.map((r) => r.el)).toEqual(['[0,0,0]', '[0,0,1]', '[0,1,0]', '[1,0,0]']);
+    // extra: the record as each event saw it — its resource, its scope, its log record — not the whole batch
+    const seen = await store.json<Row>(`SELECT extra->>'$.resourceLogs.scopeLogs.logRecords.body.stringValue' AS body,
+        extra->>'$.resourceLogs.scopeLogs.scope.name' AS scope, extra->>'$.resourceLogs.resource.attributes[0].value.stringValue' AS service,
+        length(CAST(extra AS VARCHAR)) < 2000 AS small FROM events ORDER BY CAST(extra->'element_index' AS VARCHAR)`);
+    expect(seen).toEqual([
+      { body: 'token issued', scope: 'com.example.auth', service: 'auth-gateway', small: true },
+      { body: 'token refreshed', scope: 'com.example.auth', service: 'auth-gateway', small: true },
+      { body: 'token rejected', scope: 'com.example.audit', service: 'auth-gateway', small: true },
+      { body: 'logout', scope: 'billing', service: 'billing', small: true },
+    ]);
     expect(rejects(s)).toEqual([
       [1, 'missing-ts', 'no event time: mapping:otel-logs reads the time from an SQL expression over t, observed, and this element ($.resourceLogs[0].scopeLogs[1].logRecords[1]) has none'],
       [2, 'no-elements', 'mapping:otel-logs reads one event per element of $.resourceLogs[*].scopeLogs[*].logRecords, and this record has none (absent, empty or not a list)'],

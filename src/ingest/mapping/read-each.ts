@@ -21,6 +21,9 @@ export interface ElementReject extends RejectRow {
 const LINES = 'stage_each_lines';
 const ELEMENTS = 'stage_each_elements';
 const MAPPED = 'stage_each_mapped';
+const COUNTS = 'stage_each_counts';
+/** one table per level of lists within lists, numbered: `stage_each_level0`, … */
+const LEVEL = 'stage_each_level';
 /** lines expanded and mapped per statement: bounds the temporary tables, whatever the file's size */
 const CHUNK_LINES = 20_000;
 /** Each event keeps its whole record in `extra`, so a record's cost is elements × its size: one hostile 16 MiB line of
@@ -50,7 +53,7 @@ export async function readEachEvents(store: Store, scan: FileScan, sourceId: num
         reportProgress({ path: scan.label ?? scan.path, bytesRead: scan.bytes, bytesTotal: scan.bytes, events: rows });
       }
     } finally {
-      for (const t of [LINES, ELEMENTS, MAPPED]) await store.run(`DROP TABLE IF EXISTS ${t}`);
+      for (const t of [LINES, ELEMENTS, MAPPED, COUNTS, ...[0, 1, 2, 3, 4, 5].map((l) => `${LEVEL}${l}`)]) await store.run(`DROP TABLE IF EXISTS ${t}`);
     }
     return { rows, rejects: rejects.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), newTokens: 0 };
   });
@@ -99,15 +102,19 @@ async function mapChunk(store: Store, mapping: Mapping, sid: number, lo: number,
  *  ones, and reject the others naming their element. */
 async function mapElements(
   store: Store, mapping: Mapping, sid: number, patch: string, params: Record<string, string>,
-  label: (r: { i: unknown }) => string,
+  label: (r: { i: unknown }) => string, whole = true,
 ): Promise<{ rows: number; rejects: ElementReject[] }> {
   const source = `(SELECT k AS line, json_merge_patch(rec, ${patch}) AS j FROM ${ELEMENTS})`;
   await store.run(`CREATE OR REPLACE TEMP TABLE ${MAPPED} AS ${projectionSql(mapping.spec, source)}`, { ...projectionParams(mapping.spec), ...params });
+  lap('each: elements projected');
   const inserted = await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${MAPPED} WHERE ts IS NOT NULL`);
   await store.run(`INSERT INTO events (source_id, line, ${COLUMNS.join(', ')}, extra)
     SELECT $sid, e.line, ${COLUMNS.map((c) => `m.${c}`).join(', ')},
-      json_merge_patch(e.rec, json_object('provider_event', m.extra->'provider_event', 'element_index', e.i))
+      ${whole
+        ? `json_merge_patch(e.rec, json_object('provider_event', m.extra->'provider_event', 'element_index', e.i))`
+        : `json_merge_patch(m.extra, json_object('element_index', e.i))`}
     FROM ${MAPPED} m JOIN ${ELEMENTS} e ON e.k = m.line WHERE m.ts IS NOT NULL ORDER BY e.k`, { sid });
+  lap('each: events inserted');
   const untimed = await store.all<{ line: bigint; i: unknown; ts_raw: string | null }>(
     `SELECT e.line, e.i, m.ts_raw FROM ${MAPPED} m JOIN ${ELEMENTS} e ON e.k = m.line WHERE m.ts IS NULL ORDER BY e.k`,
   );
@@ -124,46 +131,57 @@ async function mapNestedChunk(store: Store, mapping: Mapping, sid: number, lo: n
   const range = { lo, hi };
   const params: Record<string, string> = {};
   levels.forEach((keys, l) => keys.forEach((k, i) => (params[`k${l}_${i}`] = k)));
-  // `$.a[*].b[*].c[*]`-style paths for the counts: DuckDB flattens them
+  // `$.a[*].b[*].c[*]`-style paths for the counts: DuckDB flattens them. Counted once a line, kept in a table.
   const wild = levels.map((_, l) => `$${levels.slice(0, l + 1).map((keys) => keys.map((k) => `."${k}"`).join('')).join('[*]')}[*]`);
   const counts = wild.map((w) => `len(json_extract(CASE WHEN json_valid(rec) THEN rec ELSE '{}' END, ${sqlLiteral(w)}))`);
-  const crowded = await store.all<{ line: bigint; n: bigint }>(
-    `SELECT line, greatest(${counts.join(', ')}) AS n FROM ${LINES} WHERE line BETWEEN $lo AND $hi AND greatest(${counts.join(', ')}) > ${MAX_ELEMENTS} ORDER BY line`, range,
-  );
+  await store.run(`CREATE OR REPLACE TEMP TABLE ${COUNTS} AS
+    SELECT line, greatest(${counts.join(', ')}) AS n FROM ${LINES} WHERE line BETWEEN $lo AND $hi`, range);
+  const crowded = await store.all<{ line: bigint; n: bigint }>(`SELECT line, n FROM ${COUNTS} WHERE n > ${MAX_ELEMENTS} ORDER BY line`);
+  lap('each(nested): counted');
   const rejects: ElementReject[] = crowded.map((r) => ({
     line: Number(r.line),
     reason: 'too-many-elements',
     detail: `${Number(r.n)} elements at one level of ${each}, more than ${MAX_ELEMENTS} per record (each event keeps the whole record): not expanded`,
   }));
-  // level 0 from the staged list; each next level from its parent element; every row keeps its parents for the patch
+  // Level by level, each materialised (a level's list is extracted once): level 0 from the staged list, each next
+  // level from its parent element; every row keeps its parents for the patch.
   const elementsOf = (e: string): string => `(CASE json_type(${e}) WHEN 'ARRAY' THEN json_extract(${e}, '$[*]') WHEN 'OBJECT' THEN [${e}] ELSE []::JSON[] END)`;
-  const isList = (e: string): string => `coalesce(json_type(${e}) = 'ARRAY', false)`;
-  const list0 = `CAST(CASE WHEN json_valid(list) THEN list ELSE 'null' END AS JSON)`;
-  let sql = `SELECT line, rec, [CASE WHEN l THEN i END] AS idx, el AS e0 FROM (
-      SELECT line, rec, l, unnest(range(len(els))) AS i, unnest(els) AS el FROM (
-        SELECT line, rec, ${isList(list0)} AS l, ${elementsOf(list0)} AS els FROM ${LINES}
-        WHERE line BETWEEN $lo AND $hi AND NOT (greatest(${counts.join(', ')}) > ${MAX_ELEMENTS})))`;
+  const expand = (cols: string, from: string, idx: string): string => `SELECT line, ${idx} AS idx${cols}, el AS e FROM (
+      SELECT line, idx${cols}, l, unnest(range(len(els))) AS i, unnest(els) AS el FROM (
+        SELECT line, idx${cols}, coalesce(json_type(c) = 'ARRAY', false) AS l, ${elementsOf('c')} AS els FROM (${from})))`;
+  const level = (l: number): string => `${LEVEL}${l}`;
+  await store.run(`CREATE OR REPLACE TEMP TABLE ${level(0)} AS ${expand('', `
+    SELECT s.line, []::BIGINT[] AS idx, CAST(CASE WHEN json_valid(s.list) THEN s.list ELSE 'null' END AS JSON) AS c
+    FROM ${LINES} s JOIN ${COUNTS} n ON n.line = s.line WHERE n.n <= ${MAX_ELEMENTS}`, 'idx || [CASE WHEN l THEN i END]')}`);
   for (let l = 1; l < levels.length; l++) {
-    const parents = Array.from({ length: l }, (_, p) => `e${p}`).join(', ');
-    const child = `json_extract(e${l - 1}, ${sqlLiteral(`$${levels[l]!.map((k) => `."${k}"`).join('')}`)})`;
-    sql = `SELECT line, rec, idx || [CASE WHEN l THEN i END] AS idx, ${parents}, el AS e${l} FROM (
-      SELECT line, rec, idx, ${parents}, l, unnest(range(len(els))) AS i, unnest(els) AS el FROM (
-        SELECT line, rec, idx, ${parents}, ${isList(child)} AS l, ${elementsOf(child)} AS els FROM (${sql})))`;
+    const parents = Array.from({ length: l - 1 }, (_, p) => `, e${p}`).join('');
+    const path = sqlLiteral(`$${levels[l]!.map((k) => `."${k}"`).join('')}`);
+    await store.run(`CREATE OR REPLACE TEMP TABLE ${level(l)} AS ${expand(`${parents}, e${l - 1}`, `
+      SELECT line, idx${parents}, e AS e${l - 1}, json_extract(e, ${path}) AS c FROM ${level(l - 1)}`, 'idx || [CASE WHEN l THEN i END]')}`);
+    await store.run(`DROP TABLE ${level(l - 1)}`);
   }
-  // the patch, innermost first: e_last under its keys, merged into its parent under the parent's keys, …
+  lap('each(nested): levels expanded');
+  // the patch, innermost first: the element under its keys, merged into its parent under the parent's keys, …
+  const last = levels.length - 1;
   const under = (l: number, inner: string): string => levels[l]!.reduceRight((acc, _k, i) => `json_object($k${l}_${i}, ${acc})`, inner);
-  let patch = under(levels.length - 1, `e${levels.length - 1}`);
-  for (let l = levels.length - 2; l >= 0; l--) patch = under(l, `json_merge_patch(e${l}, ${patch})`);
+  let patch = under(last, 'x.e');
+  for (let l = last - 1; l >= 0; l--) patch = under(l, `json_merge_patch(x.e${l}, ${patch})`);
   await store.run(`CREATE OR REPLACE TEMP TABLE ${ELEMENTS} AS
-    SELECT row_number() OVER (ORDER BY line, idx) AS k, line, idx AS i, ${patch} AS el, rec FROM (${sql})`, { ...range, ...params });
+    SELECT row_number() OVER (ORDER BY x.line, x.idx) AS k, x.line, x.idx AS i, ${patch} AS el, s.rec
+    FROM ${level(last)} x JOIN ${LINES} s ON s.line = x.line`, params);
+  await store.run(`DROP TABLE ${level(last)}`);
+  lap('each(nested): elements expanded');
   const empty = await store.all<{ line: bigint }>(
-    `SELECT line FROM ${LINES} WHERE line BETWEEN $lo AND $hi AND NOT (greatest(${counts.join(', ')}) > ${MAX_ELEMENTS})
-       AND line NOT IN (SELECT line FROM ${ELEMENTS}) ORDER BY line`, range,
+    `SELECT line FROM ${COUNTS} WHERE n <= ${MAX_ELEMENTS} AND line NOT IN (SELECT DISTINCT line FROM ${ELEMENTS}) ORDER BY line`,
   );
+  await store.run(`DROP TABLE ${COUNTS}`);
   for (const r of empty) {
     rejects.push({ line: Number(r.line), reason: 'no-elements', detail: `${mapping.label} reads one event per element of ${each}, and this record has none (absent, empty or not a list)` });
   }
-  const done = await mapElements(store, mapping, sid, 'el', {}, (r) => elementLabel(levels, r.i as (number | null)[]));
+  lap('each(nested): empty records found');
+  // `extra` holds the record as this event saw it (each list replaced by its one element on the way), not the whole
+  // batch: an OTLP line of a thousand log records is not stored a thousand times
+  const done = await mapElements(store, mapping, sid, 'el', {}, (r) => elementLabel(levels, r.i as (number | null)[]), false);
   return { rows: done.rows, rejects: [...rejects, ...done.rejects] };
 }
 
