@@ -94,6 +94,30 @@ the audience \`https://api.acme.example\`; access tokens live at most an hour, r
 (\`token_use: "refresh"\`) 30 days; clock-skew leeway 60 s; impossible travel above ~900 km/h over more
 than ~500 km.
 
+## Chain of custody
+
+Every act on the store is an entry in its hash-chained ledger (docs/evidence.md); \`investigate\` ends with the head,
+and \`verify\` re-hashes the store — and, given the folder, the original files — against it. The head below is an
+example: entries carry the time they were made, so each store's head is its own. Paste yours into the ticket.
+
+\`\`\`
+$ npx jwt-forensics --db case.duckdb investigate fixtures/incident-acme
+…
+ledger head 05c901fb4a72f35d78a9e411a3d7283a5cc919c26e139c220c40a674c2b25cb2 (\`jwt-forensics verify\` checks the store against it)
+$ npx jwt-forensics --db case.duckdb verify --inputs fixtures/incident-acme
+intact: case.duckdb, 9 ledger entries, head 05c901fb4a72f35d78a9e411a3d7283a5cc919c26e139c220c40a674c2b25cb2
+inputs:
+  match   fixtures/incident-acme/keys/jwks.json
+  match   fixtures/incident-acme/keys/acme-2026-rsa.pem
+  match   fixtures/incident-acme/keys/rotation.ndjson
+  match   fixtures/incident-acme/revocations.ndjson
+  match   fixtures/incident-acme/captures/proxy-capture.ndjson
+  match   fixtures/incident-acme/captures/support-ticket-SUP-5521.har
+  match   fixtures/incident-acme/captures/tokens.txt
+  match   fixtures/incident-acme/logs/auth-events.ndjson
+  unknown fixtures/incident-acme/README.md (no ingest recorded these bytes)
+\`\`\`
+
 ## Notes
 
 - IPs are from MaxMind's GeoIP2/GeoLite2 **test** databases (London 81.2.69.x, Milton WA 216.160.83.x,

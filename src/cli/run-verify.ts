@@ -1,7 +1,7 @@
 // `verify`: the store against its ledger (and the original inputs), or a signed report against its signature, its
 // bytes and the store's chain. Exit 0 intact; 1 (GateFailed) a mismatch, after saying what; 2 unusable.
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { verifyStore, type Verification } from '../app/verify.js';
 import { GateFailed, InputError, UsageError } from '../errors.js';
 import { toJson } from '../format/serialize.js';
@@ -41,9 +41,15 @@ function renderVerification(v: Verification, db: string): string {
   if (v.inputs) {
     lines.push('inputs:');
     for (const i of v.inputs) lines.push(`  ${i.status.padEnd(7)} ${stripControlInline(i.path)}${i.found && i.status === 'match' && i.found !== resolve(i.path) ? ` (as ${stripControlInline(i.found)})` : ''}`);
-    for (const u of v.unknown_inputs) lines.push(`  unknown ${stripControlInline(u)} (no ingest recorded these bytes)`);
+    for (const u of v.unknown_inputs) lines.push(`  unknown ${stripControlInline(shown(u))} (no ingest recorded these bytes)`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A path under the working folder as a relative one (as it was most likely given). */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 async function verifyReport(opts: VerifyOptions, g: Globals, format: string, out: Out): Promise<void> {
