@@ -7,7 +7,8 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { InputError } from '../../errors.js';
 import { excerpt } from '../../util/sanitize.js';
-import { sqlString, type Mapping } from './mapping.js';
+import { sqlString } from './field-sql.js';
+import type { Mapping } from './mapping.js';
 import type { FieldOptions, FieldSource } from './mapping-check.js';
 
 /** Pure scalar functions and operators a mapping may use: text, regex, JSON, lists, numbers, times. */
