@@ -63,6 +63,8 @@ export async function storeTokens(store: Store, sourceId: number, batch: TokenBa
   const claims = await newClaimsTokens(store, batch.claims);
   rows.push(...claims.map((d) => tokenRow(d, NOT_CAPTURED, sourceId)));
   await appendRows(store, 'tokens', TOKEN_COLUMNS, rows);
+  // the store holds claims-only tokens from now on: each later source's raw tokens may be theirs (settleClaims)
+  if (claims.length) await store.run(`INSERT OR REPLACE INTO meta VALUES ('claims_only_tokens', 'yes')`);
   if (batch.remap.length) {
     await store.run(`CREATE TEMP TABLE IF NOT EXISTS ${CLAIMS_REMAP} (prov VARCHAR, canon VARCHAR, detail VARCHAR)`);
     await appendRows(store, CLAIMS_REMAP, ['text', 'text', 'text'], batch.remap);
@@ -97,6 +99,16 @@ const CLAIMS_REMAP = 'claims_remap';
  */
 export async function settleClaims(store: Store, sourceId: number, table: 'events' | 'captures'): Promise<RejectRow[]> {
   await store.run(`CREATE TEMP TABLE IF NOT EXISTS ${CLAIMS_REMAP} (prov VARCHAR, canon VARCHAR, detail VARCHAR)`);
+  const brought = Number((await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${CLAIMS_REMAP}`))?.n ?? 0);
+  // a store that never held a claims-only token has nothing to tie: not one more pass over its tokens per source
+  const known = brought > 0 || (await store.one(`SELECT 1 AS x FROM meta WHERE key = 'claims_only_tokens'`)) !== undefined;
+  const refused = brought > 0 ? await moveOntoTokens(store, sourceId, table) : [];
+  await store.run(`DROP TABLE ${CLAIMS_REMAP}`);
+  if (known) await tieClaims(store);
+  return refused;
+}
+
+async function moveOntoTokens(store: Store, sourceId: number, table: 'events' | 'captures'): Promise<RejectRow[]> {
   const sid = { sid: sourceId };
   await store.run(
     `UPDATE ${table} SET token_sha = m.canon FROM ${CLAIMS_REMAP} m
@@ -111,8 +123,6 @@ export async function settleClaims(store: Store, sourceId: number, table: 'event
   if (refused.length) {
     await store.run(`DELETE FROM ${table} WHERE source_id = $sid AND token_sha IN (SELECT prov FROM ${CLAIMS_REMAP} WHERE canon IS NULL)`, sid);
   }
-  await store.run(`DROP TABLE ${CLAIMS_REMAP}`);
-  await tieClaims(store);
   return refused.map((r) => ({ line: Number(r.line), reason: 'bad-claims', detail: r.detail }));
 }
 
