@@ -1,7 +1,8 @@
 // The example mappings shipped in mappings/, each loaded with its fixture (fixtures/mappings/<name>/, written from
 // the project's published records: see each SOURCE.md) into a real store: every mapped field, the tokens captured
 // and registered (or the claims a gateway validated), and the rejects of the bad lines.
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { tempFile } from '../helpers/tmp.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestFile, type SourceSummary } from '../../src/ingest/ingest-source.js';
 import { ingestPaths } from '../../src/ingest/ingest-paths.js';
@@ -82,6 +83,21 @@ describe('Kong http-log plugin (kong.log.serialize())', () => {
     // "REDACTED" registered nothing: the two tokens are all the store holds
     expect((await store.json<{ n: string }>(`SELECT count(*) AS n FROM tokens`))[0]!.n).toBe('2');
     expect(rejects(s)).toEqual([[4, 'missing-ts', 'no event time: mapping:kong-http-log reads the time from $.started_at, and this line has none']]);
+  });
+});
+
+describe('Kong http-log batches', () => {
+  it('a batch (max_batch_size > 1: a JSON array a request body, appended) is read record by record with the same mapping', async () => {
+    const [a, b, c] = readFileSync('fixtures/mappings/kong-http-log/http-log.ndjson', 'utf8').split('\n');
+    const file = tempFile('kong-batches.json', `[${a},${b}]\n[${c}]\n`);
+    const s = await ingestFile(store, file, { mapping: await loadMappingFile('mappings/kong-http-log.json') });
+    expect([s.preset, s.rows, s.rejected]).toEqual(['mapping:kong-http-log', 3, 0]);
+    const rows = await store.json<Row>(`SELECT line, ts, sub, outcome FROM events ORDER BY line`);
+    expect(rows).toEqual([
+      { line: '1', ts: '2026-03-14 10:01:00.123', sub: 'alice@example.com', outcome: 'success' },
+      { line: '2', ts: '2026-03-14 10:02:00.456', sub: 'bob@example.com', outcome: 'success' },
+      { line: '3', ts: '2026-03-14 10:03:00.789', sub: null, outcome: 'failure' },
+    ]);
   });
 });
 
