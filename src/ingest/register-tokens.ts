@@ -97,15 +97,20 @@ const CLAIMS_REMAP = 'claims_remap';
  * token's sha256 (the canonical claims'); rows whose claims were refused are deleted and returned as rejects, by
  * line. Then the claims-only tokens are tied to their raw tokens (tieClaims). Returns the rejects.
  */
-export async function settleClaims(store: Store, sourceId: number, table: 'events' | 'captures'): Promise<RejectRow[]> {
+export async function settleClaims(store: Store, sourceId: number, table: 'events' | 'captures', opts: { tie?: boolean } = {}): Promise<RejectRow[]> {
   await store.run(`CREATE TEMP TABLE IF NOT EXISTS ${CLAIMS_REMAP} (prov VARCHAR, canon VARCHAR, detail VARCHAR)`);
   const brought = Number((await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${CLAIMS_REMAP}`))?.n ?? 0);
-  // a store that never held a claims-only token has nothing to tie: not one more pass over its tokens per source
-  const known = brought > 0 || (await store.one(`SELECT 1 AS x FROM meta WHERE key = 'claims_only_tokens'`)) !== undefined;
   const refused = brought > 0 ? await moveOntoTokens(store, sourceId, table) : [];
   await store.run(`DROP TABLE ${CLAIMS_REMAP}`);
-  if (known) await tieClaims(store);
+  if (opts.tie !== false) await tieIfClaimsKnown(store);
   return refused;
+}
+
+/** tieClaims, once the store has held a claims-only token (storeTokens notes it in `meta`): a store that never did has
+ *  nothing to tie, and pays no pass over its tokens per source. Every reader that stores tokens calls it (or
+ *  settleClaims) after: a raw token may be the one earlier claims stand for. */
+export async function tieIfClaimsKnown(store: Store): Promise<void> {
+  if ((await store.one(`SELECT 1 AS x FROM meta WHERE key = 'claims_only_tokens'`)) !== undefined) await tieClaims(store);
 }
 
 async function moveOntoTokens(store: Store, sourceId: number, table: 'events' | 'captures'): Promise<RejectRow[]> {

@@ -205,6 +205,13 @@ describe('a raw token and its logged claims are one token', () => {
     expect((await tokens()).find((t) => t.sig_status === 'not-captured' && t.jti === ALICE_JTI)!.same_as).toBe(sha256(raw));
   });
 
+  it('a raw token captured later (a text capture, as a HAR reader stores its tokens) ties the claims logged before', async () => {
+    const raw = await key.sign({ ...ALICE });
+    await ingestFile(store, fixture('events.ndjson'));
+    await ingestFile(store, tempFile('seen.txt', `Bearer ${raw}\n`));
+    expect((await tokens()).find((t) => t.sig_status === 'not-captured' && t.jti === ALICE_JTI)!.same_as).toBe(sha256(raw));
+  });
+
   it('near misses stay apart: another subject under the jti, another issuer, or two raw tokens for the jti', async () => {
     const other = await key.sign({ ...ALICE, sub: 'mallory@example.com' });
     await ingestFile(store, fixture('events.ndjson'));

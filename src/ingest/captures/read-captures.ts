@@ -12,7 +12,7 @@ import type { LoadResult } from '../load-result.js';
 import { tsReject, type RejectRow } from '../line-reasons.js';
 import { stageNdjson, type StageSpec } from '../events/ndjson-stage.js';
 import { withMemoryCap } from '../events/read-events.js';
-import { settleClaims, TOKEN_CHUNK, TokenChunks } from '../register-tokens.js';
+import { settleClaims, tieIfClaimsKnown, TOKEN_CHUNK, TokenChunks } from '../register-tokens.js';
 import { claimsTokenSql } from '../events/claims-fields.js';
 import { textSql, timestampSql } from '../sql-time.js';
 import { lap } from '../../util/profile.js';
@@ -98,7 +98,9 @@ export async function verifyNew(store: Store, scan: FileScan, sourceId: number, 
     after = page[page.length - 1]!.sha;
   }
   await store.run(`DROP TABLE new_capture_tokens`);
-  return chunks.finish();
+  const stored = await chunks.finish();
+  await tieIfClaimsKnown(store); // a new raw token may be the one a gateway's logged claims stand for
+  return stored;
 }
 
 // A captured token, behind `Bearer` or `DPoP` in any case (the schemes events accept, event-fields.ts): the same
@@ -146,6 +148,6 @@ async function captureRecords(store: Store, scan: FileScan, sourceId: number): P
   await store.run(`INSERT INTO captures SELECT $sid, line, ts, token_sha, origin, note, extra FROM ${t}`, { sid: sourceId });
   const rows = Number((await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM ${t}`))!.n);
   const newTokens = await verifyNew(store, scan, sourceId, t);
-  const refused = await settleClaims(store, sourceId, 'captures');
+  const refused = await settleClaims(store, sourceId, 'captures', { tie: false }); // verifyNew tied them
   return { rows: rows - refused.length, rejects: rejects.concat(refused).sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), newTokens };
 }
