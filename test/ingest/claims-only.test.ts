@@ -103,6 +103,15 @@ describe('claims in canonical events', () => {
     expect(JSON.parse(e!.extra)).toMatchObject({ claims: { jti: ALICE_JTI }, header: { alg: 'RS256' } });
   });
 
+  it('a line that repeats `claims` is read as JSON.parse reads it: the last claims are the token, both kept in extra', async () => {
+    const line = `{"ts":${T + 60},"event":"use","claims":{"sub":"first","jti":"x1"},"claims":{"sub":"last","jti":"x2"}}\n`;
+    const s = await ingestFile(store, tempFile('dup.ndjson', line));
+    expect(s.rejects).toEqual([]);
+    const [e] = await store.json<{ sub: string; extra: string }>(`SELECT t.sub, e.extra::VARCHAR AS extra FROM events e JOIN tokens t ON t.sha256 = e.token_sha`);
+    expect(e!.sub).toBe('last');
+    expect(JSON.parse(e!.extra).duplicate_keys.claims).toHaveLength(2);
+  });
+
   it('the same claims from another source are the token already stored: no second token', async () => {
     await ingestFile(store, fixture('events.ndjson'));
     const again = await ingestFile(store, tempFile('later.ndjson', ndjson({ ts: T + 500, event: 'use', claims: { ...ALICE } })));
