@@ -94,6 +94,10 @@ function renderSummary(s: StoreSummary, db: string, out: Out): string {
     `  ${s.tokens} distinct tokens (${sig || 'none'}); ${s.captures} captured`,
     `  ${s.keys} keys, ${s.key_events} rotation records, ${s.revocations} revocations; ${s.rejects} lines rejected`,
   ];
+  if (s.claims_only_accepted.tokens > 0) {
+    lines.push(`  ${s.claims_only_accepted.tokens} claims-only token(s) accepted (${s.claims_only_accepted.accepted_uses} use(s)): a gateway logged their claims, ` +
+      `no signature was captured to judge (not listed below; the claim checks judged them)`);
+  }
   for (const k of s.unverifiable_known_kids) {
     // the kid is the token's own header field: attacker-controlled, so it never starts a line of its own
     lines.push('', `Accepted under ${stripControlInline(k.kid)}, a key the rotation records know but the key set lacks: ${k.tokens} token(s), ` +
