@@ -23,7 +23,8 @@ export async function runQuery(sql: string, opts: QueryOptions, g: Globals, out:
     let rows: Record<string, unknown>[];
     try {
       await checkReadOnlyQuery(store, sql);
-      rows = await store.json(sql);
+      const typed = await store.jsonTyped(sql);
+      rows = isoTimes(typed.rows, typed.types);
     } catch (err) {
       throw err instanceof InputError ? err : explain(err);
     }
@@ -40,6 +41,25 @@ export async function runQuery(sql: string, opts: QueryOptions, g: Globals, out:
   } finally {
     store.close();
   }
+}
+
+/**
+ * Times as every other output shows them: ISO-8601 UTC with Z. The store's TIMESTAMPs are naive UTC
+ * (`2026-03-14 11:05:00` → `2026-03-14T11:05:00Z`); a TIMESTAMP WITH TIME ZONE in UTC (`…+00`) likewise.
+ */
+export function isoTimes(rows: Record<string, unknown>[], types: Record<string, string>): Record<string, unknown>[] {
+  const cols = Object.entries(types).filter(([, t]) => t === 'TIMESTAMP' || t === 'TIMESTAMP WITH TIME ZONE' || t === 'TIMESTAMP_MS' || t === 'TIMESTAMP_S' || t === 'TIMESTAMP_NS').map(([c]) => c);
+  if (cols.length === 0) return rows;
+  const iso = (v: unknown): unknown => {
+    if (typeof v !== 'string') return v;
+    const m = /^(\d{4,}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?)(\+00(?::00)?)?$/.exec(v);
+    return m ? `${m[1]}T${m[2]}Z` : v;
+  };
+  return rows.map((r) => {
+    const out = { ...r };
+    for (const c of cols) out[c] = iso(out[c]);
+    return out;
+  });
 }
 
 function explain(err: unknown): InputError {

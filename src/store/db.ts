@@ -80,6 +80,14 @@ export class Store {
     return reader.getRowObjectsJson() as T[];
   }
 
+  /** Rows as JSON-safe values, with each column's DuckDB type (for SQL the tool did not write: `query`). */
+  async jsonTyped(sql: string): Promise<{ rows: Row[]; types: Record<string, string> }> {
+    const reader = await this.noted(this.conn.runAndReadAll(sql));
+    const names = reader.columnNames();
+    const types = reader.columnTypes().map((t) => t.toString());
+    return { rows: reader.getRowObjectsJson() as Row[], types: Object.fromEntries(names.map((n, i) => [n, types[i]!])) };
+  }
+
   private async noted<T>(pending: Promise<T>): Promise<T> {
     try {
       return await pending;

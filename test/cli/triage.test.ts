@@ -65,6 +65,15 @@ describe('tables that fit', () => {
   });
 });
 
+describe('query shows times as everything else does', () => {
+  it('a TIMESTAMP column is ISO-8601 UTC with Z in the table, JSON and CSV', () => {
+    const sql = `SELECT min(ts) AS first, 'plain 2026-03-14 00:05:00 text' AS note FROM events`;
+    expect(cli(['--db', db, 'query', sql]).stdout).toMatch(/│ 2026-03-14T00:05:00Z │ plain 2026-03-14 00:05:00 text │/);
+    expect(JSON.parse(cli(['--db', db, '--format', 'json', 'query', sql]).stdout)).toEqual([{ first: '2026-03-14T00:05:00Z', note: 'plain 2026-03-14 00:05:00 text' }]);
+    expect(cli(['--db', db, '--format', 'csv', 'query', sql]).stdout).toContain('2026-03-14T00:05:00Z');
+  });
+});
+
 describe('grouped findings', () => {
   it('shows eight weak-secret findings of one issuer as one row with a count and the first tokens', () => {
     const out = cli(['--db', db, 'check'], { env: { COLUMNS: '200' } }).stdout;
