@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
+import { InputError } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { GENESIS, entryHash, ledgerBlocks, ledgerEntries, type StoredEntry } from '../store/ledger.js';
 import { SOURCE_TABLES, findingDigestsOf, rootOf, tableBlocks, type TableDigest } from '../store/ledger-digest.js';
@@ -180,7 +181,15 @@ async function findingProblems(store: Store, runs: readonly StoredEntry[], notes
 /** The files given (folders walked, links not followed), each ingest entry matched by sha256, else by path. */
 async function inputChecks(ingests: readonly StoredEntry[], paths: readonly string[]): Promise<{ checks: InputCheck[]; unknown: string[] }> {
   const files = new Map<string, string>(); // resolved path → sha256
-  for (const p of paths) for (const f of await walk(p)) files.set(resolve(f), await fileSha256(f));
+  for (const p of paths) {
+    // a path given that is not there is the user's mistake, said as such (not "missing" evidence)
+    try {
+      await lstat(p);
+    } catch (err) {
+      throw new InputError(`--inputs ${p}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : err instanceof Error ? err.message : String(err)}`);
+    }
+    for (const f of await walk(p)) files.set(resolve(f), await fileSha256(f));
+  }
   const bySha = new Map<string, string>();
   for (const [f, h] of files) if (!bySha.has(h)) bySha.set(h, f);
   const named = new Set<string>();

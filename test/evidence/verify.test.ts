@@ -131,9 +131,13 @@ describe('the ledger', () => {
     expect(r.stderr).toMatch(/inputs that do not match/);
   });
 
-  it('says what it cannot use: no store is exit 2', () => {
+  it('says what it cannot use: no store, or an --inputs path that is not there, is exit 2', () => {
     const r = cli(['--db', join(dir, 'nothing.duckdb'), 'verify']);
     expect(r.code).toBe(2);
+    const gone = cli(['--db', db, 'verify', '--inputs', join(dir, 'no-such-folder')]);
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toMatch(/--inputs .*no-such-folder: no such file or folder/);
+    expect(gone.stderr).not.toMatch(/internal error/);
   });
 });
 
