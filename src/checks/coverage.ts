@@ -13,7 +13,7 @@ import type { Check } from './check.js';
 export const NEEDS = [
   'tokens', 'any-tokens', 'token-events', 'keys', 'rotation-records', 'located-events', 'outcomes', 'user-agents', 'revocations',
   'refresh-links', 'refresh-events', 'captures', 'app-versions', 'event-audiences', 'audience-policy', 'app-version-policy',
-  'provider-events', 'hmac-tokens',
+  'provider-events', 'hmac-tokens', 'har-captures',
 ] as const;
 export type Need = (typeof NEEDS)[number];
 
@@ -38,7 +38,7 @@ const COUNT_COLUMNS = columns({
   refresh_events: 'int', refresh_links: 'int', refresh_named: 'int', revoke_events: 'int', app_version_events: 'int',
   aud_events: 'int', keys: 'int', kids: 'int', rotation_records: 'int', kids_with_records: 'int', revocations: 'int',
   captures: 'int', located: 'int', recorded_kid_tokens: 'int', provider_events: 'int', hmac_tokens: 'int',
-  claims_only: 'int', claims_only_events: 'int',
+  claims_only: 'int', claims_only_events: 'int', har_captures: 'int',
 });
 export type CoverageCounts = RowOf<typeof COUNT_COLUMNS>;
 
@@ -50,6 +50,8 @@ SELECT t.*, e.*, k.*,
   (SELECT count(DISTINCT kid) FROM keys WHERE kid IN (SELECT kid FROM key_events)) AS kids_with_records,
   (SELECT count(*) FROM revocations) AS revocations,
   (SELECT count(*) FROM captures) AS captures,
+  -- captures a HAR file holds (har-token-replay follows those only): other captures say nothing of a HAR
+  (SELECT count(*) FROM captures c JOIN sources s ON s.id = c.source_id WHERE s.kind = 'har') AS har_captures,
   (SELECT count(*) FROM (${EVENT_OR_IP.sql})) AS located,
   -- unknown-key's note: tokens unverified for want of a key the rotation records name
   (SELECT count(*) FROM tokens WHERE sig_status = 'unknown-key' AND sig_detail = 'no-key-for-kid'
@@ -132,6 +134,9 @@ export function measureNeed(need: Need, c: CoverageCounts, policy: Policy): Meas
         why: c.refresh_events === 0 ? 'no refresh events' : '0 refresh events name the token exchanged (parent_jti or token)' };
     case 'captures':
       return { examined: c.captures, total: null, unit: 'captured tokens', present: c.captures > 0, why: 'no token captures' };
+    case 'har-captures':
+      return { examined: c.har_captures, total: c.captures, unit: 'captured tokens are from HAR files', present: c.har_captures > 0,
+        why: c.captures === 0 ? 'no token captures (no HAR file ingested)' : 'no HAR file ingested (the captures come from other files)' };
     case 'app-versions':
       return { examined: c.app_version_events, total: c.events, unit: 'events name an app version', present: c.app_version_events > 0,
         why: noEvents(c, '0 use or refresh events name an app_version') };

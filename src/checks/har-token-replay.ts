@@ -169,7 +169,7 @@ export const harTokenReplay = defineCheck({
     [LADDER],
   ),
   ladder: [LADDER],
-  coverage: { family: 'behaviour', needs: ['captures', 'token-events'] },
+  coverage: { family: 'behaviour', needs: ['har-captures', 'token-events'] },
   remediation:
     'Revoke the token, its session and the subject\'s other sessions, and require a new login: the HAR holds a live ' +
     'credential. Find who had the HAR (the ticket, its attachments, whoever downloaded it) and delete every copy; ' +

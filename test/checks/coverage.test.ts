@@ -80,6 +80,14 @@ describe('coverage of a store', () => {
     expect(of('impossible-travel')).toMatchObject({ evaluated: false, why: 'no auth events' });
   });
 
+  it('har-token-replay follows HAR captures only: captures from other files leave it not evaluated, and it says so', async () => {
+    const tokens = [...new Set(baselineEvents().flatMap((e) => (typeof e.token === 'string' ? [e.token] : [])))].slice(0, 3);
+    const { of } = await covered({ 'events.ndjson': read('events.ndjson'), 'captures.txt': `${tokens.join('\n')}\n`, 'keys.json': read('keys.json') });
+    expect(of('har-token-replay')).toMatchObject({ evaluated: false, why: 'no HAR file ingested (the captures come from other files)' });
+    const none = await covered({ 'events.ndjson': read('events.ndjson'), 'keys.json': read('keys.json') });
+    expect(none.of('har-token-replay')).toMatchObject({ evaluated: false, why: 'no token captures (no HAR file ingested)' });
+  });
+
   it('a store without rotation records: key-rotation-gap is not evaluated, not a finding per key', async () => {
     const files = { 'events.ndjson': read('events.ndjson'), 'keys.json': read('keys.json') };
     let uncovered: Finding[] = [];
