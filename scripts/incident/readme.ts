@@ -115,7 +115,7 @@ inputs:
   match   fixtures/incident-acme/captures/support-ticket-SUP-5521.har
   match   fixtures/incident-acme/captures/tokens.txt
   match   fixtures/incident-acme/logs/auth-events.ndjson
-  unknown fixtures/incident-acme/README.md (no ingest recorded these bytes)
+  passed  fixtures/incident-acme/README.md (documentation or script, not evidence (name the file to load it): ingest passes it over too)
 \`\`\`
 
 ## Notes

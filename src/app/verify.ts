@@ -2,10 +2,10 @@
 // ingest entry covers and the findings each check run kept, and — given the original inputs — re-hashes the files.
 // Returns what it found; prints nothing.
 import { createReadStream } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { listInputFiles } from '../ingest/ingest-paths.js';
 import type { Store } from '../store/db.js';
 import { GENESIS, entryHash, ledgerBlocks, ledgerEntries, type StoredEntry } from '../store/ledger.js';
 import { SOURCE_TABLES, findingDigestsOf, rootOf, tableBlocks, type TableDigest } from '../store/ledger-digest.js';
@@ -38,6 +38,8 @@ export interface Verification {
   inputs: InputCheck[] | null;
   /** files given that no ingest entry names */
   unknown_inputs: string[];
+  /** what a folder walk passes over, as ingest does (documentation, hidden files, links), with why */
+  passed_over: { path: string; why: string }[];
 }
 
 export async function verifyStore(store: Store, opts: { inputs?: readonly string[] } = {}): Promise<Verification> {
@@ -65,7 +67,7 @@ export async function verifyStore(store: Store, opts: { inputs?: readonly string
   const inputsBad = files?.checks.some((c) => c.status !== 'match') ?? false;
   return {
     entries: entries.length, head, intact: problems.length === 0 && !inputsBad, problems, notes,
-    inputs: files?.checks ?? null, unknown_inputs: files?.unknown ?? [],
+    inputs: files?.checks ?? null, unknown_inputs: files?.unknown ?? [], passed_over: files?.passed ?? [],
   };
 }
 
@@ -178,25 +180,23 @@ async function findingProblems(store: Store, runs: readonly StoredEntry[], notes
   return out;
 }
 
-/** The files given (folders walked, links not followed), each ingest entry matched by sha256, else by path. */
-async function inputChecks(ingests: readonly StoredEntry[], paths: readonly string[]): Promise<{ checks: InputCheck[]; unknown: string[] }> {
-  const files = new Map<string, string>(); // resolved path → sha256
-  for (const p of paths) {
-    // a path given that is not there is the user's mistake, said as such (not "missing" evidence)
-    try {
-      await lstat(p);
-    } catch (err) {
-      throw new InputError(`--inputs ${p}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : err instanceof Error ? err.message : String(err)}`);
-    }
-    for (const f of await walk(p)) files.set(resolve(f), await fileSha256(f));
+/** The files given (folders walked as ingest walks them), each ingest entry matched by sha256, else by path. */
+async function inputChecks(ingests: readonly StoredEntry[], paths: readonly string[]): Promise<{ checks: InputCheck[]; unknown: string[]; passed: { path: string; why: string }[] }> {
+  let listed: Awaited<ReturnType<typeof listInputFiles>>;
+  try {
+    listed = await listInputFiles(paths);
+  } catch (err) {
+    throw err instanceof InputError ? new InputError(`--inputs ${err.message}`) : err;
   }
+  const files = new Map<string, string>(); // resolved path → sha256
+  for (const f of listed.files) files.set(resolve(f), await fileSha256(f));
   const bySha = new Map<string, string>();
   for (const [f, h] of files) if (!bySha.has(h)) bySha.set(h, f);
   const named = new Set<string>();
   const checks = ingests.flatMap((e): InputCheck[] => {
     const path = String(e.body.path);
     const sha = String(e.body.sha256);
-    if (path === '-' ) return [];
+    if (path === '-') return [];
     const at = resolve(path);
     const match = files.get(at) === sha ? at : bySha.get(sha);
     if (match) {
@@ -209,17 +209,7 @@ async function inputChecks(ingests: readonly StoredEntry[], paths: readonly stri
     }
     return [{ path, sha256: sha, status: 'missing', found: null }];
   });
-  return { checks, unknown: [...files.keys()].filter((f) => !named.has(f)).sort() };
-}
-
-async function walk(path: string): Promise<string[]> {
-  const info = await lstat(path);
-  if (info.isSymbolicLink()) return [];
-  if (info.isFile()) return [path];
-  if (!info.isDirectory()) return [];
-  const out: string[] = [];
-  for (const name of (await readdir(path)).sort()) out.push(...(await walk(join(path, name))));
-  return out;
+  return { checks, unknown: [...files.keys()].filter((f) => !named.has(f)).sort(), passed: listed.skipped };
 }
 
 async function fileSha256(path: string): Promise<string> {

@@ -42,6 +42,7 @@ function renderVerification(v: Verification, db: string): string {
     lines.push('inputs:');
     for (const i of v.inputs) lines.push(`  ${i.status.padEnd(7)} ${stripControlInline(i.path)}${i.found && i.status === 'match' && i.found !== resolve(i.path) ? ` (as ${stripControlInline(i.found)})` : ''}`);
     for (const u of v.unknown_inputs) lines.push(`  unknown ${stripControlInline(shown(u))} (no ingest recorded these bytes)`);
+    for (const s of v.passed_over) lines.push(`  passed  ${stripControlInline(shown(s.path))} (${s.why}: ingest passes it over too)`);
   }
   return `${lines.join('\n')}\n`;
 }

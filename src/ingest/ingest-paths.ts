@@ -132,6 +132,17 @@ export function unusableError(run: IngestRun): InputError | null {
 }
 
 /** Where standard input was copied, if it was: removed when the ingest ends. */
+/**
+ * The files `ingest PATH…` would read, and what it would pass over (with why), without reading them: for `verify
+ * --inputs`, which re-hashes what an ingest of these paths took in. Standard input is not an input here.
+ */
+export async function listInputFiles(paths: readonly string[]): Promise<{ files: string[]; skipped: IngestRun['skipped'] }> {
+  if (paths.includes('-')) throw new InputError('`-` (standard input) cannot be re-hashed: name the files');
+  const skipped: IngestRun['skipped'] = [];
+  const files = await expand(paths, { dir: null }, skipped);
+  return { files: files.map((f) => f.path), skipped };
+}
+
 interface Spool {
   dir: string | null;
 }
