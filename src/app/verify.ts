@@ -1,14 +1,13 @@
 // `verify`: is the store what its ledger says (docs/evidence.md)? Re-walks the hash chain, re-hashes the rows each
 // ingest entry covers and the findings each check run kept, and — given the original inputs — re-hashes the files.
 // Returns what it found; prints nothing.
-import { createReadStream } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { sha256OfFile } from '../ingest/events/file-scan.js';
 import { listInputFiles } from '../ingest/ingest-paths.js';
 import type { Store } from '../store/db.js';
 import { GENESIS, entryHash, ledgerBlocks, ledgerEntries, type StoredEntry } from '../store/ledger.js';
-import { SOURCE_TABLES, findingDigestsOf, rootOf, tableBlocks, type TableDigest } from '../store/ledger-digest.js';
+import { SOURCE_TABLES, findingDigestsOf, rootOf, sha256Hex, tableBlocks, type TableDigest } from '../store/ledger-digest.js';
 
 export interface VerifyProblem {
   /** the ledger entry it concerns (null: rows no entry covers) */
@@ -81,7 +80,7 @@ function chainProblems(entries: readonly StoredEntry[]): VerifyProblem[] {
     if (e.seq !== i + 1 && !renumbered && (renumbered = true)) out.push({ ...where, what: `entry ${e.seq} is number ${i + 1} in the chain: an entry before it was removed or re-numbered` });
     if (e.prev !== prev) out.push({ ...where, what: `entry ${e.seq} names ${short(e.prev)} as the previous entry, but that is ${short(prev)}: the chain was cut or re-ordered here` });
     const recomputed = entryHash(e.prev, { seq: e.said.seq as number, at: e.said.at as string, act: e.said.act as StoredEntry['act'], body: e.body });
-    if (recomputed !== e.hash || sha256(`${e.prev}\n${e.text}`) !== e.hash) {
+    if (recomputed !== e.hash || sha256Hex(`${e.prev}\n${e.text}`) !== e.hash) {
       out.push({ ...where, what: `entry ${e.seq} (${e.act}) does not hash to its recorded hash: the entry was edited` });
     }
     if (e.said.seq !== e.seq || e.said.act !== e.act || e.said.at !== e.at) {
@@ -189,7 +188,7 @@ async function inputChecks(ingests: readonly StoredEntry[], paths: readonly stri
     throw err instanceof InputError ? new InputError(`--inputs ${err.message}`) : err;
   }
   const files = new Map<string, string>(); // resolved path → sha256
-  for (const f of listed.files) files.set(resolve(f), await fileSha256(f));
+  for (const f of listed.files) files.set(resolve(f), await sha256OfFile(f));
   const bySha = new Map<string, string>();
   for (const [f, h] of files) if (!bySha.has(h)) bySha.set(h, f);
   const named = new Set<string>();
@@ -212,12 +211,5 @@ async function inputChecks(ingests: readonly StoredEntry[], paths: readonly stri
   return { checks, unknown: [...files.keys()].filter((f) => !named.has(f)).sort(), passed: listed.skipped };
 }
 
-async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const short = (h: string): string => h.slice(0, 12);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);

@@ -1,10 +1,11 @@
 // Signed reports (docs/evidence.md): a detached JWS (RFC 7515 appendix F) over a report file's bytes, made with jose,
 // whose protected header names the report's sha256 and the ledger head it was made from. `<report>.jws` holds
 // `BASE64URL(header)..BASE64URL(signature)`: the payload is the file itself, left out.
-import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { FlattenedSign, base64url, calculateJwkThumbprint, exportJWK, flattenedVerify, type JWK } from 'jose';
 import { InputError } from '../errors.js';
+import { sha256Hex } from '../store/ledger-digest.js';
 
 export type SigningAlg = 'EdDSA' | 'ES256' | 'RS256';
 const ALGS: readonly SigningAlg[] = ['EdDSA', 'ES256', 'RS256'];
@@ -121,5 +122,3 @@ function algOf(key: KeyObject, what: string): SigningAlg {
 async function thumbprint(publicKey: KeyObject): Promise<string> {
   return calculateJwkThumbprint(await exportJWK(publicKey));
 }
-
-const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');

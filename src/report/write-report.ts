@@ -1,9 +1,9 @@
 // A report leaves the tool in one of two ways — written to a file, or to standard output — and either way the ledger
 // records it (format, the sha256 and size of the bytes, the ledger head it was made from); with a signing key, a
 // detached JWS of the file is written beside it (`<file>.jws`, src/report/sign-report.ts).
-import { createHash } from 'node:crypto';
 import type { Store } from '../store/db.js';
 import { appendEntry } from '../store/ledger.js';
+import { sha256Hex } from '../store/ledger-digest.js';
 import { writeOutFile } from '../util/out-file.js';
 import { signDetached, type SigningKey } from './sign-report.js';
 
@@ -37,7 +37,7 @@ export async function recordReport(
   bytes: Uint8Array,
   opts: { format: string; ledgerHead: string; signer?: SigningKey | null; signature?: string | null },
 ): Promise<WrittenReport> {
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = sha256Hex(bytes);
   await store.transaction(() => appendEntry(store, 'report', {
     format: opts.format, path, bytes: bytes.length, sha256, ledger_head: opts.ledgerHead, signed_by: opts.signer?.kid ?? null,
   }));
