@@ -22,7 +22,11 @@ export interface VerifyOptions {
 
 export async function runVerify(opts: VerifyOptions, g: Globals, out: Out): Promise<void> {
   const format = formatOf(g, COMMAND_FORMATS.verify, 'table');
-  if (opts.report || opts.key) return verifyReport(opts, g, format, out);
+  // --signature belongs to --report; --inputs to the store's verification: neither is ignored in the other
+  if (opts.report || opts.key || opts.signature) {
+    if (opts.inputs) throw new UsageError('verify --inputs checks the store against its inputs; --report checks a signed report: one at a time');
+    return verifyReport(opts, g, format, out);
+  }
   const store = await Store.open(g.db, { mustExist: true, readOnly: true });
   let result: Verification;
   try {
@@ -54,7 +58,7 @@ function shown(path: string): string {
 }
 
 async function verifyReport(opts: VerifyOptions, g: Globals, format: string, out: Out): Promise<void> {
-  if (!opts.report || !opts.key) throw new UsageError('verify --report FILE needs --key PUBLIC (and --key needs --report)');
+  if (!opts.report || !opts.key) throw new UsageError('verify --report FILE needs --key PUBLIC (and --key and --signature need --report)');
   const sigPath = opts.signature ?? `${opts.report}.jws`;
   const read = (path: string, what: string): Buffer => {
     try {
@@ -81,6 +85,11 @@ async function verifyReport(opts: VerifyOptions, g: Globals, format: string, out
   const result = { report: opts.report, signature: sigPath, ok: reason === null, reason, header: check.header, ledger };
   if (format === 'json') out.write(toJson(result));
   else if (reason) out.write(`NOT VERIFIED: ${stripControlInline(opts.report)}: ${stripControlInline(reason)}\n`);
-  else out.write(`verified: ${stripControlInline(opts.report)} (sha256 ${check.header!.report_sha256}) signed by ${check.header!.kid} (${check.header!.alg}); ledger head ${check.header!.ledger_head} ${ledger === 'in-chain' ? `is in the chain of ${g.db}` : `not checked: no store at ${g.db}`}\n`);
+  else {
+    // the header is the signer's text: one line of it, whatever it holds
+    const h = check.header!;
+    out.write(`verified: ${stripControlInline(opts.report)} (sha256 ${h.report_sha256}) signed by ${stripControlInline(String(h.kid))} (${h.alg}); ` +
+      `ledger head ${stripControlInline(String(h.ledger_head))} ${ledger === 'in-chain' ? `is in the chain of ${g.db}` : `not checked: no store at ${g.db}`}\n`);
+  }
   if (reason) throw new GateFailed(`verify: ${reason}`);
 }

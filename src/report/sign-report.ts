@@ -76,11 +76,14 @@ export async function verifyDetached(jws: string, bytes: Uint8Array, publicKeyPa
   const key = given.type === 'private' ? createPublicKey(given) : given;
   const alg = algOf(key, `--key ${publicKeyPath}`);
   if (header.alg !== alg) return { ok: false, reason: `signed with ${String(header.alg)}, but the key given is for ${alg}: not signed by this key`, header };
+  const kid = await thumbprint(key);
   try {
     await flattenedVerify({ protected: parts[0], payload: base64url.encode(bytes), signature: parts[2] }, key, { algorithms: [...ALGS] });
   } catch {
-    return { ok: false, reason: `the signature does not verify with the key given (${await thumbprint(key)}; signed by ${String(header.kid)})`, header };
+    return { ok: false, reason: `the signature does not verify with the key given (${kid}; signed by ${String(header.kid)})`, header };
   }
+  // signDetached names the signing key by its thumbprint: a header naming another key is not to be repeated as the signer
+  if (header.kid !== kid) return { ok: false, reason: `the header names the signer ${String(header.kid)}, but the key that verifies it is ${kid}`, header };
   return { ok: true, header };
 }
 
