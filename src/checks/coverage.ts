@@ -38,7 +38,7 @@ const COUNT_COLUMNS = columns({
   refresh_events: 'int', refresh_links: 'int', refresh_named: 'int', revoke_events: 'int', app_version_events: 'int',
   aud_events: 'int', keys: 'int', kids: 'int', rotation_records: 'int', kids_with_records: 'int', revocations: 'int',
   captures: 'int', located: 'int', recorded_kid_tokens: 'int', provider_events: 'int', hmac_tokens: 'int',
-  claims_only: 'int', claims_only_events: 'int', har_captures: 'int',
+  claims_only: 'int', claims_only_events: 'int', har_captures: 'int', har_dated: 'int',
 });
 export type CoverageCounts = RowOf<typeof COUNT_COLUMNS>;
 
@@ -50,13 +50,16 @@ SELECT t.*, e.*, k.*,
   (SELECT count(DISTINCT kid) FROM keys WHERE kid IN (SELECT kid FROM key_events)) AS kids_with_records,
   (SELECT count(*) FROM revocations) AS revocations,
   (SELECT count(*) FROM captures) AS captures,
-  -- captures a HAR file holds (har-token-replay follows those only): other captures say nothing of a HAR
-  (SELECT count(*) FROM captures c JOIN sources s ON s.id = c.source_id WHERE s.kind = 'har') AS har_captures,
+  h.*,
   (SELECT count(*) FROM (${EVENT_OR_IP.sql})) AS located,
   -- unknown-key's note: tokens unverified for want of a key the rotation records name
   (SELECT count(*) FROM tokens WHERE sig_status = 'unknown-key' AND sig_detail = 'no-key-for-kid'
      AND kid IN (SELECT kid FROM key_events)) AS recorded_kid_tokens
-FROM (SELECT count(*) AS tokens, count(*) FILTER (WHERE decode_ok) AS decoded,
+-- captures a HAR file holds (har-token-replay follows those only: other captures say nothing of a HAR), and of them
+-- those with a time (a readable startedDateTime), the only ones it can compare uses with
+FROM (SELECT count(*) AS har_captures, count(*) FILTER (WHERE c.captured_at IS NOT NULL) AS har_dated
+    FROM captures c JOIN sources s ON s.id = c.source_id WHERE s.kind = 'har') h,
+  (SELECT count(*) AS tokens, count(*) FILTER (WHERE decode_ok) AS decoded,
     count(*) FILTER (WHERE decode_ok AND upper(alg) IN ('HS256', 'HS384', 'HS512') AND sig_status <> 'not-captured') AS hmac_tokens,
     -- tokens known only by the claims a log recorded: no signature for the signature checks to judge
     count(*) FILTER (WHERE sig_status = 'not-captured') AS claims_only FROM tokens) t,
@@ -135,8 +138,10 @@ export function measureNeed(need: Need, c: CoverageCounts, policy: Policy): Meas
     case 'captures':
       return { examined: c.captures, total: null, unit: 'captured tokens', present: c.captures > 0, why: 'no token captures' };
     case 'har-captures':
-      return { examined: c.har_captures, total: c.captures, unit: 'captured tokens are from HAR files', present: c.har_captures > 0,
-        why: c.captures === 0 ? 'no token captures (no HAR file ingested)' : 'no HAR file ingested (the captures come from other files)' };
+      return { examined: c.har_dated, total: c.captures, unit: 'captured tokens are from HAR files', present: c.har_dated > 0,
+        why: c.captures === 0 ? 'no token captures (no HAR file ingested)'
+          : c.har_captures === 0 ? 'no HAR file ingested (the captures come from other files)'
+          : `${c.har_captures} HAR capture${c.har_captures === 1 ? '' : 's'}, none with a readable startedDateTime: no time to tell a use after the recording` };
     case 'app-versions':
       return { examined: c.app_version_events, total: c.events, unit: 'events name an app version', present: c.app_version_events > 0,
         why: noEvents(c, '0 use or refresh events name an app_version') };
