@@ -93,21 +93,13 @@ async function ingestScanned(store: Store, path: string, readPath: string, opts:
   const label = opts.label ?? path;
   const scan: FileScan = { ...(await scanFile(path, label)), path: readPath, label, verify: opts.verify };
   const classified = classifyHead(scan.head, { kind: opts.kind, mapping: opts.mapping, name: label });
-  // an API export (a JSON array, `{"value": […]}`, EventBridge events…): its records, one a line, in a private copy
-  const dir = classified.whole ? await makePidDir('jwt-forensics-records-') : null;
-  try {
-    const unwrapped = dir ? await unwrapToNdjson(scan, dir) : null;
-    return await ingestClassified(store, scan, classified, unwrapped, opts, started);
-  } finally {
-    if (dir) await rm(dir, { recursive: true, force: true });
-  }
+  return ingestClassified(store, scan, classified, opts, started);
 }
 
-async function ingestClassified(store: Store, scan: FileScan, classified: Classified, unwrapped: Unwrapped | null, opts: IngestOptions, started: number): Promise<SourceSummary> {
+async function ingestClassified(store: Store, scan: FileScan, classified: Classified, opts: IngestOptions, started: number): Promise<SourceSummary> {
   const label = scan.label!;
   const { mapping } = classified;
   const kind = mapping ? 'events' : resolveKind(classified, label, opts.kind);
-  const readScan = unwrapped?.scan ?? scan;
   // Same bytes, same sha256: only a file of a size already ingested can be a repeat, so only then is the
   // hash awaited before loading; otherwise DuckDB reads while the hash is computed.
   const sameSize = await store.one(`SELECT 1 AS x FROM sources WHERE bytes = $bytes`, { bytes: scan.bytes });
@@ -127,6 +119,24 @@ async function ingestClassified(store: Store, scan: FileScan, classified: Classi
       return { ...empty(label, sha256, kind, mapping), skipped: true, elapsedMs: Date.now() - started, ...unusable };
     }
   }
+  // an API export (a JSON array, `{"value": […]}`, EventBridge events…): its records, one a line, in a private copy,
+  // made only once the file is known not to be a repeat (a repeat is skipped above without reading it whole)
+  const dir = classified.whole ? await makePidDir('jwt-forensics-records-') : null;
+  try {
+    const unwrapped = dir ? await unwrapToNdjson(scan, dir) : null;
+    return await loadClassified(store, scan, classified, kind, unwrapped, replaces, opts, started);
+  } finally {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function loadClassified(
+  store: Store, scan: FileScan, classified: Classified, kind: DetectedKind, unwrapped: Unwrapped | null, replaces: number | null,
+  opts: IngestOptions, started: number,
+): Promise<SourceSummary> {
+  const label = scan.label!;
+  const { mapping } = classified;
+  const readScan = unwrapped?.scan ?? scan;
   const { id, loaded, reverified, sha256, copies } = await store.transaction(async () => {
     if (replaces !== null) {
       await store.run(`DELETE FROM rejects WHERE source_id = $id`, { id: replaces });
