@@ -61,7 +61,10 @@ export async function verifyStore(store: Store, opts: { inputs?: readonly string
   problems.push(...(await uncoveredRows(store, covered, entries[0]?.at ?? null, notes)));
   problems.push(...(await findingProblems(store, entries.filter((e) => e.act === 'check'), notes)));
 
-  const files = opts.inputs ? await inputChecks(ingests.filter((e) => !replaced.has(num(e.body.source_id) ?? -1)), opts.inputs) : null;
+  const current = ingests.filter((e) => !replaced.has(num(e.body.source_id) ?? -1));
+  const files = opts.inputs ? await inputChecks(current, opts.inputs) : null;
+  const piped = current.filter((e) => e.body.path === '-').length;
+  if (files && piped) notes.push(`${piped} source(s) were read from standard input: no file to re-hash, not checked against --inputs`);
   const head = entries.at(-1)?.hash ?? GENESIS;
   const inputsBad = files?.checks.some((c) => c.status !== 'match') ?? false;
   return {
@@ -156,10 +159,16 @@ async function findingProblems(store: Store, runs: readonly StoredEntry[], notes
   const latest = new Map<string, StoredEntry>();
   for (const e of runs) for (const c of (Array.isArray(e.body.checks) ? e.body.checks : []) as string[]) latest.set(c, e);
   const now = await findingDigestsOf(store, [...latest.keys()]);
+  const byCheck = new Map<string, [string, { check: string; hash: string }][]>();
+  for (const entry of now) {
+    const list = byCheck.get(entry[1].check);
+    if (list) list.push(entry);
+    else byCheck.set(entry[1].check, [entry]);
+  }
   const out: VerifyProblem[] = [];
   for (const [check, e] of latest) {
     const want = new Map(((Array.isArray(e.body.findings) ? e.body.findings : []) as [string, string][]).filter(([id]) => id.startsWith(`${check}:`)));
-    const have = [...now].filter(([, v]) => v.check === check);
+    const have = byCheck.get(check) ?? [];
     const missing = [...want.keys()].filter((id) => !now.has(id));
     const changed = have.filter(([id, v]) => want.has(id) && want.get(id) !== v.hash).map(([id]) => id);
     const extra = have.filter(([id]) => !want.has(id)).map(([id]) => id);
