@@ -8,7 +8,7 @@ export function toJson(value: unknown): string {
   return `${escapeJsonControls(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2))}\n`;
 }
 
-/** NDJSON through the `ndjson` package's serializer. */
+/** NDJSON through the `ndjson` package's serializer; DEL, C1 and bidi controls escaped as toJson escapes them. */
 export async function toNdjson(rows: readonly unknown[]): Promise<string> {
   const chunks: string[] = [];
   const stream = ndjson.stringify();
@@ -20,7 +20,7 @@ export async function toNdjson(rows: readonly unknown[]): Promise<string> {
   for (const row of rows) stream.write(JSON.parse(JSON.stringify(row, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))));
   stream.end();
   await done;
-  return chunks.join('');
+  return escapeJsonControls(chunks.join(''));
 }
 
 /** CSV with formula-looking cells neutralised (a log value opened in a spreadsheet must not run). */

@@ -209,7 +209,7 @@ function draftsFor(f: Finding, kinds: ReadonlySet<ActionKind>, facts: Facts): Dr
   if (kinds.has('deny-token')) out.push(...denyDrafts(f, tokens, facts));
   if (kinds.has('revoke-session')) {
     const sids = new Set([...tokens.flatMap((t) => [...(facts.sids.get(t) ?? [])]), ...revokedSids(f)]);
-    for (const sid of sids) out.push({ ...BLANK, action: 'revoke-session', target: clean(sid), sid: clean(sid), sub: f.sub });
+    for (const sid of sids) out.push({ ...BLANK, action: 'revoke-session', target: clean(sid), sid: clean(sid), sub: f.sub && clean(f.sub) });
   }
   if (kinds.has('revoke-subject')) {
     const note = f.evidence.subject_source === 'unverified-claim' ? 'impersonated: the subject a forged token claimed' : null;
@@ -237,8 +237,7 @@ function keyDrafts(f: Finding, action: 'revoke-key' | 'rotate-key', facts: Facts
 }
 
 function denyDrafts(f: Finding, tokens: readonly string[], facts: Facts): Draft[] {
-  const list = tokens.length > 0 ? tokens : [];
-  const drafts = list.map((fp) => {
+  const drafts = tokens.map((fp) => {
     const t = facts.tokens.get(fp);
     const jti = t?.jti ?? null;
     const until = isoOf(t?.exp ?? null);

@@ -3,7 +3,6 @@
 import { renderTable, type Column } from '../format/table.js';
 import { toMarkdownTable } from '../format/markdown.js';
 import { toCsv, toNdjson } from '../format/serialize.js';
-import { stripControlInline } from '../util/sanitize.js';
 import { ACTION_KINDS, ACTION_MEANING } from './containment-rules.js';
 import type { Containment, ContainmentAction } from './containment.js';
 import { html, joinHtml, type SafeHtml } from './html-escape.js';
@@ -80,14 +79,10 @@ export function renderContainmentCsv(c: Containment): string {
   return toCsv([...CONTAINMENT_CSV_COLUMNS], c.actions.map(flat));
 }
 
-/** One action a line, with its lists as arrays: `jq -r 'select(.action == "revoke-subject") | .sub'`. */
+/** One action a line, with its lists as arrays: `jq -r 'select(.action == "revoke-subject") | .sub'`. Every value
+ *  from a log is stripped of control characters where containment.ts makes the action. */
 export async function renderContainmentNdjson(c: Containment): Promise<string> {
-  return toNdjson(c.actions.map((a) => sanitized(a)));
-}
-
-function sanitized(a: ContainmentAction): ContainmentAction {
-  const s = (v: string | null): string | null => (v === null ? null : stripControlInline(v));
-  return { ...a, target: stripControlInline(a.target), sub: s(a.sub), sid: s(a.sid), jti: s(a.jti), kid: s(a.kid), ip: s(a.ip), client_id: s(a.client_id), app_version: s(a.app_version) };
+  return toNdjson(c.actions);
 }
 
 /** The HTML report's section body: a table, every value escaped by the `html` template. */
