@@ -15,7 +15,7 @@ export class Styled {
   }
 }
 
-/** A cell of several values, one a line (the first few tokens of a group): each stripped, none cut or wrapped. */
+/** A cell of several values, one a line (the first few tokens of a group): each stripped and cut to maxCell, none wrapped. */
 export class Lines {
   readonly lines: string[];
   constructor(values: readonly unknown[]) {
@@ -130,10 +130,15 @@ interface CellText {
 
 function cellOf(v: unknown, max: number): CellText {
   if (v instanceof Styled) return { text: v.text, styled: true };
-  if (v instanceof Lines) return { text: v.lines.join('\n'), styled: false, lines: true };
-  let text = stripControlInline(cellText(v));
-  if (text.length > max) text = redactString(text);
-  return { text: text.length > max ? `${text.slice(0, max - 1)}…` : text, styled: false };
+  // each value of a Lines cell is cut like any cell: a kid or sub from a token is as long as its author made it
+  if (v instanceof Lines) return { text: v.lines.map((l) => cut(l, max)).join('\n'), styled: false, lines: true };
+  return { text: cut(stripControlInline(cellText(v)), max), styled: false };
+}
+
+/** At most `max` characters; tokens replaced by their fingerprints before a cut (half a token slips the guard). */
+function cut(text: string, max: number): string {
+  const t = text.length > max ? redactString(text) : text;
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
 interface Layout {

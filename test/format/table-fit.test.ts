@@ -82,3 +82,14 @@ describe('renderTable fitting', () => {
     expect(widest(out)).toBeLessThanOrEqual(100);
   });
 });
+
+describe('a Lines cell from hostile input', () => {
+  it('cuts each value to maxCell like any other cell (a 5,000-character kid does not make a 5,000-column table)', () => {
+    const kid = 'k'.repeat(5000);
+    const out = renderTable([{ name: 'kid', kind: 'id' }], [[new Lines([kid, 'short'])]], { maxCell: 60, width: Infinity });
+    const widest = Math.max(...out.split('\n').map((l) => l.length));
+    expect(widest).toBeLessThanOrEqual(60 + 4);
+    expect(out).toContain(`${'k'.repeat(59)}…`);
+    expect(out).toContain('short');
+  });
+});
