@@ -13,7 +13,7 @@ import { tsReject, type RejectRow } from '../line-reasons.js';
 import { stageNdjson, type StageSpec } from '../events/ndjson-stage.js';
 import { withMemoryCap } from '../events/read-events.js';
 import { settleClaims, tieIfClaimsKnown, TOKEN_CHUNK, TokenChunks } from '../register-tokens.js';
-import { claimsTokenSql } from '../events/claims-fields.js';
+import { claimsTokenSql, extraWithoutClaimsSql } from '../events/claims-fields.js';
 import { textSql, timestampSql } from '../sql-time.js';
 import { lap } from '../../util/profile.js';
 
@@ -121,8 +121,7 @@ const CAPTURE_STAGE: StageSpec = {
     token_sha: `sha256(${CAPTURED})`,
     origin: textSql('r_origin'),
     note: textSql('r_note'),
-    extra: `CASE WHEN ${CAPTURED_TOKEN} IS NULL AND r_claims IS NOT NULL
-      THEN NULLIF(json_merge_patch(coalesce(x, '{}'::JSON), '{"claims":null,"header":null}'::JSON), '{}') ELSE x END`,
+    extra: extraWithoutClaimsSql(`(${CAPTURED_TOKEN} IS NULL AND r_claims IS NOT NULL)`, 'x', 'x'),
   },
   omit: { captured_at: null, token: null, source: null, note: null },
 };

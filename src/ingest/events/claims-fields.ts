@@ -12,6 +12,10 @@ export const CLAIMS_MARK = '\u0001claims';
 export const claimsTokenSql = (claims: string, header: string): string =>
   `CASE WHEN ${claims} IS NOT NULL THEN chr(1) || 'claims' || json_array(${claims}, ${header})::VARCHAR END`;
 
+/** `extra` when the claims stand for the token: without `claims` and `header` (the token row holds them); else `other`. */
+export const extraWithoutClaimsSql = (fromClaims: string, x: string, other: string): string =>
+  `CASE WHEN ${fromClaims} THEN NULLIF(json_merge_patch(coalesce(${x}, '{}'::JSON), '{"claims":null,"header":null}'::JSON), '{}') ELSE ${other} END`;
+
 /** The logged claims a marked text carries, or null for any other token text. */
 export function loggedClaims(raw: string): LoggedClaims | null {
   if (!raw.startsWith(CLAIMS_MARK)) return null;

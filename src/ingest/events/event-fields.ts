@@ -1,7 +1,7 @@
 // The canonical event schema as a stage spec: JSON paths in, typed columns out (DESIGN.md "Auth events").
 import type { StageSpec } from './ndjson-stage.js';
 import { textSql, timestampSql } from '../sql-time.js';
-import { claimsTokenSql } from './claims-fields.js';
+import { claimsTokenSql, extraWithoutClaimsSql } from './claims-fields.js';
 
 const TEXT_FIELDS = ['jti', 'sub', 'sid', 'client_id', 'ip', 'ua', 'app_version', 'aud', 'outcome', 'parent_jti', 'reason'] as const;
 
@@ -25,7 +25,7 @@ const EXTRA = `CASE WHEN ${AUTHZ} IS NULL THEN x WHEN ${scheme(AUTHZ)} IS NULL T
 
 // Claims that stand for the token leave `extra` with their header (the token row holds them); beside a token they
 // stay in `extra`, what the gateway logged.
-const EXTRA_OR_CLAIMS = `CASE WHEN ${FROM_CLAIMS} THEN NULLIF(json_merge_patch(coalesce(x, '{}'::JSON), '{"claims":null,"header":null}'::JSON), '{}') ELSE ${EXTRA} END`;
+const EXTRA_OR_CLAIMS = extraWithoutClaimsSql(FROM_CLAIMS, 'x', EXTRA);
 
 export const EVENT_STAGE: StageSpec = {
   table: 'stage_events',
