@@ -88,7 +88,7 @@ export function relative(ms: number): string {
 function renderInspection(r: Inspection, out: Out): string {
   const c = out.color;
   const lines = [`${c.bold('token')} ${r.fingerprint} (${r.length} chars, ${signatureText(r.signature)})`];
-  if (!r.decoded.ok) lines.push(c.red(`malformed: ${r.decoded.reason} — ${r.decoded.detail ?? ''}`));
+  if (!r.decoded.ok) lines.push(c.red(`malformed: ${r.decoded.reason} — ${stripControlInline(r.decoded.detail ?? '')}`));
   if (r.decoded.payload_reason) lines.push(c.yellow(`payload is not a JSON object: ${r.decoded.payload_reason}`));
   if (r.header) lines.push(c.bold('header'), indent(JSON.stringify(r.header, null, 2)));
   if (r.claims) lines.push(c.bold('claims'), indent(JSON.stringify(r.claims, null, 2)));
@@ -111,10 +111,10 @@ function verificationLines(v: Verification, out: Out): string[] {
   const c = out.color;
   if (v.status === 'not-checked') return [`signature: not checked (${v.why})`];
   const paint = v.status === 'valid' ? c.green : v.status === 'unknown-key' ? c.yellow : c.red;
-  const lines = [`signature: ${paint(v.status)}${v.kid ? ` by kid ${v.kid}` : ''}${v.detail ? ` (${v.detail})` : ''} against ${v.store}`];
+  const lines = [`signature: ${paint(v.status)}${v.kid ? ` by kid ${stripControlInline(v.kid)}` : ''}${v.detail ? ` (${v.detail})` : ''} against ${v.store}`];
   const ac = v.alg_confusion;
   if (ac) {
-    lines.push(c.red.bold(`  algorithm confusion confirmed: the HMAC verifies with public key ${ac.kid} (${ac.thumbprint}) as the secret, ` +
+    lines.push(c.red.bold(`  algorithm confusion confirmed: the HMAC verifies with public key ${stripControlInline(ac.kid)} (${ac.thumbprint}) as the secret, ` +
       `in its ${ac.form} form: a forgery made from a public key`));
   }
   return lines;
