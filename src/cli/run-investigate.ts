@@ -64,8 +64,10 @@ export async function runInvestigate(
     const { summary, report, reports } = result;
     const head = await ledgerHead(store);
     if (format === 'json') out.write(toJson({ ingest: run, summary, report, ...(reports ? { reports } : {}), ledger_head: head }));
-    else out.status(skippedLines(run));
-    if (format !== 'json') out.write(`${renderIngest(run, out)}\n${renderSummary(summary, g.db, out)}\n${renderFindings(report, out)}${renderReports(reports, out)}\n${headLine(head)}`);
+    else {
+      out.status(skippedLines(run));
+      out.write(`${renderIngest(run, out)}\n${renderSummary(summary, g.db, out)}\n${renderFindings(report, out)}${renderReports(reports, out)}\n${headLine(head)}`);
+    }
     strictGate(report.coverage, opts.strict === true);
     gate(report.summary, failOn);
     return report;
@@ -134,12 +136,14 @@ function renderFindings(report: Report, out: Out): string {
 /** The remediation of every check among the critical and high findings, most severe first: no cap. */
 function firstSteps(findings: readonly Finding[], out: Out): string {
   const urgent = findings.filter((f) => f.severity === 'critical' || f.severity === 'high');
+  const counts = new Map<string, number>();
+  for (const f of urgent) counts.set(f.check, (counts.get(f.check) ?? 0) + 1);
   const seen = new Set<string>();
   const steps: string[] = [];
   for (const f of urgent) {
     if (seen.has(f.check)) continue;
     seen.add(f.check);
-    const count = urgent.filter((x) => x.check === f.check).length;
+    const count = counts.get(f.check)!;
     steps.push(`${steps.length + 1}. ${out.color.bold(f.check)} (${count} ${f.severity}+): ${f.remediation}`);
   }
   return steps.length ? `\n${out.color.bold('How to fix it')} (every check with a critical or high finding)\n${steps.join('\n')}\n` : '';
