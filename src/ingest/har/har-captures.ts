@@ -1,6 +1,6 @@
 // The tokens of one HAR entry, each with where it was found: a request header (any name, any case; the scheme of
-// an Authorization value kept: Bearer, DPoP, …), a cookie, a query or form parameter, a JSON body's path, or the
-// body as text; in the response (tokens issued to the client), the same places. A token found in several places of
+// an Authorization value kept: Bearer, DPoP, …), a cookie, a query or form parameter, the URL's path (a magic link,
+// a signed download), a JSON body's path, or the body as text; in the response (tokens issued to the client), the same places. A token found in several places of
 // one side of an entry is one capture, every place listed. Query values are never kept: parameter names only.
 import type { BodyScan } from './body-scan.js';
 import { findJwts } from './jwt-scan.js';
@@ -9,9 +9,9 @@ import type { HarEntry, HarSide, NameValue } from './har-stream.js';
 export type Direction = 'request' | 'response';
 
 export interface Place {
-  /** header, cookie, query, form, body */
-  kind: 'header' | 'cookie' | 'query' | 'form' | 'body';
-  /** the header, cookie or parameter name; the JSON path of a body value; null for a body read as text */
+  /** header, cookie, query, url (its path or fragment), form, body */
+  kind: 'header' | 'cookie' | 'query' | 'url' | 'form' | 'body';
+  /** the header, cookie or parameter name; the JSON path of a body value; null for a body read as text and for the URL */
   name: string | null;
   /** the Authorization scheme the token came behind (Bearer, DPoP, …) */
   scheme?: string;
@@ -34,7 +34,7 @@ export interface RequestShape {
 
 /** Cookie headers repeat the cookies array: read only when the array is empty. */
 const COOKIE_HEADERS = new Set(['cookie', 'set-cookie']);
-const PRIORITY: Record<Place['kind'], number> = { header: 0, cookie: 1, query: 2, form: 3, body: 4 };
+const PRIORITY: Record<Place['kind'], number> = { header: 0, cookie: 1, query: 2, url: 3, form: 4, body: 5 };
 
 export function entryCaptures(e: HarEntry): HarCapture[] {
   return [...sideCaptures('request', e.request), ...sideCaptures('response', e.response)];
@@ -56,6 +56,8 @@ function sideCaptures(direction: Direction, side: HarSide | undefined): HarCaptu
   }
   for (const c of cookies) for (const t of findJwts(c.value)) add(t, { kind: 'cookie', name: c.name });
   for (const q of queryPairs(side)) for (const t of findJwts(q.value)) add(t, { kind: 'query', name: q.name });
+  // the URL without its query (read above, by parameter): a token in the path or a fragment is a capture too
+  if (typeof side.url === 'string') for (const t of findJwts(side.url.replace(/\?[^#]*/, ''))) add(t, { kind: 'url', name: null });
   for (const p of pairs(side.postData?.params)) for (const t of findJwts(p.value)) add(t, { kind: 'form', name: p.name });
   const body = direction === 'request' ? side.postData : side.content;
   if (body?.text) for (const [t, place] of bodyPlaces(body.text, body.encoding, body.mimeType)) add(t, place);
@@ -140,6 +142,7 @@ export function requestShape(e: HarEntry): RequestShape {
 
 /** How a place reads: `request header Authorization (Bearer)`, `response body $.access_token`, `request cookie sid`. */
 export function placeText(direction: Direction, p: Place): string {
+  if (p.kind === 'url') return `${direction} URL`;
   const what = p.kind === 'query' ? 'query parameter' : p.kind === 'form' ? 'form parameter' : p.kind;
   const name = p.name === null ? ' (text)' : ` ${p.name}`;
   return `${direction} ${what}${name}${p.scheme ? ` (${p.scheme})` : ''}`;
