@@ -2,6 +2,7 @@
 // "mapping okta: fields.ts: …" and never as a DuckDB parse error half-way through a load.
 import { InputError } from '../../errors.js';
 import { parsePath } from './mapping-path.js';
+import { stripControlInline } from '../../util/sanitize.js';
 
 export const CANONICAL_FIELDS = [
   'ts', 'event', 'token', 'jti', 'sub', 'sid', 'client_id', 'ip', 'country', 'city', 'lat', 'lon', 'ua',
@@ -56,15 +57,16 @@ export interface MappingFile {
 
 const TOP_KEYS = ['name', 'description', 'each', 'detect', 'raw', 'fields', 'event_types', 'outcome', 'failure_event'];
 // `$.a.b`: keys only (no indexes, no quoting): the staging reader turns `raw` paths into a json_transform shape.
-const PATH = /^\$(\.[^.[\]"'\s\\]+)+$/;
+const PATH = /^\$(\.[^.[\]"'\s\\\u0000-\u001f\u007f-\u009f]+)+$/;
 // `each`: keys, with `[*]` after a list whose elements hold the next list (`$.resourceLogs[*].scopeLogs[*].logRecords`)
-const EACH_PATH = /^\$(\.[^.[\]"'\s\\]+)+(\[\*\](\.[^.[\]"'\s\\]+)+){0,4}$/;
-const KEY_PATH = /^[^.[\]"'\s]+(\.[^.[\]"'\s]+)*$/;
+const EACH_PATH = /^\$(\.[^.[\]"'\s\\\u0000-\u001f\u007f-\u009f]+)+(\[\*\](\.[^.[\]"'\s\\\u0000-\u001f\u007f-\u009f]+)+){0,4}$/;
+const KEY_PATH = /^[^.[\]"'\s\u0000-\u001f\u007f-\u009f]+(\.[^.[\]"'\s\u0000-\u001f\u007f-\u009f]+)*$/;
 const RAW_NAME = /^[a-z][a-z0-9_]{0,40}$/;
 
 export function checkMapping(input: unknown, label: string): MappingFile {
   const fail = (key: string, why: string): never => {
-    throw new InputError(`mapping ${label}: ${key}: ${why}`);
+    // keys, paths and the file's name are the mapping file's text: no control character reaches the terminal
+    throw new InputError(stripControlInline(`mapping ${label}: ${key}: ${why}`));
   };
   const m = objectAt(input, '(top level)', fail);
   for (const k of Object.keys(m)) if (!TOP_KEYS.includes(k)) fail(k, `unknown key (expected one of ${TOP_KEYS.join(', ')})`);

@@ -2,6 +2,7 @@
 // (`$.user.extra["authentication.kubernetes.io/credential-id"]`, single quotes too), array indexes (`$.sourceIPs[0]`,
 // `$.records[-1]` = the last), and a pick in a list of name–value objects (`$.attributes[key=user.id].value`).
 // Parsed here by a scanner (no regex over the whole path: linear, bounded), compiled to SQL in mapping.ts.
+import { stripControlInline } from '../../util/sanitize.js';
 
 export type Segment =
   | { kind: 'key'; key: string; quoted: boolean }
@@ -14,7 +15,8 @@ export const MAX_SEGMENTS = 64;
 export const MAX_PATH_CHARS = 1000;
 /** an index beyond this is refused (no list in a 16 MiB line has a billion elements) */
 const MAX_INDEX = 999_999_999;
-const PLAIN_KEY = /^[^.[\]"'\s\\]+$/;
+// no control characters in a key: a path is printed in messages and reject details (the mapping file is input too)
+const PLAIN_KEY = /^[^.[\]"'\s\\\u0000-\u001f\u007f-\u009f]+$/;
 const SELECT_KEY = /^[A-Za-z0-9_-]{1,60}$/;
 
 /** The segments of `path`, or the reason it is not a path. `all` (`[*]`) is allowed only where `wildcards` says. */
@@ -30,7 +32,7 @@ export function parsePath(path: string, wildcards = false): Segment[] | string {
       let j = i + 1;
       while (j < path.length && path[j] !== '.' && path[j] !== '[') j++;
       const key = path.slice(i + 1, j);
-      if (!PLAIN_KEY.test(key)) return `"${key}" is not a key (quote a key holding dots, quotes or spaces: ["a.b"])`;
+      if (!PLAIN_KEY.test(key)) return `"${stripControlInline(key.slice(0, 80))}" is not a key (quote a key holding dots, quotes or spaces: ["a.b"])`;
       segs.push({ kind: 'key', key, quoted: false });
       i = j;
     } else if (c === '[') {
@@ -57,15 +59,15 @@ export function parsePath(path: string, wildcards = false): Segment[] | string {
           const eq = inner.indexOf('=');
           const key = inner.slice(0, eq);
           const value = inner.slice(eq + 1);
-          if (eq < 1 || !SELECT_KEY.test(key) || value.length === 0 || value.length > 100 || value.includes('\0')) {
-            return `[${inner.slice(0, 40)}] is not an index ([0], [-1]), a quoted key (["a.b"]) or a pick ([Name=Value])`;
+          if (eq < 1 || !SELECT_KEY.test(key) || value.length === 0 || value.length > 100 || /[\u0000-\u001f\u007f-\u009f]/.test(value)) {
+            return `[${stripControlInline(inner.slice(0, 40))}] is not an index ([0], [-1]), a quoted key (["a.b"]) or a pick ([Name=Value])`;
           }
           segs.push({ kind: 'select', key, value });
         }
         i = end + 1;
       }
     } else {
-      return `unexpected "${c}" at character ${i + 1}`;
+      return `unexpected "${stripControlInline(c!)}" at character ${i + 1}`;
     }
   }
   if (segs.length === 0) return 'a path names at least one key';
