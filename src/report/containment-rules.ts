@@ -51,7 +51,7 @@ export interface ContainmentRule {
 const a = (...kinds: ActionKind[]): ActionRule[] => kinds.map((kind) => ({ kind }));
 
 /** A kid that names a key (not an injected path or query: header-injection covers those). */
-export function plainKid(kid: string | null): boolean {
+function plainKid(kid: string | null): boolean {
   return kid !== null && /^[A-Za-z0-9][A-Za-z0-9._:+=-]{0,199}$/.test(kid) && !kid.includes('..');
 }
 

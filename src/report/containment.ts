@@ -275,7 +275,7 @@ function foldReviewsIntoBlocks(merged: Map<string, { draft: Draft; from: Finding
 }
 
 function mergeDraft(into: Draft, from: Draft): void {
-  into.tokens = [...new Set([...into.tokens, ...from.tokens])].sort();
+  into.tokens = [...new Set([...into.tokens, ...from.tokens])]; // finish() sorts
   into.open ||= from.open;
   into.until = latest(into.until, from.until);
   into.sub = into.sub === from.sub ? into.sub : into.action === 'revoke-session' ? null : into.sub;
@@ -315,7 +315,7 @@ function finish(draft: Draft, from: readonly Finding[]): ContainmentAction {
   };
 }
 
-export function compareActions(x: ContainmentAction, y: ContainmentAction): number {
+function compareActions(x: ContainmentAction, y: ContainmentAction): number {
   return (
     ACTION_KINDS.indexOf(x.action) - ACTION_KINDS.indexOf(y.action) ||
     severityRank(x.severity) - severityRank(y.severity) ||

@@ -39,7 +39,7 @@ export function nothingToDo(c: Containment): string {
     (below > 0 ? ` (${below} finding${below === 1 ? '' : 's'} below ${c.min_severity}; lower it with --min-severity)` : '') + '.';
 }
 
-export function containmentSummary(c: Containment): string {
+function containmentSummary(c: Containment): string {
   const parts = ACTION_KINDS.filter((k) => c.counts[k] > 0).map((k) => `${c.counts[k]} ${k}`);
   return `${c.actions.length} action${c.actions.length === 1 ? '' : 's'} from ${c.findings_considered} finding${c.findings_considered === 1 ? '' : 's'} at ${c.min_severity} or above: ${parts.join(', ')}`;
 }
