@@ -12,6 +12,7 @@ import { lap } from '../../util/profile.js';
 import { tsReject, type RejectRow } from '../line-reasons.js';
 import type { LoadResult } from '../load-result.js';
 import type { Mapping } from './mapping.js';
+import { sqlString } from './field-sql.js';
 
 /** A reject of one element: `element` says which (`$.events[2]`), for the message. */
 export interface ElementReject extends RejectRow {
@@ -133,7 +134,7 @@ async function mapNestedChunk(store: Store, mapping: Mapping, sid: number, lo: n
   levels.forEach((keys, l) => keys.forEach((k, i) => (params[`k${l}_${i}`] = k)));
   // `$.a[*].b[*].c[*]`-style paths for the counts: DuckDB flattens them. Counted once a line, kept in a table.
   const wild = levels.map((_, l) => `$${levels.slice(0, l + 1).map((keys) => keys.map((k) => `."${k}"`).join('')).join('[*]')}[*]`);
-  const counts = wild.map((w) => `len(json_extract(CASE WHEN json_valid(rec) THEN rec ELSE '{}' END, ${sqlLiteral(w)}))`);
+  const counts = wild.map((w) => `len(json_extract(CASE WHEN json_valid(rec) THEN rec ELSE '{}' END, ${sqlString(w)}))`);
   await store.run(`CREATE OR REPLACE TEMP TABLE ${COUNTS} AS
     SELECT line, greatest(${counts.join(', ')}) AS n FROM ${LINES} WHERE line BETWEEN $lo AND $hi`, range);
   const crowded = await store.all<{ line: bigint; n: bigint }>(`SELECT line, n FROM ${COUNTS} WHERE n > ${MAX_ELEMENTS} ORDER BY line`);
@@ -155,7 +156,7 @@ async function mapNestedChunk(store: Store, mapping: Mapping, sid: number, lo: n
     FROM ${LINES} s JOIN ${COUNTS} n ON n.line = s.line WHERE n.n <= ${MAX_ELEMENTS}`, 'idx || [CASE WHEN l THEN i END]')}`);
   for (let l = 1; l < levels.length; l++) {
     const parents = Array.from({ length: l - 1 }, (_, p) => `, e${p}`).join('');
-    const path = sqlLiteral(`$${levels[l]!.map((k) => `."${k}"`).join('')}`);
+    const path = sqlString(`$${levels[l]!.map((k) => `."${k}"`).join('')}`);
     await store.run(`CREATE OR REPLACE TEMP TABLE ${level(l)} AS ${expand(`${parents}, e${l - 1}`, `
       SELECT line, idx${parents}, e AS e${l - 1}, json_extract(e, ${path}) AS c FROM ${level(l - 1)}`, 'idx || [CASE WHEN l THEN i END]')}`);
     await store.run(`DROP TABLE ${level(l - 1)}`);
@@ -189,8 +190,6 @@ async function mapNestedChunk(store: Store, mapping: Mapping, sid: number, lo: n
 function elementLabel(levels: string[][], idx: (number | null)[]): string {
   return `$${levels.map((keys, l) => `.${keys.join('.')}${idx?.[l] === null || idx?.[l] === undefined ? '' : `[${idx[l]}]`}`).join('')}`;
 }
-
-const sqlLiteral = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
 /** The elements at the `each` path: an array's items, an object alone (a record already split one event per line,
  *  as Elastic's input writes Google's activities), nothing otherwise. */
