@@ -40,3 +40,24 @@ describe('HAR URL tokens', () => {
     expect(c['in-query']).toMatchObject({ places: [{ kind: 'query', name: 'access_token' }] });
   });
 });
+
+describe('HAR body token limit', () => {
+  it('a body with more distinct tokens than its scan keeps: the rest are cut, and the warning says so', async () => {
+    const key = await makeKey('k', 'RS256');
+    const real = await key.sign({ sub: 'u', jti: 'after-the-limit' });
+    const junk = Array.from({ length: 10_000 }, (_, i) => `eyJAAAA.p${i}.s`).join(' ');
+    const body = (text: string) => ({ startedDateTime: '2026-03-14T10:00:00Z', request: { method: 'GET', url: 'https://x.example/', headers: [] },
+      response: { status: 200, headers: [], content: { mimeType: 'text/plain', text } } });
+    const full = await ingestFile(store, tempFile('full.har', JSON.stringify({ log: { version: '1.2', entries: [body(`${junk} ${real}`)] } })));
+    expect(Object.keys(await places())).not.toContain('after-the-limit');
+    expect(full.warnings.join('\n')).toContain('a body with over 10,000 distinct tokens');
+  });
+
+  it('near miss: exactly as many as it keeps is no warning', async () => {
+    const junk = Array.from({ length: 10_000 }, (_, i) => `eyJAAAA.p${i}.s`).join(' ');
+    const har = { log: { version: '1.2', entries: [{ startedDateTime: '2026-03-14T10:00:00Z', request: { method: 'GET', url: 'https://x.example/', headers: [] },
+      response: { status: 200, headers: [], content: { mimeType: 'text/plain', text: `${junk} ${junk}` } } }] } };
+    const s = await ingestFile(store, tempFile('exact.har', JSON.stringify(har)));
+    expect(s.warnings.join('\n')).not.toContain('cut there');
+  });
+});

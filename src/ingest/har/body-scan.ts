@@ -44,6 +44,11 @@ export class BodyScan {
   private readonly decKept = new Kept();
   chars = 0;
 
+  /** tokens were left out of the body: more distinct ones than a body's scan keeps */
+  get capped(): boolean {
+    return this.raw.capped || this.dec.capped;
+  }
+
   push(piece: string): void {
     this.chars += piece.length;
     this.raw.push(piece);

@@ -31,7 +31,7 @@ export interface HarEntry {
   serverIPAddress?: string;
   request?: HarSide;
   response?: HarSide;
-  /** small strings cut at MAX_VALUE */
+  /** small strings cut at MAX_VALUE, lists at MAX_ITEMS, a body's tokens at the scan's limit */
   truncated?: boolean;
 }
 
@@ -230,6 +230,7 @@ export class HarWalker {
     if (s && f) {
       if (s.target === 'body') {
         s.body.end();
+        if (s.body.capped && this.entry) this.entry.truncated = true;
         this.assign(f, s.body);
       } else if (f.abs.join('.') === 'log' && f.key === 'version' && !f.value) this.version = s.parts.join('');
       else this.assign(f, s.parts.join(''));

@@ -43,8 +43,8 @@ export class JwtStream {
   /** inside a run already longer than MAX_RUN: skipped to its end */
   private skipping = false;
   readonly tokens = new Set<string>();
-  /** runs dropped for their length */
-  overlong = 0;
+  /** a token was left out: `limit` distinct ones were already found */
+  capped = false;
 
   constructor(private readonly limit = 10_000) {}
 
@@ -77,18 +77,17 @@ export class JwtStream {
     if (this.carry.length + tail.length > MAX_RUN) {
       this.carry = '';
       this.skipping = true;
-      this.overlong++;
     } else this.carry += tail;
   }
 
   private scan(text: string): void {
     if (!text.includes('eyJ')) return;
     for (const m of text.matchAll(RUN)) {
-      if (m[0].length > MAX_RUN) {
-        this.overlong++;
-        continue;
+      if (m[0].length > MAX_RUN) continue;
+      for (const t of tokensInRun(m[0])) {
+        if (this.tokens.size < this.limit) this.tokens.add(t);
+        else if (!this.tokens.has(t)) this.capped = true;
       }
-      for (const t of tokensInRun(m[0])) if (this.tokens.size < this.limit) this.tokens.add(t);
     }
   }
 }

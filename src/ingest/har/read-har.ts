@@ -113,7 +113,7 @@ async function har(store: Store, scan: FileScan, sourceId: number): Promise<Load
   const warnings = [
     `${entries || 'no'} HAR entr${entries === 1 ? 'y' : 'ies'} read${walker.version ? ` (HAR ${stripControlInline(walker.version).slice(0, 10)})` : ''}: ${total} token capture${total === 1 ? '' : 's'}, ${fromResponses} of them issued to the client in responses`,
     ...(undated ? [`${undated} entr${undated === 1 ? 'y has' : 'ies have'} no readable startedDateTime: their captures have no time`] : []),
-    ...(truncated ? [`${truncated} entr${truncated === 1 ? 'y has' : 'ies have'} a header or parameter value over 1 MiB, or over 10,000 of one list: cut there`] : []),
+    ...(truncated ? [`${truncated} entr${truncated === 1 ? 'y has' : 'ies have'} a header or parameter value over 1 MiB, over 10,000 of one list, or a body with over 10,000 distinct tokens: cut there`] : []),
   ];
   return { rows: total, rejects, newTokens, warnings, ...(unusable ? { unusable } : {}) };
 }
