@@ -11,11 +11,13 @@ import {
 } from '../timeline/render.js';
 import type { Timeline, TimelineQuery } from '../timeline/types.js';
 import { formatOf, minSeverityOf, type Globals } from './context.js';
+import { COMMAND_FORMATS } from './formats.js';
 import { geoFiles } from './geoip.js';
 import type { Out } from './output.js';
 import { rerunLine } from './run-report.js';
 
-export const TIMELINE_FORMATS = ['table', 'json', 'ndjson', 'markdown', 'csv'] as const;
+/** The one list of timeline formats (cli/formats.ts, which --help reads too). */
+export const TIMELINE_FORMATS = COMMAND_FORMATS.timeline;
 type Format = (typeof TIMELINE_FORMATS)[number];
 
 /** Where the findings of an empty story are, in each machine format. */
