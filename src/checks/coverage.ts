@@ -192,7 +192,7 @@ export function coverageOf(check: Check, counts: CoverageCounts, policy: Policy)
  * counted those are set apart and named ('668 of 700 tokens decoded; 32 claims-only (no signature captured), in 40
  * events'); with nothing but such tokens it is not evaluated.
  */
-export function withClaimsOnly(entry: CoverageEntry, family: Family | undefined, c: CoverageCounts): CoverageEntry {
+function withClaimsOnly(entry: CoverageEntry, family: Family | undefined, c: CoverageCounts): CoverageEntry {
   if (family !== 'signature' || c.claims_only === 0 || !entry.evaluated) return entry;
   const n = (v: number): string => v.toLocaleString('en');
   const events = c.claims_only_events > 0 ? `, in ${n(c.claims_only_events)} event${c.claims_only_events === 1 ? '' : 's'}` : '';

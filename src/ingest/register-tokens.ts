@@ -137,7 +137,7 @@ async function moveOntoTokens(store: Store, sourceId: number, table: 'events' | 
  * provider's token log), never two tokens sharing a jti. Claims that differ (another subject, another expiry) stay
  * apart: that is a jti collision. Recomputed whole, so a second raw token for the jti unties it.
  */
-export async function tieClaims(store: Store): Promise<void> {
+async function tieClaims(store: Store): Promise<void> {
   await store.run(`UPDATE tokens SET same_as = NULL WHERE sig_status = 'not-captured' AND same_as IS NOT NULL`);
   await store.run(
     `UPDATE tokens SET same_as = m.raw FROM (

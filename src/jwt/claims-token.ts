@@ -11,7 +11,7 @@ import { fingerprintOf, sha256Hex } from './fingerprint.js';
  *  few KiB (Entra ID's group overage keeps even a large one under 10 KiB); the longest token we parse is 64 KiB. */
 export const MAX_CLAIMS_CHARS = 64 * 1024;
 /** Deepest nesting a claims set or header may have (real ones nest two or three levels: realm_access.roles). */
-export const MAX_CLAIMS_DEPTH = 32;
+const MAX_CLAIMS_DEPTH = 32;
 
 /** The claims as logged (JSON text of an object) and the JOSE header when logged (JSON text, or null). */
 export interface LoggedClaims {

@@ -6,7 +6,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { Base64Stream, JwtStream } from './jwt-scan.js';
 
 /** The most of a body kept to parse as JSON (characters, per form: as written and base64-decoded). */
-export const BODY_KEEP = 4 * 1024 * 1024;
+const BODY_KEEP = 4 * 1024 * 1024;
 
 class Kept {
   private parts: string[] = [];
@@ -42,15 +42,12 @@ export class BodyScan {
   private readonly utf8 = new StringDecoder('utf8');
   private readonly dec = new JwtStream();
   private readonly decKept = new Kept();
-  chars = 0;
-
   /** tokens were left out of the body: more distinct ones than a body's scan keeps */
   get capped(): boolean {
     return this.raw.capped || this.dec.capped;
   }
 
   push(piece: string): void {
-    this.chars += piece.length;
     this.raw.push(piece);
     this.rawKept.add(piece);
     const bytes = this.b64.push(piece);

@@ -5,6 +5,7 @@
 // entry's small fields, not by the file, nor by its largest body.
 import { jsonParser, type Token } from 'stream-json/core/parser.js';
 import { getManyValues, isMany, none } from 'stream-chain/defs.js';
+import { MAX_LINE_DEPTH } from '../events/line-limits.js';
 import { BodyScan } from './body-scan.js';
 
 /** A name/value pair of headers, cookies, query and form parameters. */
@@ -36,11 +37,11 @@ export interface HarEntry {
 }
 
 /** The longest header, cookie or parameter value kept (a token is at most 64 KiB: src/jwt/decode.ts). */
-export const MAX_VALUE = 1024 * 1024;
+const MAX_VALUE = 1024 * 1024;
 /** The most headers, cookies or parameters of one list kept (one entry must not fill memory). */
-export const MAX_ITEMS = 10_000;
-/** Nesting past this is not a HAR (the NDJSON readers' limit, src/ingest/events/line-limits.ts). */
-export const MAX_DEPTH = 256;
+const MAX_ITEMS = 10_000;
+/** Nesting past this is not a HAR (the NDJSON readers' limit). */
+const MAX_DEPTH = MAX_LINE_DEPTH;
 
 const NV = ['name', 'value'];
 /** What is built of an entry, by path (`*` an array index); everything else is skipped as it streams. */

@@ -6,12 +6,12 @@
 import { DEFAULT_MAX_TOKEN_LENGTH } from '../../jwt/decode.js';
 
 /** The longest run carried between pieces: a token of the size limit, with a little slack for its neighbours. */
-export const MAX_RUN = DEFAULT_MAX_TOKEN_LENGTH + 1024;
+const MAX_RUN = DEFAULT_MAX_TOKEN_LENGTH + 1024;
 
 const RUN = /[A-Za-z0-9_.-]+/g;
 
 /** The JWT-shaped substrings of one run, leftmost first (a run holds at most a few). */
-export function tokensInRun(run: string): string[] {
+function tokensInRun(run: string): string[] {
   const found: string[] = [];
   if (!run.includes('eyJ')) return found;
   const segments = run.split('.');

@@ -31,7 +31,7 @@ const SLICE = 64 * 1024;
 const STAGE = 'stage_har';
 
 /** Where the reader is in the text: what an error names. */
-export class TextPosition {
+class TextPosition {
   line = 1;
   column = 1;
   bytes = 0;
