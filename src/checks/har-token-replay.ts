@@ -28,10 +28,11 @@ tok AS (
     (SELECT min(u.sub) FROM uses u WHERE u.used_sha = h.sha AND u.sub IS NOT NULL), t.sub) AS sub
   FROM har h JOIN tokens t ON t.sha256 = h.sha
 ),
-own AS ( -- the addresses of the token's subject and of the token itself up to the recording (two equi-joins)
+own AS ( -- the addresses of the token's subject and of the token itself up to the recording (two equi-joins); the token's
+  -- events include those a gateway logged by its claims (events_resolved, src/store/uses.ts), as its uses after do
   SELECT tok.sha, e.ip, e.country FROM tok JOIN events e ON e.sub = tok.sub WHERE e.ts <= tok.last_ts AND e.ip IS NOT NULL
   UNION
-  SELECT tok.sha, e.ip, e.country FROM tok JOIN events e ON e.token_sha = tok.sha WHERE e.ts <= tok.last_ts AND e.ip IS NOT NULL
+  SELECT tok.sha, e.ip, e.country FROM tok JOIN events_resolved e ON e.token_sha = tok.sha WHERE e.ts <= tok.last_ts AND e.ip IS NOT NULL
 ),
 seen AS (SELECT o.sha, o.ip, coalesce(o.country, i.country) AS country, i.asn FROM own o LEFT JOIN ip_locations i ON i.ip = o.ip),
 before AS (
