@@ -49,8 +49,13 @@ export async function appendEntry(store: Store, act: LedgerAct, body: Record<str
   await store.run(`INSERT INTO ledger VALUES ($seq, $at, $act, $entry, $prev, $hash)`, {
     seq, at, act, entry: entryText(entry), prev, hash: entry.hash,
   });
-  for (const b of blocks) {
-    await store.run(`INSERT INTO ledger_blocks VALUES ($seq, $tbl, $block, $rows, $digest)`, { seq, ...b });
+  // one statement for all of an entry's blocks (a large log has hundreds), not one per block
+  if (blocks.length) {
+    await store.run(
+      `INSERT INTO ledger_blocks SELECT $seq, b.tbl, b.block, b.rows, b.digest
+       FROM (SELECT unnest(from_json($blocks, '[{"tbl":"VARCHAR","block":"BIGINT","rows":"BIGINT","digest":"VARCHAR"}]')) AS b)`,
+      { seq, blocks: JSON.stringify(blocks.map(({ tbl, block, rows, digest }) => ({ tbl, block, rows, digest }))) },
+    );
   }
   return entry;
 }
