@@ -28,12 +28,13 @@ export async function scenario(kit: Kit): Promise<Scenario> {
   const gina = await tok('gina', 'har-issued-abroad');
   const hank = await tok('hank', 'har-issued-own');
   const ivan = await tok('ivan', 'har-before-only');
+  const judy = await tok('judy', 'har-internal-relay');
 
   const har = {
     log: {
       version: '1.2', creator: { name: 'WebInspector', version: '537.36' },
       entries: [
-        bearer(0, alice), bearer(1, bob), bearer(1, carol), bearer(2, dave), bearer(2, erin), bearer(3, frank), bearer(3, ivan),
+        bearer(0, alice), bearer(1, bob), bearer(1, carol), bearer(2, dave), bearer(2, erin), bearer(3, frank), bearer(3, ivan), bearer(3, judy),
         // gina's and hank's tokens issued to the browser by the token endpoint during the recording
         entry(4, { method: 'POST', url: 'https://auth.example/oauth2/token', headers: [], postData: { mimeType: 'application/x-www-form-urlencoded', text: 'grant_type=refresh_token' } },
           { status: 200, headers: [], cookies: [], content: { size: 100, mimeType: 'application/json', text: JSON.stringify({ access_token: gina, token_type: 'Bearer' }) } }),
@@ -57,7 +58,7 @@ export async function scenario(kit: Kit): Promise<Scenario> {
       'support-ticket-4471.har': JSON.stringify(har, null, 2) + '\n',
       'events.ndjson': ndjson([
         // before the recording: every user at the office
-        ...[[alice, 'alice'], [bob, 'bob'], [carol, 'carol'], [dave, 'dave'], [erin, 'erin'], [frank, 'frank'], [ivan, 'ivan']].map(([t, s], i) => use(-5 + i * 0.1, t!, s!)),
+        ...[[alice, 'alice'], [bob, 'bob'], [carol, 'carol'], [dave, 'dave'], [erin, 'erin'], [frank, 'frank'], [ivan, 'ivan'], [judy, 'judy']].map(([t, s], i) => use(-5 + i * 0.1, t!, s!)),
         // after: replays
         use(30, alice, 'alice', { ip: REPLAY_ABROAD, country: 'US' }),
         use(31, alice, 'alice', { ip: REPLAY_ABROAD, country: 'US' }),
@@ -75,6 +76,8 @@ export async function scenario(kit: Kit): Promise<Scenario> {
         use(20, hank, 'hank'),
         // ivan: a use from abroad BEFORE the recording is not a replay of the HAR (another check's business)
         use(-2, ivan, 'ivan', { ip: REPLAY_ABROAD, country: 'US' }),
+        // judy: after the recording her token reaches an API through a service of ours (internal_networks), not a stranger
+        use(25, judy, 'judy', { ip: '10.20.0.15' }),
       ]),
     },
     near_misses: [
@@ -82,6 +85,7 @@ export async function scenario(kit: Kit): Promise<Scenario> {
       'frank carries on from another address of the same /24',
       "hank's token, issued to his browser during the recording, is used only from his own address",
       "ivan's token was used abroad before the recording: the HAR did not leak it",
+      "judy's token is presented after the recording by an internal relay (10.20.0.15, policy internal_networks)",
     ],
     expected: [
       { check: 'har-token-replay', severity: 'critical', token: fingerprint(alice), jti: 'har-abroad', sub: 'alice', kid: 'rsa-current' },

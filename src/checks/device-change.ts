@@ -5,8 +5,7 @@
 // user agent on an internal network), and a hybrid app whose native code and embedded web view share the token.
 // `run` rather than `sql` because internal networks are CIDRs (IPv4 and IPv6), matched in JS once per distinct IP.
 import type { EventRef, Severity } from '../findings/finding.js';
-import { networkMatcher, networkOf } from '../geo/networks.js';
-import type { Policy } from '../policy/policy.js';
+import { internalNetworks, networkOf } from '../geo/networks.js';
 import { columns, listOf, typedRows, type RowOf } from '../store/rows.js';
 import { uaFamilySql } from '../util/ua-family.js';
 import type { CheckContext, FindingDraft } from './check.js';
@@ -259,21 +258,11 @@ const uniqueRefs = (refs: EventRef[]): EventRef[] => [...new Map(refs.map((r) =>
 const byTime = (a: EventRef, b: EventRef): number => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.line - b.line);
 
 async function run({ store, policy }: CheckContext): Promise<FindingDraft[]> {
-  const internal = internalMatcher(policy);
+  const internal = internalNetworks(policy.internal_networks);
   const rows = await typedRows(store, 'device-change', COLUMNS, SQL);
   return rows.map((r) => toFinding(r, internal)).filter((f): f is FindingDraft => f !== null);
 }
 
-/** policy.internal_networks as a matcher, each distinct IP matched once. */
-function internalMatcher(policy: Policy): (ip: string) => boolean {
-  const inside = networkMatcher(policy.internal_networks, 'policy internal_networks');
-  const memo = new Map<string, boolean>();
-  return (ip) => {
-    let v = memo.get(ip);
-    if (v === undefined) memo.set(ip, (v = inside(ip)));
-    return v;
-  };
-}
 
 export const deviceChange = defineCheck({
   id: 'device-change',

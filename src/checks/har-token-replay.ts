@@ -5,7 +5,7 @@
 // compared in JS (src/geo/networks.ts), as device-change does.
 import { basename } from 'node:path';
 import type { EventRef, Severity } from '../findings/finding.js';
-import { networkOf } from '../geo/networks.js';
+import { internalNetworks, networkOf } from '../geo/networks.js';
 import { columns, listOf, typedRows, type RowOf } from '../store/rows.js';
 import type { CheckContext, FindingDraft } from './check.js';
 import { defineCheck } from './check.js';
@@ -93,7 +93,7 @@ const LADDER = ladder<Judged>(
 );
 
 /** The addresses before the recording; with none logged, the first address after it stands for the user's own. */
-function judge(row: Row): Judged {
+function judge(row: Row, internal: (ip: string) => boolean): Judged {
   const ips = new Set(row.before_ips);
   const first = row.after[0];
   if (ips.size === 0 && first) ips.add(first.ip);
@@ -104,7 +104,8 @@ function judge(row: Row): Judged {
     if (first.asn) asns.add(first.asn);
     if (first.country) countries.add(first.country);
   }
-  const own = (a: After): boolean => ips.has(a.ip) || nets.has(networkOf(a.ip) ?? '') || (a.asn !== null && asns.has(a.asn));
+  // a service of ours relaying the token (policy internal_networks, as device-change reads it) is not a stranger
+  const own = (a: After): boolean => ips.has(a.ip) || nets.has(networkOf(a.ip) ?? '') || (a.asn !== null && asns.has(a.asn)) || internal(a.ip);
   const strangers = row.after.filter((a) => !own(a));
   const accepted = strangers.filter((a) => a.accepted > 0);
   return {
@@ -115,8 +116,8 @@ function judge(row: Row): Judged {
   };
 }
 
-function toFinding(row: Row): FindingDraft | null {
-  const j = judge(row);
+function toFinding(row: Row, internal: (ip: string) => boolean): FindingDraft | null {
+  const j = judge(row, internal);
   if (j.strangers.length === 0) return null;
   const severity: Severity = severityOf(LADDER, j)!;
   const refs: EventRef[] = j.strangers.flatMap((a) => a.refs).sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.line - b.line)).slice(0, 20);
@@ -152,9 +153,10 @@ function toFinding(row: Row): FindingDraft | null {
   };
 }
 
-async function run({ store }: CheckContext): Promise<FindingDraft[]> {
+async function run({ store, policy }: CheckContext): Promise<FindingDraft[]> {
+  const internal = internalNetworks(policy.internal_networks);
   const rows = await typedRows(store, 'har-token-replay', COLUMNS, SQL);
-  return rows.map(toFinding).filter((f): f is FindingDraft => f !== null);
+  return rows.map((r) => toFinding(r, internal)).filter((f): f is FindingDraft => f !== null);
 }
 
 export const harTokenReplay = defineCheck({
@@ -166,7 +168,8 @@ export const harTokenReplay = defineCheck({
       'from an address that had presented neither it nor any token of its subject before: someone who read the HAR ' +
       '(a support ticket, a shared devtools export) replaying the session. The subject carrying on from an address, ' +
       'network (IPv4 /24, IPv6 /48) or ASN it used before the recording is not a replay; when the logs place no ' +
-      'address before it, the first address after the recording stands for the user\'s own.',
+      'address before it, the first address after the recording stands for the user\'s own. An address in policy ' +
+      'internal_networks (a gateway or service of ours relaying the token, as device-change reads it) is not a stranger.',
     [LADDER],
   ),
   ladder: [LADDER],

@@ -62,3 +62,14 @@ export function networkOf(ip: string): string | null {
   const groups = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
   return `${groups.slice(0, 3).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/48`;
 }
+
+/** policy.internal_networks as a matcher, each distinct IP matched once: a service of ours relaying tokens is no stranger. */
+export function internalNetworks(cidrs: readonly string[]): (ip: string) => boolean {
+  const inside = networkMatcher(cidrs, 'policy internal_networks');
+  const memo = new Map<string, boolean>();
+  return (ip) => {
+    let v = memo.get(ip);
+    if (v === undefined) memo.set(ip, (v = inside(ip)));
+    return v;
+  };
+}
