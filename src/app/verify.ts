@@ -7,7 +7,7 @@ import { sha256OfFile } from '../ingest/events/file-scan.js';
 import { listInputFiles } from '../ingest/ingest-paths.js';
 import type { Store } from '../store/db.js';
 import { GENESIS, entryHash, ledgerBlocks, ledgerEntries, type StoredEntry } from '../store/ledger.js';
-import { SOURCE_TABLES, findingDigestsOf, rootOf, sha256Hex, tableBlocks, type TableDigest } from '../store/ledger-digest.js';
+import { SOURCE_TABLES, findingDigestsOf, rootOf, rowTextOf, sha256Hex, tableBlocks, type TableDigest } from '../store/ledger-digest.js';
 
 export interface VerifyProblem {
   /** the ledger entry it concerns (null: rows no entry covers) */
@@ -111,7 +111,7 @@ async function ingestProblems(store: Store, e: StoredEntry, id: number): Promise
   for (const t of SOURCE_TABLES) {
     const want = recorded[t.tbl];
     if (!want) continue; // a table the entry's version did not cover
-    const blocks = await tableBlocks(store, t, id);
+    const blocks = await tableBlocks(store, t, id, rowTextOf(e.body));
     const now = rootOf(blocks);
     if (now.digest === want.digest && now.rows === want.rows) continue;
     const before = await ledgerBlocks(store, e.seq, t.tbl);

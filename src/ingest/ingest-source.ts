@@ -26,6 +26,7 @@ import { readKeyEvents, readRevocations } from './records/read-records.js';
 import { reverifyForKeys } from './register-tokens.js';
 import { copiesFromOthers, copiesWarning } from '../store/event-copies.js';
 import { makePidDir } from '../util/pid-dir.js';
+import { clearPending, discardPending } from '../store/pending-ingest.js';
 import { rm } from 'node:fs/promises';
 
 /** What `sources.kind` says: a reader's kind, or `unrecognised` for a file no reader took (src/ingest/unrecognised.ts). */
@@ -138,10 +139,6 @@ async function loadClassified(
   const { mapping } = classified;
   const readScan = unwrapped?.scan ?? scan;
   const { id, loaded, reverified, sha256, copies } = await store.transaction(async () => {
-    if (replaces !== null) {
-      await store.run(`DELETE FROM rejects WHERE source_id = $id`, { id: replaces });
-      await store.run(`DELETE FROM sources WHERE id = $id`, { id: replaces });
-    }
     const id = Number((await store.one<{ id: bigint }>(`SELECT nextval('source_ids') AS id`))!.id);
     const read = mapping ? await readMappedEvents(store, readScan, id, mapping) : await READERS[kind](store, readScan, id);
     const loaded = unwrapped ? { ...read, rejects: [...read.rejects, ...unwrapped.rejects], warnings: [unwrapped.note, ...(read.warnings ?? [])] } : read;
@@ -156,6 +153,13 @@ async function loadClassified(
     );
     const sha256 = await scan.sha256;
     lap('source: rejects written, sha256 ready');
+    // last, with the new record: an events file commits its rows before this (pending-ingest.ts), and a failure
+    // must leave the old record as it was
+    if (replaces !== null) {
+      await store.run(`DELETE FROM rejects WHERE source_id = $id`, { id: replaces });
+      await store.run(`DELETE FROM sources WHERE id = $id`, { id: replaces });
+    }
+    await clearPending(store);
     await store.run(
       `INSERT INTO sources VALUES ($id, $path, $sha, $kind, $preset, $bytes, $rows, $rejected, $tokens, now()::TIMESTAMP, $version, $ms)`,
       {
@@ -173,7 +177,9 @@ async function loadClassified(
       },
     );
     return { id, loaded, reverified, sha256, copies };
-  }).catch((err: unknown) => {
+  }).catch(async (err: unknown) => {
+    // the events an events file committed before it failed go with it; if even that fails, the next open removes them
+    await discardPending(store).catch(() => undefined);
     throw err instanceof StoreWriteError ? err.during(label) : err;
   });
   lap('source: committed');

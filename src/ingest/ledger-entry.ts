@@ -3,7 +3,7 @@
 // the rows it added, table by table. Written inside the source's transaction: the rows and their entry land together.
 import { appendEntry, type LedgerEntry } from '../store/ledger.js';
 import canonicalize from 'canonicalize';
-import { sha256Hex, sourceDigests } from '../store/ledger-digest.js';
+import { ROW_TEXT, sha256Hex, sourceDigests } from '../store/ledger-digest.js';
 import type { Mapping } from './mapping/mapping.js';
 import type { Store } from '../store/db.js';
 import { TOOL_VERSION } from '../version.js';
@@ -17,6 +17,6 @@ export async function recordIngest(store: Store, sourceId: number, extra: { mapp
   return appendEntry(store, 'ingest', {
     source_id: sourceId, path: s.path, bytes: Number(s.bytes), sha256: s.sha256, kind: s.kind, preset: s.preset,
     mapping_sha256: extra.mapping ? sha256Hex(canonicalize(extra.mapping.file) ?? '') : null, rows: Number(s.rows), rejected: Number(s.rejected),
-    replaces: extra.replaces ?? null, tool_version: TOOL_VERSION, tables,
+    replaces: extra.replaces ?? null, tool_version: TOOL_VERSION, row_text: ROW_TEXT, tables,
   }, blocks);
 }

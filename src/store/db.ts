@@ -4,6 +4,8 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { InputError } from '../errors.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { storeWriteError } from './write-error.js';
+import { discardedNote, discardPending, pendingSource } from './pending-ingest.js';
+import { stripControlInline } from '../util/sanitize.js';
 
 export type Params = Record<string, DuckDBValue> | DuckDBValue[];
 export type Row = Record<string, unknown>;
@@ -56,6 +58,7 @@ export class Store {
     }
     if (!opts.readOnly) await store.migrate();
     else await store.requireSchema();
+    await store.settleInterruptedIngest(!opts.readOnly);
     return store;
   }
 
@@ -117,6 +120,26 @@ export class Store {
       this.inTransaction = false;
       this.failure = null;
     }
+  }
+
+  /** An ingest that committed rows and then crashed (store/pending-ingest.ts): a writing open removes its rows, a
+   *  read-only one says they are there. */
+  private async settleInterruptedIngest(writable: boolean): Promise<void> {
+    if (!writable) {
+      const source = await pendingSource(this);
+      if (source !== null) process.stderr.write(`${stripControlInline(this.path)}: holds the rows of an ingest that did not finish (source ${source}); a writing command (ingest, check) removes them\n`);
+      return;
+    }
+    const gone = await discardPending(this);
+    if (gone) process.stderr.write(`${discardedNote(stripControlInline(this.path), gone)}\n`);
+  }
+
+  /** Inside `transaction`: commit what is done so far and go on in a new transaction. Only for rows that a marker
+   *  in `meta` names as unfinished (store/pending-ingest.ts), so a failure after it can remove them. */
+  async commitSoFar(): Promise<void> {
+    if (!this.inTransaction) throw new Error('commitSoFar outside a transaction');
+    await this.noted(this.conn.run('COMMIT'));
+    await this.noted(this.conn.run('BEGIN TRANSACTION'));
   }
 
   /** What made the transaction fail: a full disk even when a reader re-worded it; never "aborted" when the first error is known. */

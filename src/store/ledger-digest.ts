@@ -1,6 +1,6 @@
 // What a ledger entry hashes of the store: the rows one source added, table by table, and the findings one check run
-// made. Rows are hashed where they are, in DuckDB (docs/evidence.md "What is hashed"): each row's JSON (to_json of the
-// whole row, columns in schema order) by md5, the md5s of a block of 16,384 lines concatenated in line order and
+// made. Rows are hashed where they are, in DuckDB (docs/evidence.md "What is hashed"): each row's values as a JSON
+// array (columns in schema order) by md5, the md5s of a block of 16,384 lines concatenated in line order and
 // hashed by sha256, and a table's root the sha256 of its blocks' `block:rows:digest` lines. A later mismatch is then
 // found down to the block (the lines) that changed, in one pass over the source's rows.
 import { createHash } from 'node:crypto';
@@ -9,17 +9,35 @@ import type { BlockDigest } from './ledger.js';
 
 const BLOCK_LINES = 16_384;
 
-/** The tables a source adds rows to, how its rows are found, ordered and what of a row is evidence. */
-export const SOURCE_TABLES: readonly { tbl: string; where: string; order: string; row: string }[] = [
-  { tbl: 'events', where: 'source_id', order: 'line', row: 't' },
-  { tbl: 'captures', where: 'source_id', order: 'line', row: 't' },
-  { tbl: 'keys', where: 'source_id', order: 'idx', row: 't' },
-  { tbl: 'key_events', where: 'source_id', order: 'line', row: 't' },
-  { tbl: 'revocations', where: 'source_id', order: 'line', row: 't' },
-  { tbl: 'rejects', where: 'source_id', order: 'coalesce(line, -1)', row: 't' },
+/** The tables a source adds rows to, how its rows are found and ordered, and which columns are evidence (all). */
+export const SOURCE_TABLES: readonly { tbl: string; where: string; order: string; cols?: readonly string[] }[] = [
+  { tbl: 'events', where: 'source_id', order: 'line' },
+  { tbl: 'captures', where: 'source_id', order: 'line' },
+  { tbl: 'keys', where: 'source_id', order: 'idx' },
+  { tbl: 'key_events', where: 'source_id', order: 'line' },
+  { tbl: 'revocations', where: 'source_id', order: 'line' },
+  { tbl: 'rejects', where: 'source_id', order: 'coalesce(line, -1)' },
   // a token's verdict is re-derived when keys arrive later (a JWKS loaded after the logs): its text is the evidence
-  { tbl: 'tokens', where: 'first_source', order: 'sha256', row: 'struct_pack(sha256 := t.sha256, raw := t.raw)' },
+  { tbl: 'tokens', where: 'first_source', order: 'sha256', cols: ['sha256', 'raw'] },
 ];
+
+/**
+ * How a row becomes the text its md5 is taken of, as an ingest entry records it (`row_text`). `json_array`: the
+ * row's values in schema order, a JSON array (a third shorter than an object naming every column, and as
+ * unambiguous: 1.3 s → 0.9 s for 1M events). `to_json`: the row as an object, what entries made before it used.
+ */
+export type RowText = 'json_array' | 'to_json';
+export const ROW_TEXT: RowText = 'json_array';
+
+function rowTextSql(t: (typeof SOURCE_TABLES)[number], form: RowText): string {
+  if (form === 'json_array') return `json_array(${t.cols ? t.cols.map((c) => `t.${c}`).join(', ') : '*COLUMNS(t.*)'})::VARCHAR`;
+  return `to_json(${t.cols ? `struct_pack(${t.cols.map((c) => `${c} := t.${c}`).join(', ')})` : 't'})::VARCHAR`;
+}
+
+/** The row text an ingest entry's digests were made with (entries before `row_text` was recorded: to_json). */
+export function rowTextOf(body: { row_text?: unknown }): RowText {
+  return body.row_text === 'json_array' ? 'json_array' : 'to_json';
+}
 
 export interface TableDigest {
   rows: number;
@@ -32,7 +50,7 @@ export async function sourceDigests(store: Store, sourceId: number): Promise<{ t
   const tables: Record<string, TableDigest> = {};
   const blocks: BlockDigest[] = [];
   for (const t of SOURCE_TABLES) {
-    const rows = await tableBlocks(store, t, sourceId);
+    const rows = await tableBlocks(store, t, sourceId, ROW_TEXT);
     tables[t.tbl] = rootOf(rows);
     blocks.push(...rows.map((b) => ({ tbl: t.tbl, ...b })));
   }
@@ -40,12 +58,12 @@ export async function sourceDigests(store: Store, sourceId: number): Promise<{ t
 }
 
 /** One table's blocks for one source, recomputed from its rows now. */
-export async function tableBlocks(store: Store, t: (typeof SOURCE_TABLES)[number], sourceId: number): Promise<{ block: number; rows: number; digest: string }[]> {
+export async function tableBlocks(store: Store, t: (typeof SOURCE_TABLES)[number], sourceId: number, form: RowText): Promise<{ block: number; rows: number; digest: string }[]> {
   // the row's md5 breaks ties between rows of one line (an `each` mapping makes several events of one record)
   const rows = await store.json<{ block: unknown; rows: unknown; digest: string }>(
     `SELECT block, count(*) AS rows, sha256(string_agg(h, '' ORDER BY k, h)) AS digest
      FROM (SELECT ${t.order === 'sha256' ? '0' : `${t.order} // ${BLOCK_LINES}`} AS block, ${t.order} AS k,
-                  md5(to_json(${t.row})::VARCHAR) AS h
+                  md5(${rowTextSql(t, form)}) AS h
            FROM ${t.tbl} t WHERE ${t.where} = $id)
      GROUP BY block ORDER BY block`,
     { id: sourceId },

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/db.js';
+import { pendingSource } from '../../src/store/pending-ingest.js';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -30,7 +31,8 @@ describe('an interrupted ingest', () => {
     await new Promise<void>((resolve) => {
       child.stderr!.on('data', (d: Buffer) => {
         seen += d.toString();
-        if (/source: committed[^]*events: part inserted/.test(seen)) resolve(); // the first file in, a part of the big one
+        // the first file in, a part of the big one committed (store/pending-ingest.ts) and its source not finished
+        if (/source: committed[^]*events: part committed/.test(seen)) resolve();
       });
       child.on('exit', () => resolve());
     });
@@ -43,7 +45,12 @@ describe('an interrupted ingest', () => {
     expect(existsSync(`${db}.wal`)).toBe(true);
     for (const name of readdirSync(dir).filter((n) => n.startsWith('case.duckdb'))) expect([name, statSync(join(dir, name)).mode & 0o077]).toEqual([name, 0]);
 
+    // the big file's committed part is there, marked unfinished; the writing open below removes it
+    const readOnly = await Store.open(db, { readOnly: true });
+    expect(await pendingSource(readOnly)).toBe(2);
+    readOnly.close();
     const store = await Store.open(db);
+    expect(await pendingSource(store)).toBeNull();
     const events = Number((await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM events`))!.n);
     const sources = Number((await store.one<{ n: bigint }>(`SELECT count(*) AS n FROM sources`))!.n);
     store.close();

@@ -16,6 +16,7 @@ import { blankCount, cumulative, lineAtPlace, runBounds } from './line-runs.js';
 import { numberRows } from './number-rows.js';
 import type { LinePart } from './split-lines.js';
 import { deduplicate } from './duplicate-keys.js';
+import { markPending } from '../../store/pending-ingest.js';
 
 export { MAX_BOUNDS } from './number-rows.js';
 
@@ -48,16 +49,27 @@ function insertSql(spec: StageSpec, source: string, line: string): string {
 export async function insertPart(store: Store, part: LinePart, spec: StageSpec, sid: number): Promise<InsertedPart> {
   await store.run(`SET preserve_insertion_order = true`); // the numbering below depends on it
   const pending = spec.duplicates ? `CASE WHEN dup THEN ${REPEATS_KEY} ELSE ${PENDING} END` : `${PENDING}`;
+  await markPending(store, sid);
   await store.run(insertSql(spec, READER, `CASE WHEN ok THEN ${pending} ELSE ${NOT_EVENT} END`), {
     ...projectionParams(spec),
     ...readerParams(part),
     sid,
   });
-  lap('events: part inserted');
+  lap('events: part read');
+  // committed before they are numbered: numbering rows this transaction appended would make DuckDB write them all
+  // again at COMMIT (store/pending-ingest.ts)
+  await store.commitSoFar();
+  lap('events: part committed');
   const mine = `source_id = $sid AND line <= ${PENDING}`;
-  const span = await store.one<{ base: bigint | null; n: bigint }>(`SELECT min(rowid) AS base, count(*) AS n FROM events WHERE ${mine}`, { sid });
+  const span = await store.one<{ base: bigint | null; last: bigint | null; n: bigint }>(
+    `SELECT min(rowid) AS base, max(rowid) AS last, count(*) AS n FROM events WHERE ${mine}`, { sid },
+  );
   const emitted = Number(span!.n);
   const base = span!.base ?? 0n;
+  // a row's place is its rowid's distance from the first: the part's rows must be one run, as they were appended
+  if (emitted > 0 && Number(span!.last! - base) !== emitted - 1) {
+    throw new Error(`events of source ${sid} are not one run of rowids (${emitted} rows from ${base} to ${span!.last}): cannot number their lines`);
+  }
   // Row place → line: DuckDB emits no row for a whitespace-only line (nor for an oversized or too deep one, left empty).
   const nonBlank = part.lines - blankCount(part.blankRuns);
   if (emitted !== nonBlank) {
