@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { baselineMain, builtMain } from './lib/baseline.js';
 
 const { values } = parseArgs({
   options: {
@@ -11,6 +12,8 @@ const { values } = parseArgs({
     tokens: { type: 'string', default: '20000' },
     runs: { type: 'string', default: '3' },
     only: { type: 'string' },
+    // a git revision: its built CLI's ingest is measured beside this tree's built CLI, interleaved in each run
+    baseline: { type: 'string' },
   },
 });
 const events = Number(values.events);
@@ -58,10 +61,20 @@ function busyJti(): string {
   return (JSON.parse(q.stdout) as { jti: string }[])[0]?.jti ?? 'none';
 }
 
+const ingestArgs = (): string[] => ['ingest', ...(existsSync(`${file}.jwks.json`) ? [`${file}.jwks.json`] : []), file];
+const repo = new URL('..', import.meta.url).pathname;
+const base = values.baseline ? baselineMain(repo, dir, values.baseline) : null;
+const ours = base ? builtMain(repo) : null;
 const steps: [string, string, () => string[], boolean][] = [
   ['floor: read_json CTAS', 'floor', () => [], true],
   ['ingest --preset okta (as many Okta System Log records)', 'cli', () => ['ingest', '--preset', 'okta', oktaFile], true],
-  ['ingest', 'cli', () => ['ingest', ...(existsSync(`${file}.jwks.json`) ? [`${file}.jwks.json`] : []), file], true],
+  ...(base && ours
+    ? ([
+        [`ingest, built CLI (baseline ${base.commit})`, 'dist', () => [base.main, ...ingestArgs()], true],
+        ['ingest, built CLI (this tree)', 'dist', () => [ours, ...ingestArgs()], true],
+      ] as [string, string, () => string[], boolean][])
+    : []),
+  ['ingest', 'cli', ingestArgs, true],
   ['verify tokens (decode + jose, once each)', 'verify', () => [], false],
   ['check (all checks)', 'cli', () => ['check'], false],
   ['check-keys', 'cli', () => ['check-keys'], false],
@@ -96,6 +109,19 @@ const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, mem_gb: Math.round
 const git = (...a: string[]): string => spawnSync('git', a, { encoding: 'utf8' }).stdout.trim();
 const commit = `${git('rev-parse', '--short', 'HEAD') || 'unknown'}${git('status', '--porcelain', '--untracked-files=no') ? '+dirty' : ''}`;
 console.table(rows);
+// this tree against the baseline, both built, medians of the same runs
+const vsBaseline = base
+  ? (() => {
+      const b = results[`ingest, built CLI (baseline ${base.commit})`];
+      const o = results['ingest, built CLI (this tree)'];
+      if (!b || !o) return null;
+      const ratio = +(o.ms / b.ms).toFixed(3);
+      process.stdout.write(`ingest, this tree / baseline ${base.commit}: ${ratio} (medians ${(o.ms / 1000).toFixed(2)} s / ${(b.ms / 1000).toFixed(2)} s of ${runs} runs, interleaved)\n`);
+      return { commit: base.commit, ratio, ours_s: +(o.ms / 1000).toFixed(2), baseline_s: +(b.ms / 1000).toFixed(2) };
+    })()
+  : null;
 // One file per size, so the 1M and 4M tables in the README each have their source.
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL(`./results/${events}.json`, import.meta.url), JSON.stringify({ events, runs, commit, machine, date: new Date().toISOString(), rows }, null, 2) + '\n');
+// a partial or baseline run keeps its own file, so the full table's source stays
+const resultName = `${events}${values.only ? `-only-${values.only.replace(/[^A-Za-z0-9]+/g, '_')}` : ''}${base ? `-vs-${base.commit}` : ''}`;
+writeFileSync(new URL(`./results/${resultName}.json`, import.meta.url), JSON.stringify({ events, runs, commit, machine, date: new Date().toISOString(), rows, ...(vsBaseline ? { baseline: vsBaseline } : {}) }, null, 2) + '\n');

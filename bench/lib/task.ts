@@ -8,7 +8,7 @@ import { Store } from '../../src/store/db.js';
 import { loadKeys } from '../../src/store/key-registry.js';
 
 const [task, file, db, ...rest] = process.argv.slice(2);
-if (!task || !file || !db) throw new Error('usage: task.ts <floor|verify|cli> <file> <db> [cli args…]');
+if (!task || !file || !db) throw new Error('usage: task.ts <floor|verify|cli|dist> <file> <db> [dist/cli/main.js] [cli args…]');
 
 async function floor(): Promise<void> {
   for (const f of [db!, `${db}.wal`]) rmSync(f, { force: true });
@@ -39,7 +39,12 @@ let count: number | undefined;
 let ms: number | undefined;
 if (task === 'floor') await floor();
 else if (task === 'verify') ({ ms, count } = await verify());
-else code = await main(['node', 'jwt-forensics', '--db', db, '--quiet', ...rest]);
+else if (task === 'dist') {
+  // a built CLI (this tree's or a baseline's dist/cli/main.js): what users run, without tsx
+  const [module, ...args] = rest;
+  const built = (await import(module!)) as { main: typeof main };
+  code = await built.main(['node', 'jwt-forensics', '--db', db, '--quiet', ...args]);
+} else code = await main(['node', 'jwt-forensics', '--db', db, '--quiet', ...rest]);
 ms ??= Number(process.hrtime.bigint() - started) / 1e6;
 const rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
 process.stderr.write(`\n${JSON.stringify({ ms, rss_mb, code, count })}\n`);

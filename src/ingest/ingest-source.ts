@@ -186,7 +186,7 @@ async function loadClassified(
   // its ledger entry right after: the rows are hashed where DuckDB reads them fastest, committed (inside the
   // source's transaction the same scan took 4× as long); a crash in between leaves a source verify names as
   // unrecorded, never an entry without its rows
-  await store.transaction(() => recordIngest(store, id, { mapping, replaces })).catch((err: unknown) => {
+  await store.transaction(() => recordIngest(store, id, { mapping, replaces, ready: loaded.ready })).catch((err: unknown) => {
     throw err instanceof StoreWriteError ? err.during(label) : err;
   });
   lap('source: ledger entry');

@@ -3,17 +3,21 @@
 // the rows it added, table by table. Written inside the source's transaction: the rows and their entry land together.
 import { appendEntry, type LedgerEntry } from '../store/ledger.js';
 import canonicalize from 'canonicalize';
-import { ROW_TEXT, sha256Hex, sourceDigests } from '../store/ledger-digest.js';
+import { ROW_TEXT, sha256Hex, sourceDigests, type TableBlocks } from '../store/ledger-digest.js';
 import type { Mapping } from './mapping/mapping.js';
 import type { Store } from '../store/db.js';
 import { TOOL_VERSION } from '../version.js';
 
-export async function recordIngest(store: Store, sourceId: number, extra: { mapping?: Mapping | null; replaces?: number | null } = {}): Promise<LedgerEntry> {
+export async function recordIngest(
+  store: Store,
+  sourceId: number,
+  extra: { mapping?: Mapping | null; replaces?: number | null; ready?: Record<string, TableBlocks> } = {},
+): Promise<LedgerEntry> {
   const s = await store.one<{ path: string; sha256: string; kind: string; preset: string | null; bytes: unknown; rows: unknown; rejected: unknown }>(
     `SELECT path, sha256, kind, preset, bytes, rows, rejected FROM sources WHERE id = $id`, { id: sourceId },
   );
   if (!s) throw new Error(`ledger: source ${sourceId} is not recorded`);
-  const { tables, blocks } = await sourceDigests(store, sourceId);
+  const { tables, blocks } = await sourceDigests(store, sourceId, extra.ready);
   return appendEntry(store, 'ingest', {
     source_id: sourceId, path: s.path, bytes: Number(s.bytes), sha256: s.sha256, kind: s.kind, preset: s.preset,
     mapping_sha256: extra.mapping ? sha256Hex(canonicalize(extra.mapping.file) ?? '') : null, rows: Number(s.rows), rejected: Number(s.rejected),

@@ -163,6 +163,8 @@ export class TokenChunks {
   private stored = 0;
   /** chunks started (for tests: a file of N new tokens goes through in about N / TOKEN_CHUNK) */
   chunks = 0;
+  /** claims texts among the tokens: settleClaims will move their rows onto their tokens */
+  claimsTexts = 0;
 
   constructor(
     private readonly store: Store,
@@ -175,7 +177,9 @@ export class TokenChunks {
   async add(tokens: readonly RawToken[]): Promise<void> {
     if (tokens.length === 0) return;
     this.chunks++;
-    this.batches.push(startVerifying(this.keys, tokens, this.opts));
+    const batch = startVerifying(this.keys, tokens, this.opts);
+    this.claimsTexts += batch.remap.length;
+    this.batches.push(batch);
     this.waiting += tokens.length;
     while (this.batches.length > 1 && this.waiting > MAX_PENDING) await this.storeOldest();
   }

@@ -33,7 +33,18 @@ export class Store {
     readonly path: string,
     private readonly instance: DuckDBInstance,
     readonly conn: DuckDBConnection,
+    /** a sibling (`alongside`) shares its instance with the store that made it, and closes only its connection */
+    private readonly ownsInstance = true,
   ) {}
+
+  /** A second connection to the same database, for a read that runs while this one goes on with its transaction:
+   *  it sees what is committed. Close it when done. */
+  async alongside(): Promise<Store> {
+    const conn = await this.instance.connect();
+    const sibling = new Store(this.path, this.instance, conn, false);
+    await conn.run(`SET TimeZone = 'UTC'`);
+    return sibling;
+  }
 
   static async open(path: string, opts: OpenOptions = {}): Promise<Store> {
     const isMemory = path === ':memory:';
@@ -150,7 +161,7 @@ export class Store {
 
   close(): void {
     this.conn.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
   }
 
   private async schemaVersion(): Promise<number> {

@@ -45,12 +45,19 @@ export interface TableDigest {
   digest: string;
 }
 
-/** Each table's digest for one source, and the blocks behind them (kept beside the entry to locate a change). */
-export async function sourceDigests(store: Store, sourceId: number): Promise<{ tables: Record<string, TableDigest>; blocks: BlockDigest[] }> {
+export type TableBlocks = { block: number; rows: number; digest: string }[];
+
+/** Each table's digest for one source, and the blocks behind them (kept beside the entry to locate a change);
+ *  `ready` holds tables whose blocks a reader already computed from the same rows (digestAlongside). */
+export async function sourceDigests(
+  store: Store,
+  sourceId: number,
+  ready: Readonly<Record<string, TableBlocks>> = {},
+): Promise<{ tables: Record<string, TableDigest>; blocks: BlockDigest[] }> {
   const tables: Record<string, TableDigest> = {};
   const blocks: BlockDigest[] = [];
   for (const t of SOURCE_TABLES) {
-    const rows = await tableBlocks(store, t, sourceId, ROW_TEXT);
+    const rows = ready[t.tbl] ?? (await tableBlocks(store, t, sourceId, ROW_TEXT));
     tables[t.tbl] = rootOf(rows);
     blocks.push(...rows.map((b) => ({ tbl: t.tbl, ...b })));
   }
@@ -58,7 +65,7 @@ export async function sourceDigests(store: Store, sourceId: number): Promise<{ t
 }
 
 /** One table's blocks for one source, recomputed from its rows now. */
-export async function tableBlocks(store: Store, t: (typeof SOURCE_TABLES)[number], sourceId: number, form: RowText): Promise<{ block: number; rows: number; digest: string }[]> {
+export async function tableBlocks(store: Store, t: (typeof SOURCE_TABLES)[number], sourceId: number, form: RowText): Promise<TableBlocks> {
   // the row's md5 breaks ties between rows of one line (an `each` mapping makes several events of one record)
   const rows = await store.json<{ block: unknown; rows: unknown; digest: string }>(
     `SELECT block, count(*) AS rows, sha256(string_agg(h, '' ORDER BY k, h)) AS digest
@@ -69,6 +76,26 @@ export async function tableBlocks(store: Store, t: (typeof SOURCE_TABLES)[number
     { id: sourceId },
   );
   return rows.map((r) => ({ block: Number(r.block), rows: Number(r.rows), digest: r.digest }));
+}
+
+/**
+ * One table's blocks for one source, computed on a second connection from its committed rows while the caller goes
+ * on (an events file's new tokens are decoded and verified in JS meanwhile: the digest costs the ingest little wall
+ * time). Valid only if the source's rows in that table do not change afterwards; null if the read fails (the ledger
+ * entry then hashes the rows itself).
+ */
+export function digestAlongside(store: Store, tbl: string, sourceId: number): Promise<TableBlocks | null> {
+  const t = SOURCE_TABLES.find((x) => x.tbl === tbl);
+  if (!t) throw new Error(`no source table ${tbl}`);
+  const run = async (): Promise<TableBlocks> => {
+    const side = await store.alongside();
+    try {
+      return await tableBlocks(side, t, sourceId, ROW_TEXT);
+    } finally {
+      side.close();
+    }
+  };
+  return run().catch(() => null);
 }
 
 export function rootOf(blocks: readonly { block: number; rows: number; digest: string }[]): TableDigest {

@@ -22,6 +22,7 @@ import { tooDeep, tooLong } from './line-limits.js';
 import { splitParts, wholeFile } from './ndjson-parts.js';
 import { duplicateWarning, fixDuplicateKeys } from './duplicate-fix.js';
 import type { LinePart } from './split-lines.js';
+import { digestAlongside, type TableBlocks } from '../../store/ledger-digest.js';
 
 /** DuckDB's memory while events load (it would otherwise keep up to 80% of RAM of written blocks cached): what is
  *  over it is evicted or spilled, so memory stays flat however big the file. */
@@ -47,6 +48,7 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
   lap('events: start');
   const memory = ingestMemory();
   const dir = await makePartDir();
+  let early: Promise<TableBlocks | null> | null = null;
   try {
     await store.run(`SET memory_limit = $memory`, { memory });
     const rejects: RejectRow[] = [];
@@ -58,8 +60,14 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
     const label = scan.label ?? scan.path;
     let newTokens = 0;
     const duplicates: number[] = []; // lines that repeat a key, found by DuckDB as it reads (insert-part.ts)
-    const load = async (part: LinePart): Promise<void> => {
+    const load = async (part: LinePart, last: boolean): Promise<void> => {
       const loaded = await insertPart(store, part, spec, sourceId);
+      if (last) {
+        // the source's events as they will stay, unless a later step changes them (settled below): committed, and
+        // hashed for its ledger entry on a second connection while the tokens are decoded and verified in JS
+        await store.commitSoFar();
+        early = digestAlongside(store, 'events', sourceId);
+      }
       // New tokens go through in chunks: each is decoded, then verified in JS while DuckDB goes on (the next
       // chunk's lines, the next part); a chunk is stored once more than MAX_PENDING tokens wait, so memory holds
       // a few chunks of decoded tokens, not every token of the file.
@@ -77,10 +85,10 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
     const whole = await wholeFile(scan);
     if (whole) {
       const progress = (pct: number): void => reportProgress({ path: label, bytesRead: (scan.bytes * pct) / 100, bytesTotal: scan.bytes, events: Math.round((whole.lines * pct) / 100) });
-      await withProgress(store, progress, () => load(whole));
+      await withProgress(store, progress, () => load(whole, true));
     } else {
       for await (const part of splitParts(scan, dir)) {
-        await load(part);
+        await load(part, false);
         await rm(part.path, { force: true });
       }
     }
@@ -99,11 +107,16 @@ export async function readEvents(store: Store, scan: FileScan, sourceId: number,
     const refused = await settleClaims(store, sourceId, 'events');
     rows -= refused.length;
     rejects.push(...refused);
-    return { rows, rejects: rejects.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), newTokens, ...(warning ? { warnings: [warning] } : {}) };
+    // the early digest stands only if no row changed since: no line re-read for a repeated key, none moved onto
+    // the token its claims stand for
+    const blocks = early ? await early : null;
+    const ready = blocks && fix.lines === 0 && chunks.claimsTexts === 0 ? { ready: { events: blocks } } : {};
+    return { rows, rejects: rejects.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)), newTokens, ...(warning ? { warnings: [warning] } : {}), ...ready };
   } catch (err) {
     if (err instanceof PlacementError) throw new PlacementError(`${scan.label ?? scan.path}: the file changed while it was being read (${err.message}); copy it and ingest the copy`);
     throw err;
   } finally {
+    await early; // never left running on a store about to close (it settles to null on failure)
     await store.run(`RESET memory_limit`).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }
