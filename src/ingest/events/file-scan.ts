@@ -1,5 +1,5 @@
-// One streaming pass over an input file: its sha256 (chain of custody, idempotency), size, line count,
-// whether it is gzip, and its first bytes for kind detection. Cheap next to the DuckDB read it precedes.
+// Streaming passes over an input file: its sha256 (chain of custody, idempotency), size, line count and layout,
+// whether it is gzip, and its first bytes for kind detection. Cheap next to the DuckDB read they precede.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -22,17 +22,17 @@ export interface FileScan {
   bom: boolean;
   /** sha256 of the bytes as stored; computed in the background while DuckDB reads the file */
   sha256: Promise<string>;
-  /** lines in the (decompressed) content, a last line without newline included; same background pass */
+  /** lines in the (decompressed) content, a last line without newline included; from the layout pass (a .gz: its one pass) */
   lines: Promise<number>;
-  /** where a plain file's lines are (blank ones, the longest, an offset index); null for .gz; same pass */
+  /** where a plain file's lines are (blank ones, the longest, an offset index); null for .gz */
   layout: Promise<LineLayout | null>;
   /** how the tokens the file brings are verified (the policy's max_verify_candidates); set by ingestFile */
   verify?: VerifyOptions;
 }
 
 
-/** Peek at the file now (gzip? what kind?) and start the full pass — sha256 and line count — in the background:
- *  it runs on this thread while DuckDB's reader runs on its own. */
+/** Peek at the file now (gzip? what kind?) and start the passes over it — layout and line count, then sha256 — in
+ *  the background: they run on this thread while DuckDB's reader runs on its own. */
 export async function scanFile(path: string, label = path): Promise<FileScan> {
   const info = await stat(path);
   // A device or FIFO never ends (/dev/zero) or blocks until a writer comes: only regular files are read.

@@ -24,7 +24,7 @@ const FIRST_PART_BYTES = 32 * 1024 * 1024;
  *  or a run with a part size set goes through the splitter. */
 export async function wholeFile(scan: FileScan): Promise<LinePart | null> {
   if (scan.gzip || process.env.JWT_FORENSICS_PART_BYTES) return null;
-  const layout = await scan.layout; // the background pass: sha256 and layout in one read
+  const layout = await scan.layout; // the layout pass (file-scan.ts): the file is read whole only once it is known safe
   lap('ndjson: layout known');
   // many runs of blank lines would make the numbering a list as long as the file: parts bound it
   if (!layout || layout.longest > MAX_LINE_BYTES || layout.deepLines > 0 || layout.blankRuns.length > MAX_BOUNDS) return null;
