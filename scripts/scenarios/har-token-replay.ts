@@ -6,6 +6,8 @@ const HOME = '81.2.69.142'; // the users' office in London
 const HOME_NEAR = '81.2.69.160'; // the same /24
 const REPLAY_ABROAD = '216.160.83.56'; // Milton, WA
 const REPLAY_LOCAL = '89.160.20.112'; // another network, same country as written below
+const KIM_HOME = '2.125.160.216'; // kim's own addresses: home and phone, networks other than the office's
+const KIM_PHONE = '89.160.20.128';
 const UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/133.0.0.0 Safari/537.36';
 
 const entry = (min: number, request: object, response: object = { status: 200, headers: [], cookies: [], content: { size: 2, mimeType: 'application/json', text: '{}' } }): object => ({
@@ -29,12 +31,13 @@ export async function scenario(kit: Kit): Promise<Scenario> {
   const hank = await tok('hank', 'har-issued-own');
   const ivan = await tok('ivan', 'har-before-only');
   const judy = await tok('judy', 'har-internal-relay');
+  const kim = await tok('kim', 'har-claims-own');
 
   const har = {
     log: {
       version: '1.2', creator: { name: 'WebInspector', version: '537.36' },
       entries: [
-        bearer(0, alice), bearer(1, bob), bearer(1, carol), bearer(2, dave), bearer(2, erin), bearer(3, frank), bearer(3, ivan), bearer(3, judy),
+        bearer(0, alice), bearer(1, bob), bearer(1, carol), bearer(2, dave), bearer(2, erin), bearer(3, frank), bearer(3, ivan), bearer(3, judy), bearer(3, kim),
         // gina's and hank's tokens issued to the browser by the token endpoint during the recording
         entry(4, { method: 'POST', url: 'https://auth.example/oauth2/token', headers: [], postData: { mimeType: 'application/x-www-form-urlencoded', text: 'grant_type=refresh_token' } },
           { status: 200, headers: [], cookies: [], content: { size: 100, mimeType: 'application/json', text: JSON.stringify({ access_token: gina, token_type: 'Bearer' }) } }),
@@ -78,6 +81,14 @@ export async function scenario(kit: Kit): Promise<Scenario> {
         use(-2, ivan, 'ivan', { ip: REPLAY_ABROAD, country: 'US' }),
         // judy: after the recording her token reaches an API through a service of ours (internal_networks), not a stranger
         use(25, judy, 'judy', { ip: '10.20.0.15' }),
+        // kim: before the recording a gateway logged her uses by the token's claims only (no token, no top-level sub),
+        // from home and from her phone; after it she carries on from both with the token itself. Were those events
+        // not hers, the first address after would stand for her own and the second would be a stranger.
+        ...[[-4, KIM_HOME], [-3, KIM_PHONE]].map(([min, ip]) => ({
+          ts: iso(min as number), event: 'use', claims: { ...base, sub: 'kim', jti: 'har-claims-own' }, ip, ua: UA, outcome: 'success', geo: { country: 'GB' },
+        })),
+        use(15, kim, 'kim', { ip: KIM_PHONE }),
+        use(16, kim, 'kim', { ip: KIM_HOME }),
       ]),
     },
     near_misses: [
@@ -86,6 +97,7 @@ export async function scenario(kit: Kit): Promise<Scenario> {
       "hank's token, issued to his browser during the recording, is used only from his own address",
       "ivan's token was used abroad before the recording: the HAR did not leak it",
       "judy's token is presented after the recording by an internal relay (10.20.0.15, policy internal_networks)",
+      "kim carries on from her home and her phone, which a gateway logged before the recording by her token's claims only",
     ],
     expected: [
       { check: 'har-token-replay', severity: 'critical', token: fingerprint(alice), jti: 'har-abroad', sub: 'alice', kid: 'rsa-current' },
