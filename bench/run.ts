@@ -17,6 +17,10 @@ const { values } = parseArgs({
   },
 });
 const events = Number(values.events);
+// the code measured: the commit, and whether the work tree differed from it, when the run starts (each task loads
+// the sources when it starts: a tree edited during the run is not the code measured)
+const git = (...a: string[]): string => spawnSync('git', a, { encoding: 'utf8' }).stdout.trim();
+const commit = `${git('rev-parse', '--short', 'HEAD') || 'unknown'}${git('status', '--porcelain', '--untracked-files=no') ? '+dirty' : ''}`;
 const runs = Number(values.runs);
 const dir = new URL('./data/', import.meta.url).pathname;
 mkdirSync(dir, { recursive: true });
@@ -105,9 +109,6 @@ const rows = Object.entries(results).map(([name, r]) => {
   };
 });
 const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, mem_gb: Math.round(totalmem() / 2 ** 30), node: process.version };
-// the code measured: the commit, and whether the work tree differed from it
-const git = (...a: string[]): string => spawnSync('git', a, { encoding: 'utf8' }).stdout.trim();
-const commit = `${git('rev-parse', '--short', 'HEAD') || 'unknown'}${git('status', '--porcelain', '--untracked-files=no') ? '+dirty' : ''}`;
 console.table(rows);
 // this tree against the baseline, both built, medians of the same runs
 const vsBaseline = base

@@ -5,7 +5,6 @@ import { appendRows } from '../store/append.js';
 import type { Store } from '../store/db.js';
 import { StoreWriteError } from '../store/write-error.js';
 import { lap } from '../util/profile.js';
-import { TOOL_VERSION } from '../version.js';
 import { recordIngest } from './ledger-entry.js';
 import { detectKind, type DetectedKind, type Kind } from './detect-kind.js';
 import { classifyHead, type Classified } from './classify-input.js';
@@ -26,6 +25,7 @@ import { readKeyEvents, readRevocations } from './records/read-records.js';
 import { reverifyForKeys } from './register-tokens.js';
 import { copiesFromOthers, copiesWarning } from '../store/event-copies.js';
 import { makePidDir } from '../util/pid-dir.js';
+import { recordSource } from '../store/sources.js';
 import { clearPending, discardPending } from '../store/pending-ingest.js';
 import { rm } from 'node:fs/promises';
 
@@ -160,22 +160,10 @@ async function loadClassified(
       await store.run(`DELETE FROM sources WHERE id = $id`, { id: replaces });
     }
     await clearPending(store);
-    await store.run(
-      `INSERT INTO sources VALUES ($id, $path, $sha, $kind, $preset, $bytes, $rows, $rejected, $tokens, now()::TIMESTAMP, $version, $ms)`,
-      {
-        id,
-        path: label,
-        sha: sha256,
-        kind,
-        preset: mapping?.label ?? null,
-        bytes: scan.bytes,
-        rows: loaded.rows,
-        rejected: loaded.rejects.length,
-        tokens: loaded.newTokens,
-        version: TOOL_VERSION,
-        ms: Date.now() - started,
-      },
-    );
+    await recordSource(store, {
+      id, path: label, sha256, kind, preset: mapping?.label ?? null, bytes: scan.bytes, rows: loaded.rows,
+      rejected: loaded.rejects.length, newTokens: loaded.newTokens, elapsedMs: Date.now() - started,
+    });
     return { id, loaded, reverified, sha256, copies };
   }).catch(async (err: unknown) => {
     // the events an events file committed before it failed go with it; if even that fails, the next open removes them

@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import type { Store } from '../store/db.js';
 import { StoreWriteError } from '../store/write-error.js';
-import { TOOL_VERSION } from '../version.js';
+import { recordSource } from '../store/sources.js';
 import { sha256OfFile } from './events/file-scan.js';
 import type { SourceSummary } from './ingest-source.js';
 import { recordIngest } from './ledger-entry.js';
@@ -23,10 +23,9 @@ export async function recordUnrecognised(store: Store, path: string, label: stri
   await store.transaction(async () => {
     const id = Number((await store.one<{ id: bigint }>(`SELECT nextval('source_ids') AS id`))!.id);
     await store.run(`INSERT INTO rejects VALUES ($id, $path, NULL, $reason, $detail)`, { id, path: label, reason: reject.reason, detail: reject.detail });
-    await store.run(
-      `INSERT INTO sources VALUES ($id, $path, $sha, 'unrecognised', NULL, $bytes, 0, 1, 0, now()::TIMESTAMP, $version, $ms)`,
-      { id, path: label, sha: sha256, bytes, version: TOOL_VERSION, ms: Date.now() - started },
-    );
+    await recordSource(store, {
+      id, path: label, sha256, kind: 'unrecognised', preset: null, bytes, rows: 0, rejected: 1, newTokens: 0, elapsedMs: Date.now() - started,
+    });
     await recordIngest(store, id);
   }).catch((err: unknown) => {
     throw err instanceof StoreWriteError ? err.during(label) : err;
