@@ -2,7 +2,7 @@
 // (src/checks/weak-secret.ts). A shipped-list entry is public knowledge; a user list's entry is read again from the
 // user's file, the same way the check read it. A secret that was the token's own claim is not repeated: the raw
 // token (--include-raw) shows it. Registry key material is never added, whatever the option.
-import { listEntries } from '../checks/weak-secret.js';
+import { listEntries } from '../checks/weak-secrets/list-file.js';
 import { BUILTIN_LIST, WEAK_SECRETS } from '../checks/weak-secrets/list.js';
 import type { Finding } from '../findings/finding.js';
 

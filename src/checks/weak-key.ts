@@ -1,8 +1,10 @@
-import { columns, type RowOf } from '../store/rows.js';
+import type { Policy } from '../policy/policy.js';
+import { columns, typedRows, type RowOf } from '../store/rows.js';
 import { defineCheck, type FindingDraft } from './check.js';
 import { describe, ladder, severityOf } from './ladder.js';
 import { KEY_MATERIAL_TOKENS_SQL } from './key-audit.js';
 import { BUILTIN_LIST, WEAK_SECRETS } from './weak-secrets/list.js';
+import { listEntries } from './weak-secrets/list-file.js';
 
 /**
  * Curves fit for JWS signatures. secp256k1 (ES256K, RFC 8812) is not weak — about 128-bit security like P-256 — so
@@ -26,22 +28,25 @@ SELECT k.kid, CASE WHEN k.is_secret THEN NULL ELSE k.thumbprint END AS thumbprin
   CASE WHEN k.is_secret THEN s.sha256 || '#' || k.idx ELSE k.thumbprint END AS material,
   k.kty, k.alg, k.use, k.crv, k.bits, s.path AS source,
   CASE WHEN k.kty = 'RSA' THEN 'rsa-modulus-too-short' WHEN k.kty = 'oct' AND k.bits < $min_hmac_bits THEN 'hmac-secret-too-short'
-       WHEN k.kty = 'oct' THEN 'hmac-secret-in-public-list' ELSE 'curve-not-for-signatures' END AS weakness,
+       WHEN k.kty = 'oct' AND list_contains($public_secrets::VARCHAR[], k.jwk->>'k') THEN 'hmac-secret-in-public-list'
+       WHEN k.kty = 'oct' THEN NULL ELSE 'curve-not-for-signatures' END AS weakness,
   -- the entry of the shipped list of public secrets (weak-secret's) the secret is, compared as base64url in SQL
   CASE WHEN k.kty = 'oct' THEN nullif(list_position($public_secrets::VARCHAR[], k.jwk->>'k'), 0) - 1 END AS public_entry,
+  -- an oct key's secret as base64url, held against the user's lists in JS (run): never put in a finding
+  CASE WHEN k.kty = 'oct' THEN k.jwk->>'k' END AS secret,
   CASE WHEN k.kty = 'RSA' THEN $min_rsa_bits WHEN k.kty = 'oct' THEN $min_hmac_bits END AS min_bits,
   coalesce(u.verified, 0) AS tokens_verified, coalesce(u.short_rsa, 0) AS tokens_by_kid_unverifiable,
   coalesce(u.accepted_uses, 0) AS accepted_uses, iso(u.first_used) AS first_seen, iso(u.last_used) AS last_seen
 FROM keys k JOIN sources s ON s.id = k.source_id LEFT JOIN charged u ON u.kid = k.kid AND u.thumbprint = k.thumbprint
 WHERE (k.kty = 'RSA' AND k.bits < $min_rsa_bits)
-   OR (k.kty = 'oct' AND (k.bits < $min_hmac_bits OR list_contains($public_secrets::VARCHAR[], k.jwk->>'k')))
+   OR k.kty = 'oct' -- every secret: a long one may still be in the user's lists (policy weak_secret.lists, --secrets)
    OR (k.kty IN ('EC', 'OKP') AND NOT list_contains($curves::VARCHAR[], k.crv) AND coalesce(k.use, 'sig') <> 'enc')
 ORDER BY k.kid, k.thumbprint`;
 
 // thumbprint is NULL for secrets; min_bits for curve weaknesses; first_seen / last_seen when the key verified nothing.
 const COLUMNS = columns({
   kid: 'text', thumbprint: 'text?', material: 'text', kty: 'text', alg: 'text?', use: 'text?', crv: 'text?', bits: 'int?',
-  source: 'text', weakness: 'text', public_entry: 'int?', min_bits: 'int?', tokens_verified: 'int', tokens_by_kid_unverifiable: 'int',
+  source: 'text', weakness: 'text?', public_entry: 'int?', secret: 'text?', min_bits: 'int?', tokens_verified: 'int', tokens_by_kid_unverifiable: 'int',
   accepted_uses: 'int', first_seen: 'text?', last_seen: 'text?',
 });
 
@@ -54,7 +59,28 @@ const LADDER = ladder<{ signed: number }>(
   { severity: 'medium', when: 'when it signed nothing seen', test: () => true },
 );
 
-function toFinding(row: RowOf<typeof COLUMNS>): FindingDraft {
+type Row = RowOf<typeof COLUMNS>;
+type Listed = { list: string; entry: number };
+
+/** The user's lists (policy weak_secret.lists, --secrets) read once, each entry held against the registry's secrets
+ *  (a few keys: a Set of them, not of the list, so a list of millions costs one pass and no memory of its own). */
+function userListed(policy: Policy, secrets: readonly string[]): Map<string, Listed> {
+  const found = new Map<string, Listed>();
+  const wanted = new Set(secrets);
+  for (const list of new Set(policy.weak_secret.lists)) {
+    if (found.size === wanted.size) break;
+    for (const { entry, bytes } of listEntries(list)) {
+      const b64 = bytes.toString('base64url');
+      if (wanted.has(b64) && !found.has(b64)) found.set(b64, { list, entry });
+    }
+  }
+  return found;
+}
+
+function toFinding(row: Row, listed: ReadonlyMap<string, Listed>): FindingDraft | null {
+  const user = row.public_entry === null && row.secret !== null ? listed.get(row.secret) : undefined;
+  const weakness = row.weakness ?? (user ? 'hmac-secret-in-secret-list' : null);
+  if (weakness === null) return null; // a secret long enough and in no list
   const verified = row.tokens_verified;
   const byKid = row.tokens_by_kid_unverifiable;
   return {
@@ -65,9 +91,10 @@ function toFinding(row: RowOf<typeof COLUMNS>): FindingDraft {
     last_seen: row.last_seen,
     evidence: {
       kid: row.kid,
-      weakness: row.weakness,
-      // also (or only) in a public list of secrets: named by list and entry, never by value
+      weakness,
+      // also (or only) in a list of secrets: named by list and entry, never by value
       ...(row.public_entry !== null ? { reason: 'in a public list of secrets', secret_list: BUILTIN_LIST, secret_entry: row.public_entry } : {}),
+      ...(user ? { reason: 'in a list of secrets given (policy weak_secret.lists, --secrets)', secret_list: user.list, secret_entry: user.entry } : {}),
       kty: row.kty,
       alg: row.alg ?? undefined,
       crv: row.crv ?? undefined,
@@ -89,7 +116,8 @@ export const weakKey = defineCheck({
   title: 'Weak key in the registry',
   description: describe(
     'A registry key too weak to trust: RSA modulus under min_rsa_bits (2048), `oct` HMAC secret under min_hmac_bits (256), ' +
-      "an `oct` secret in a public list of secrets (the weak-secret check's shipped list, whatever its length), or an EC/OKP key on a curve that cannot sign (X25519/X448 not marked `use: enc`; P-256/384/521, secp256k1, Ed25519 and " +
+      "an `oct` secret in a public list of secrets (the weak-secret check's shipped list, whatever its length) or in a list given " +
+      '(policy weak_secret.lists, --secrets), or an EC/OKP key on a curve that cannot sign (X25519/X448 not marked `use: enc`; P-256/384/521, secp256k1, Ed25519 and ' +
       'Ed448 are fine). The secret itself is never reported, only its bits.',
     [LADDER],
   ),
@@ -100,13 +128,16 @@ export const weakKey = defineCheck({
     'an Ed25519/P-256 key. Treat tokens it signed as forgeable: an attacker may have factored the modulus or brute-forced the ' +
     'secret, so revoke the sessions they carry.',
   scope: 'keys',
-  sql: SQL,
-  columns: COLUMNS,
-  params: (policy) => ({
-    min_rsa_bits: policy.min_rsa_bits,
-    min_hmac_bits: policy.min_hmac_bits,
-    curves: JSON.stringify(SIGNATURE_CURVES),
-    public_secrets: JSON.stringify(WEAK_SECRETS.map((s) => Buffer.from(s, 'utf8').toString('base64url'))),
-  }),
-  toFinding,
+  // one query, then the user's lists in JS (a list of millions is no SQL parameter)
+  run: async ({ store, policy }) => {
+    const rows = await typedRows(store, 'weak-key', COLUMNS, SQL, {
+      min_rsa_bits: policy.min_rsa_bits,
+      min_hmac_bits: policy.min_hmac_bits,
+      curves: JSON.stringify(SIGNATURE_CURVES),
+      public_secrets: JSON.stringify(WEAK_SECRETS.map((s) => Buffer.from(s, 'utf8').toString('base64url'))),
+    });
+    const unlisted = rows.filter((r) => r.weakness === null && r.secret !== null).map((r) => r.secret!);
+    const listed = unlisted.length ? userListed(policy, unlisted) : new Map<string, Listed>();
+    return rows.map((r) => toFinding(r, listed)).filter((d): d is FindingDraft => d !== null);
+  },
 });

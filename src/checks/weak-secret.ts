@@ -10,8 +10,6 @@
 // a key and a full parse for each of (tokens × candidates) attempts. Linear and bounded: each candidate is tried once
 // per distinct (header.payload, alg), never per event, and the run stops at policy weak_secret.max_attempts.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { InputError } from '../errors.js';
 import type { EventRef } from '../findings/finding.js';
 import type { Policy } from '../policy/policy.js';
 import { columns, typedRows, type RowOf } from '../store/rows.js';
@@ -19,6 +17,7 @@ import type { Check, CheckContext, FindingDraft } from './check.js';
 import { acceptanceLevels, byAcceptance, describe, type LadderCase } from './ladder.js';
 import { TOKEN_USAGE_COLUMNS, severityByAcceptance, tokensWithUsage } from './token-usage.js';
 import { BUILTIN_LIST, WEAK_SECRETS } from './weak-secrets/list.js';
+import { listEntries } from './weak-secrets/list-file.js';
 
 const LADDER: LadderCase = {
   rungs: byAcceptance(
@@ -51,28 +50,6 @@ export function listedCandidates(policy: Policy): Candidate[] {
   const out: Candidate[] = WEAK_SECRETS.map((s, i) => ({ list: BUILTIN_LIST, entry: i, bytes: Buffer.from(s, 'utf8') }));
   for (const path of new Set(policy.weak_secret.lists)) { // a list named twice is tried once
     for (const { entry, bytes } of listEntries(path)) out.push({ list: path, entry, bytes });
-  }
-  return out;
-}
-
-/** A user's list of secrets, one a line: each non-blank line's bytes (a trailing CR dropped) and its 0-based line
- *  number, which is how a finding names it. Also read by `report --include-raw` (src/app/raw-secrets.ts). */
-export function listEntries(path: string): { entry: number; bytes: Buffer }[] {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(path);
-  } catch (err) {
-    throw new InputError(`${path}: cannot read the list of secrets (${err instanceof Error ? err.message : String(err)})`);
-  }
-  // split as bytes, not decoded text: a secret that is not UTF-8 (a latin1 line) is tried as written, where a
-  // decode would have replaced its bytes with U+FFFD and it could never match; each entry is a view, not a copy
-  const out: { entry: number; bytes: Buffer }[] = [];
-  for (let start = 0, i = 0; start < buf.length; i++) {
-    const nl = buf.indexOf(0x0a, start);
-    const end = nl < 0 ? buf.length : nl;
-    const stop = end > start && buf[end - 1] === 0x0d ? end - 1 : end;
-    if (stop > start) out.push({ entry: i, bytes: buf.subarray(start, stop) });
-    start = end + 1;
   }
   return out;
 }

@@ -45,9 +45,11 @@ export function formatOf<T extends string>(g: Globals, allowed: readonly T[], fa
 /** `--secrets FILE`, repeatable, on the commands that run (or re-run) the weak-secret check: `runs` for check and
  *  investigate, which try the lists; otherwise report and timeline, which re-check under the policy the findings were
  *  made with. */
-export function secretsOption(cmd: Command, runs: boolean): Command {
-  const help = runs
-    ? 'a list of secrets (one a line) the weak-secret check tries besides its own; repeatable'
-    : 'the lists of secrets the findings were checked with (as given to check or investigate), for a re-check under the same policy; repeatable';
+export function secretsOption(cmd: Command, runs: boolean | 'keys'): Command {
+  const help = runs === 'keys'
+    ? "a list of secrets (one a line) the registry's oct keys are held against (weak-key) besides the shipped list; repeatable"
+    : runs
+      ? 'a list of secrets (one a line) the weak-secret check tries besides its own; repeatable'
+      : 'the lists of secrets the findings were checked with (as given to check or investigate), for a re-check under the same policy; repeatable';
   return cmd.option('--secrets <file>', help, (v: string, acc: string[]) => [...acc, v], [] as string[]);
 }

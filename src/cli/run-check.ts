@@ -22,7 +22,7 @@ export interface CheckOptions {
   only?: string;
   failOn?: string;
   strict?: boolean;
-  /** --secrets FILE (check only): lists the weak-secret check tries besides its own */
+  /** --secrets FILE: lists weak-secret tries (check) and weak-key holds the registry's secrets against (check-keys) */
   secrets?: string[];
 }
 

@@ -1,5 +1,8 @@
 import { calculateJwkThumbprint } from 'jose';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp.js';
 import { kidReuse } from '../../src/checks/kid-reuse.js';
 import { weakKey } from '../../src/checks/weak-key.js';
 import { audit } from './key-audit-helpers.js';
@@ -28,5 +31,28 @@ describe('weak-key and kid-reuse with secrets', () => {
     expect(await audit(weakKey, files)).toEqual([]);
     const strict = await audit(weakKey, files, { min_hmac_bits: 384 });
     expect(strict.map((f) => [f.kid, f.evidence.bits, f.evidence.min_bits])).toEqual([['hs-256', 256, 384]]);
+  });
+
+  it("flags a long secret that is in the user's list of secrets, by list and line, never by value", async () => {
+    const secret = 'correct-horse-battery-staple-2026!'; // 272 bits: long enough, but written down
+    const list = join(tempDir(), 'leaked.txt');
+    writeFileSync(list, `first\r\nsecond\n\n${secret}\nlast\n`);
+    const files = { 'k.json': JSON.stringify({ keys: [oct('hs-listed', secret), oct('hs-other', 'another-long-secret-not-in-any-list-0001')] }) };
+    const found = await audit(weakKey, files, { weak_secret: { lists: [list, list] } });
+    expect(found.map((f) => [f.kid, f.severity])).toEqual([['hs-listed', 'medium']]);
+    expect(found[0]!.evidence).toMatchObject({
+      weakness: 'hmac-secret-in-secret-list', reason: 'in a list of secrets given (policy weak_secret.lists, --secrets)', secret_list: list, secret_entry: 3, bits: 272,
+    });
+    const text = JSON.stringify(found);
+    for (const v of [secret, Buffer.from(secret).toString('base64url')]) expect(text).not.toContain(v);
+  });
+
+  it('near miss: no list, or a list holding the secret only with other bytes, flags nothing', async () => {
+    const secret = 'correct-horse-battery-staple-2026!';
+    const list = join(tempDir(), 'near.txt');
+    writeFileSync(list, `${secret} \nCorrect-horse-battery-staple-2026!\n${secret.slice(0, -1)}\n`);
+    const files = { 'k.json': JSON.stringify({ keys: [oct('hs-listed', secret)] }) };
+    expect(await audit(weakKey, files)).toEqual([]);
+    expect(await audit(weakKey, files, { weak_secret: { lists: [list] } })).toEqual([]);
   });
 });
