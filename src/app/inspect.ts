@@ -7,6 +7,7 @@ import type { VerifyOptions } from '../jwt/verify.js';
 import type { Policy } from '../policy/policy.js';
 import type { Store } from '../store/db.js';
 import type { TokenLink } from '../store/findings.js';
+import { isoSeconds } from '../store/iso-sql.js';
 import type { DecodedToken, KeyRecord, VerifyResult } from '../types.js';
 
 /** The signature segment: its decoded size, or why it has none. `bytes` is null when it is not base64url. */
@@ -82,15 +83,16 @@ async function algConfusion(d: DecodedToken, v: VerifyResult, keys: readonly Key
 }
 
 const SEEN_SQL = `SELECT count(*) AS total, count(*) FILTER (WHERE outcome = 'success') AS accepted,
-  strftime(min(ts), '%Y-%m-%dT%H:%M:%SZ') AS first, strftime(max(ts), '%Y-%m-%dT%H:%M:%SZ') AS last,
+  ${isoSeconds('min(ts)')} AS first, ${isoSeconds('max(ts)')} AS last,
   (SELECT count(*) FROM captures WHERE token_sha = $sha) AS captures
 FROM events WHERE token_sha = $sha`;
 
 async function knowledge(store: Store, d: DecodedToken, db: string, policy: Policy): Promise<StoreKnowledge> {
-  const [{ countFindings, findingsForToken }, { staleChecks }] = await Promise.all([
-    import('../store/findings.js'), import('./check-store.js'),
+  const [{ countFindings, findingsForToken }, { staleChecks }, { anyRun }] = await Promise.all([
+    import('../store/findings.js'), import('./check-store.js'), import('../store/runs.js'),
   ]);
-  const checksRun = (await countFindings(store)) > 0;
+  // a check run that found nothing leaves no finding: the runs say whether any check ran
+  const checksRun = (await countFindings(store)) > 0 || (await anyRun(store));
   const linked = checksRun ? await findingsForToken(store, { sha256: d.sha256, fingerprint: d.fingerprint, jti: d.jti }) : [];
   const stale = checksRun ? (await staleChecks(store, policy)).map((s) => ({ check: s.check.id, why: s.why })) : [];
   const seen = await store.one<{ total: bigint; accepted: bigint; first: string | null; last: string | null; captures: bigint }>(

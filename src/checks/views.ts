@@ -5,11 +5,11 @@ import type { Policy } from '../policy/policy.js';
 import type { Store } from '../store/db.js';
 import { notACopy } from '../store/event-copies.js';
 import { createUseViews } from '../store/uses.js';
+import { isoSeconds } from '../store/iso-sql.js';
 
-const ISO = `'%Y-%m-%dT%H:%M:%SZ'`;
 
 export const viewsSql = (copies: number): string => `
-CREATE OR REPLACE TEMP MACRO iso(t) AS strftime(t, ${ISO});
+CREATE OR REPLACE TEMP MACRO iso(t) AS ${isoSeconds('t')};
 CREATE OR REPLACE TEMP MACRO epoch_ts(x) AS
   CASE WHEN x IS NOT NULL AND abs(x) < 253402300799 THEN make_timestamp(CAST(x * 1000000 AS BIGINT)) END;
 -- A token's kind, from the first statement of it that holds: the header typ of RFC 9068 (at+jwt), the payload typ

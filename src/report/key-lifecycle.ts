@@ -2,6 +2,7 @@
 // the HTML report's key strip: the context of an incident, often months or years older than it.
 import type { Store } from '../store/db.js';
 import { columns, listOf, typedRows } from '../store/rows.js';
+import { isoSeconds } from '../store/iso-sql.js';
 
 export interface KeyRecord {
   /** ISO-8601 UTC, `…Z` */
@@ -29,7 +30,7 @@ const COLUMNS = columns({
 
 const SQL = `
 SELECT kid,
-  list({'ts': strftime(ts, '%Y-%m-%dT%H:%M:%SZ'), 'action': action, 'actor': actor, 'reason': reason}
+  list({'ts': ${isoSeconds('ts')}, 'action': action, 'actor': actor, 'reason': reason}
     ORDER BY ts, CASE action WHEN 'created' THEN 0 WHEN 'activated' THEN 1 WHEN 'retired' THEN 2 WHEN 'revoked' THEN 2 ELSE 3 END, line)[1:${MAX_RECORDS}] AS records
 FROM key_events GROUP BY kid ORDER BY min(ts), kid LIMIT ${MAX_KEYS}`;
 

@@ -5,6 +5,7 @@ import { TOOL_VERSION } from '../version.js';
 import type { CoverageEntry } from '../findings/coverage.js';
 import type { Store } from './db.js';
 import { columns, typedRows } from './rows.js';
+import { ISO_MILLIS } from './iso-sql.js';
 
 export interface SourceRef {
   id: number;
@@ -56,12 +57,16 @@ export async function saveRun(store: Store, run: Omit<Run, 'id'>, policy: unknow
 const RUN_COLUMNS = columns({
   id: 'int', started_at: 'text', ended_at: 'text', tool_version: 'text', policy_sha256: 'text', sources: 'text', checks: 'text[]',
 });
-const ISO = `'%Y-%m-%dT%H:%M:%S.%gZ'`;
+
+/** Has any check run on this store? (Findings alone cannot say: a run that found nothing leaves none.) */
+export async function anyRun(store: Store): Promise<boolean> {
+  return (await store.one(`SELECT 1 AS x FROM runs LIMIT 1`)) !== undefined;
+}
 
 /** For each check id, the latest run that included it (absent: never run). */
 export async function latestRunByCheck(store: Store): Promise<Map<string, Run>> {
   const rows = await typedRows(store, 'runs', RUN_COLUMNS,
-    `SELECT id, strftime(started_at, ${ISO}) AS started_at, strftime(ended_at, ${ISO}) AS ended_at, tool_version,
+    `SELECT id, strftime(started_at, ${ISO_MILLIS}) AS started_at, strftime(ended_at, ${ISO_MILLIS}) AS ended_at, tool_version,
        policy_sha256, sources::VARCHAR AS sources, checks FROM runs ORDER BY id`);
   const byCheck = new Map<string, Run>();
   for (const r of rows) {

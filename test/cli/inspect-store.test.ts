@@ -1,12 +1,13 @@
 // `inspect TOKEN` with a store: the bundled incident's forged tokens are shown with the findings that involve them
 // and their full signature result (a confirmed algorithm confusion named; an undecodable signature said, never as
 // "-1 bytes"); a genuine token is the near miss. On the built CLI, in the table and in JSON.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { jwks, makeKey } from '../helpers/tokens.js';
 
 const BUNDLE = new URL('../../fixtures/incident-acme/', import.meta.url).pathname;
 const CONFUSED_JTI = '300cda34-a0a3-4c3b-b9b6-6cc6a7f0f6fb'; // README scenario 2: HS256 keyed with the RSA public key PEM
@@ -128,6 +129,25 @@ describe('what the store cannot say', () => {
     expect(r.stdout).toMatch(/algorithm confusion confirmed/);
     expect(r.stdout).toMatch(/findings: no checks have been run on this store/);
     expect(inspectJson(tokenWithJti(CONFUSED_JTI), fresh).store).toMatchObject({ checks_run: false, findings: [] });
+  });
+
+  it('after a check that found nothing: checks have run, and none involve the token (inspect and timeline)', async () => {
+    const dir = tempDir();
+    const key = await makeKey('k-quiet', 'ES256');
+    const token = await key.sign({ sub: 'u-7', jti: 'j-quiet', iat: 1773482400, exp: 1773486000 });
+    writeFileSync(join(dir, 'keys.jwks.json'), jwks(key));
+    writeFileSync(join(dir, 'events.ndjson'), `${JSON.stringify({ ts: 1773482500, event: 'use', sub: 'u-7', ip: '81.2.69.9', outcome: 'success', token })}\n`);
+    const quiet = join(dir, 'quiet.duckdb');
+    expect(cli(['--db', quiet, '--quiet', 'ingest', dir]).code).toBe(0);
+    const c = cli(['--db', quiet, '--format', 'json', 'check', '--only', 'alg-none']);
+    expect(JSON.parse(c.stdout).findings).toEqual([]);
+    const r = cli(['--db', quiet, 'inspect', '-'], { input: token });
+    expect(r.stdout).toMatch(/findings: none involve this token/);
+    expect(r.stdout).not.toMatch(/no checks have been run/);
+    expect(inspectJson(token, quiet).store).toMatchObject({ checks_run: true, findings: [] });
+    const t = cli(['--db', quiet, 'timeline', '--jti', 'j-quiet']);
+    expect(t.code).toBe(0);
+    expect(t.stdout).not.toMatch(/No checks have been run/);
   });
 
   it('without a store: decoded only, store null', () => {
