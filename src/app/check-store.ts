@@ -11,7 +11,8 @@ import type { Policy } from '../policy/policy.js';
 import type { Store } from '../store/db.js';
 import { loadFindings, saveFindings } from '../store/findings.js';
 import { appendEntry } from '../store/ledger.js';
-import { runFindingDigests, sha256Hex } from '../store/ledger-digest.js';
+import { runFindingDigests } from '../store/ledger-digest.js';
+import { sha256Hex } from '../util/sha256.js';
 import { currentSources, latestRunByCheck, policySha256, runCoverage, saveRun, staleBecause, type Run } from '../store/runs.js';
 import { TOOL_VERSION } from '../version.js';
 

@@ -6,8 +6,9 @@ import { InputError } from '../errors.js';
 import { sha256OfFile } from '../ingest/events/file-scan.js';
 import { listInputFiles } from '../ingest/ingest-paths.js';
 import type { Store } from '../store/db.js';
+import { sha256Hex } from '../util/sha256.js';
 import { GENESIS, entryHash, ledgerBlocks, ledgerEntries, type StoredEntry } from '../store/ledger.js';
-import { SOURCE_TABLES, findingDigestsOf, rootOf, rowTextOf, sha256Hex, tableBlocks, type TableDigest } from '../store/ledger-digest.js';
+import { SOURCE_TABLES, findingDigestsOf, rootOf, rowTextOf, tableBlocks, type TableDigest } from '../store/ledger-digest.js';
 
 export interface VerifyProblem {
   /** the ledger entry it concerns (null: rows no entry covers) */

@@ -1,5 +1,5 @@
 // The one Finding type every check yields and every renderer takes (DESIGN.md "Findings").
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../util/sha256.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -48,7 +48,7 @@ export function atOrAbove(findings: readonly Finding[], min: Severity | null): {
 
 /** Stable id: the same check about the same thing gets the same id on every run. */
 export function findingId(check: string, ...key: (string | number | null | undefined)[]): string {
-  const digest = createHash('sha256').update(JSON.stringify([check, ...key])).digest('hex');
+  const digest = sha256Hex(JSON.stringify([check, ...key]));
   return `${check}:${digest.slice(0, 16)}`;
 }
 

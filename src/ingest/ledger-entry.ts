@@ -3,7 +3,8 @@
 // the rows it added, table by table. Written inside the source's transaction: the rows and their entry land together.
 import { appendEntry, type LedgerEntry } from '../store/ledger.js';
 import canonicalize from 'canonicalize';
-import { ROW_TEXT, sha256Hex, sourceDigests, type TableBlocks } from '../store/ledger-digest.js';
+import { ROW_TEXT, sourceDigests, type TableBlocks } from '../store/ledger-digest.js';
+import { sha256Hex } from '../util/sha256.js';
 import type { Mapping } from './mapping/mapping.js';
 import type { Store } from '../store/db.js';
 import { TOOL_VERSION } from '../version.js';

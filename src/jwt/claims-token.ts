@@ -5,7 +5,8 @@
 // its status is `not-captured`. Never throws: a record whose claims cannot be a claims set is a reason, not a crash.
 import canonicalize from 'canonicalize';
 import type { DecodedToken } from '../types.js';
-import { fingerprintOf, sha256Hex } from './fingerprint.js';
+import { fingerprintOf } from './fingerprint.js';
+import { sha256Hex } from '../util/sha256.js';
 
 /** The canonical claims (what `tokens.raw` holds for such a token) may be at most this long: a real claims set is a
  *  few KiB (Entra ID's group overage keeps even a large one under 10 KiB); the longest token we parse is 64 KiB. */

@@ -6,7 +6,8 @@
 import { isUtf8 } from 'node:buffer';
 import type { DecodedToken, DecodeReason } from '../types.js';
 import { decodeBase64urlLenient, isStrictBase64url, lenientDecodedLength } from './base64url.js';
-import { fingerprintOf, sha256Hex } from './fingerprint.js';
+import { fingerprintOf } from './fingerprint.js';
+import { sha256Hex } from '../util/sha256.js';
 
 /** Compact strings longer than this are not parsed (64 KiB); the hash is still computed. */
 export const DEFAULT_MAX_TOKEN_LENGTH = 64 * 1024;

@@ -5,7 +5,7 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { FlattenedSign, base64url, calculateJwkThumbprint, exportJWK, flattenedVerify, type JWK } from 'jose';
 import { InputError } from '../errors.js';
-import { sha256Hex } from '../store/ledger-digest.js';
+import { sha256Hex } from '../util/sha256.js';
 
 export type SigningAlg = 'EdDSA' | 'ES256' | 'RS256';
 const ALGS: readonly SigningAlg[] = ['EdDSA', 'ES256', 'RS256'];

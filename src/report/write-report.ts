@@ -3,7 +3,7 @@
 // detached JWS of the file is written beside it (`<file>.jws`, src/report/sign-report.ts).
 import type { Store } from '../store/db.js';
 import { appendEntry } from '../store/ledger.js';
-import { sha256Hex } from '../store/ledger-digest.js';
+import { sha256Hex } from '../util/sha256.js';
 import { writeOutFile } from '../util/out-file.js';
 import { signDetached, type SigningKey } from './sign-report.js';
 

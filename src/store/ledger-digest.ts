@@ -125,4 +125,3 @@ export async function findingDigestsOf(store: Store, checks: readonly string[]):
   return new Map(rows.map((r) => [r.id, { check: r.check_id, hash: r.h }]));
 }
 
-export const sha256Hex = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');

@@ -2,9 +2,9 @@
 // each report written (docs/evidence.md). An entry's hash is sha256(prev + "\n" + its canonical JSON, RFC 8785), so
 // editing, removing or re-ordering an entry breaks every hash after it; the head (the last hash) stands for the whole
 // history and is printed by ingest, check and investigate and written into every report.
-import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Store } from './db.js';
+import { sha256Hex } from '../util/sha256.js';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -28,7 +28,7 @@ export function entryText(e: Pick<LedgerEntry, 'seq' | 'at' | 'act' | 'body'>): 
 }
 
 export function entryHash(prev: string, e: Pick<LedgerEntry, 'seq' | 'at' | 'act' | 'body'>): string {
-  return createHash('sha256').update(`${prev}\n${entryText(e)}`).digest('hex');
+  return sha256Hex(`${prev}\n${entryText(e)}`);
 }
 
 /** The last entry's hash; GENESIS for a store with no entry yet. */

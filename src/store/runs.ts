@@ -1,6 +1,6 @@
 // The `runs` table: each run of checks with what it saw, so stored findings can be judged fresh or stale against the
 // store's present sources and the policy in force (a report must never show findings its inputs did not produce).
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../util/sha256.js';
 import { TOOL_VERSION } from '../version.js';
 import type { CoverageEntry } from '../findings/coverage.js';
 import type { Store } from './db.js';
@@ -32,7 +32,7 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
-export const policySha256 = (policy: unknown): string => createHash('sha256').update(canonicalJson(policy)).digest('hex');
+export const policySha256 = (policy: unknown): string => sha256Hex(canonicalJson(policy));
 
 /** The store's sources now, in ingest order. */
 export async function currentSources(store: Store): Promise<SourceRef[]> {

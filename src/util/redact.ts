@@ -2,7 +2,7 @@
 // out of findings; reports redact every value they are given (redactDeep), and every text that leaves the process
 // (stdout, stderr, report files) goes through redactOutput last, since timelines, evidence and query rows carry log
 // fields an attacker wrote (a JWT pasted into a user agent is still a JWT).
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256.js';
 
 /**
  * A compact JWS/JWT is `eyJ` (a base64url JSON header starts with `{"`) and at least 4 more base64url characters,
@@ -81,7 +81,7 @@ export const REDACTED = '[redacted]';
 
 /** The token named the way every report names tokens: the first 12 hex of the sha256 of its compact form. */
 export function fingerprintOf(compact: string): string {
-  return createHash('sha256').update(compact).digest('hex').slice(0, 12);
+  return sha256Hex(compact).slice(0, 12);
 }
 
 /** Every JWT in a value as `[token <fingerprint>]`. */

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { decodeToken, DEFAULT_MAX_TOKEN_LENGTH } from '../../src/jwt/decode.js';
 import { base64url } from 'jose';
 import { decodeBase64urlLenient, decodeBase64urlStrict, isStrictBase64url } from '../../src/jwt/base64url.js';
-import { fingerprintOf, sha256Hex } from '../../src/jwt/fingerprint.js';
+import { fingerprintOf } from '../../src/jwt/fingerprint.js';
+import { sha256Hex } from '../../src/util/sha256.js';
 
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 const json = (v: unknown) => b64(JSON.stringify(v));

@@ -1,6 +1,6 @@
 // Token captures: one compact JWT a line, or NDJSON {captured_at, token, source, note}. Malformed tokens are
 // kept (decoded with a reason code): a broken token in a capture is still evidence.
-import { sha256Hex } from '../../jwt/fingerprint.js';
+import { sha256Hex } from '../../util/sha256.js';
 import { appendRows, type Cell } from '../../store/append.js';
 import type { Store } from '../../store/db.js';
 import type { FileScan } from '../events/file-scan.js';

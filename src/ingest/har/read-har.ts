@@ -11,7 +11,7 @@ import { Transform, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { jsonParser } from 'stream-json/core/parser.js';
 import { none } from 'stream-chain/defs.js';
-import { sha256Hex } from '../../jwt/fingerprint.js';
+import { sha256Hex } from '../../util/sha256.js';
 import { appendRows, type Cell } from '../../store/append.js';
 import type { Store } from '../../store/db.js';
 import { stripControlInline } from '../../util/sanitize.js';
