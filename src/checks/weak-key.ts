@@ -3,8 +3,8 @@ import { columns, typedRows, type RowOf } from '../store/rows.js';
 import { defineCheck, type FindingDraft } from './check.js';
 import { describe, ladder, severityOf } from './ladder.js';
 import { KEY_MATERIAL_TOKENS_SQL } from './key-audit.js';
-import { BUILTIN_LIST, WEAK_SECRETS } from './weak-secrets/list.js';
-import { listEntries } from './weak-secrets/list-file.js';
+import { BUILTIN_LIST } from './weak-secrets/list.js';
+import { listedCandidates } from './weak-secrets/list-file.js';
 
 /**
  * Curves fit for JWS signatures. secp256k1 (ES256K, RFC 8812) is not weak — about 128-bit security like P-256 — so
@@ -27,26 +27,24 @@ charged AS (
 SELECT k.kid, CASE WHEN k.is_secret THEN NULL ELSE k.thumbprint END AS thumbprint,
   CASE WHEN k.is_secret THEN s.sha256 || '#' || k.idx ELSE k.thumbprint END AS material,
   k.kty, k.alg, k.use, k.crv, k.bits, s.path AS source,
+  -- an oct key long enough is weak only if a list of secrets holds it: known in JS (run), not here
   CASE WHEN k.kty = 'RSA' THEN 'rsa-modulus-too-short' WHEN k.kty = 'oct' AND k.bits < $min_hmac_bits THEN 'hmac-secret-too-short'
-       WHEN k.kty = 'oct' AND list_contains($public_secrets::VARCHAR[], k.jwk->>'k') THEN 'hmac-secret-in-public-list'
        WHEN k.kty = 'oct' THEN NULL ELSE 'curve-not-for-signatures' END AS weakness,
-  -- the entry of the shipped list of public secrets (weak-secret's) the secret is, compared as base64url in SQL
-  CASE WHEN k.kty = 'oct' THEN nullif(list_position($public_secrets::VARCHAR[], k.jwk->>'k'), 0) - 1 END AS public_entry,
-  -- an oct key's secret as base64url, held against the user's lists in JS (run): never put in a finding
+  -- an oct key's secret (base64url), held against the lists of secrets in JS: never put in a finding
   CASE WHEN k.kty = 'oct' THEN k.jwk->>'k' END AS secret,
   CASE WHEN k.kty = 'RSA' THEN $min_rsa_bits WHEN k.kty = 'oct' THEN $min_hmac_bits END AS min_bits,
   coalesce(u.verified, 0) AS tokens_verified, coalesce(u.short_rsa, 0) AS tokens_by_kid_unverifiable,
   coalesce(u.accepted_uses, 0) AS accepted_uses, iso(u.first_used) AS first_seen, iso(u.last_used) AS last_seen
 FROM keys k JOIN sources s ON s.id = k.source_id LEFT JOIN charged u ON u.kid = k.kid AND u.thumbprint = k.thumbprint
 WHERE (k.kty = 'RSA' AND k.bits < $min_rsa_bits)
-   OR k.kty = 'oct' -- every secret: a long one may still be in the user's lists (policy weak_secret.lists, --secrets)
+   OR k.kty = 'oct' -- every secret: a long one may still be in a list of secrets
    OR (k.kty IN ('EC', 'OKP') AND NOT list_contains($curves::VARCHAR[], k.crv) AND coalesce(k.use, 'sig') <> 'enc')
 ORDER BY k.kid, k.thumbprint`;
 
 // thumbprint is NULL for secrets; min_bits for curve weaknesses; first_seen / last_seen when the key verified nothing.
 const COLUMNS = columns({
   kid: 'text', thumbprint: 'text?', material: 'text', kty: 'text', alg: 'text?', use: 'text?', crv: 'text?', bits: 'int?',
-  source: 'text', weakness: 'text?', public_entry: 'int?', secret: 'text?', min_bits: 'int?', tokens_verified: 'int', tokens_by_kid_unverifiable: 'int',
+  source: 'text', weakness: 'text?', secret: 'text?', min_bits: 'int?', tokens_verified: 'int', tokens_by_kid_unverifiable: 'int',
   accepted_uses: 'int', first_seen: 'text?', last_seen: 'text?',
 });
 
@@ -62,24 +60,27 @@ const LADDER = ladder<{ signed: number }>(
 type Row = RowOf<typeof COLUMNS>;
 type Listed = { list: string; entry: number };
 
-/** The user's lists (policy weak_secret.lists, --secrets) read once, each entry held against the registry's secrets
- *  (a few keys: a Set of them, not of the list, so a list of millions costs one pass and no memory of its own). */
-function userListed(policy: Policy, secrets: readonly string[]): Map<string, Listed> {
+/** Which of the registry's secrets a list of secrets holds (weak-secret's candidates: the shipped list, then the
+ *  user's), by their bytes: a `k` written with padding or other unused bits is the same secret. Read once, held
+ *  against a Set of the registry's few secrets, so a list of millions costs one pass. */
+function listedSecrets(policy: Policy, secrets: readonly string[]): Map<string, Listed> {
   const found = new Map<string, Listed>();
-  const wanted = new Set(secrets);
-  for (const list of new Set(policy.weak_secret.lists)) {
+  const wanted = new Set(secrets.map(canonical));
+  if (wanted.size === 0) return found;
+  for (const c of listedCandidates(policy)) {
+    const b64 = c.bytes.toString('base64url');
+    if (wanted.has(b64) && !found.has(b64)) found.set(b64, { list: c.list, entry: c.entry as number });
     if (found.size === wanted.size) break;
-    for (const { entry, bytes } of listEntries(list)) {
-      const b64 = bytes.toString('base64url');
-      if (wanted.has(b64) && !found.has(b64)) found.set(b64, { list, entry });
-    }
   }
   return found;
 }
 
+const canonical = (k: string): string => Buffer.from(k, 'base64url').toString('base64url');
+
 function toFinding(row: Row, listed: ReadonlyMap<string, Listed>): FindingDraft | null {
-  const user = row.public_entry === null && row.secret !== null ? listed.get(row.secret) : undefined;
-  const weakness = row.weakness ?? (user ? 'hmac-secret-in-secret-list' : null);
+  const hit = row.secret !== null ? listed.get(canonical(row.secret)) : undefined;
+  const shipped = hit?.list === BUILTIN_LIST;
+  const weakness = row.weakness ?? (hit ? (shipped ? 'hmac-secret-in-public-list' : 'hmac-secret-in-secret-list') : null);
   if (weakness === null) return null; // a secret long enough and in no list
   const verified = row.tokens_verified;
   const byKid = row.tokens_by_kid_unverifiable;
@@ -93,8 +94,7 @@ function toFinding(row: Row, listed: ReadonlyMap<string, Listed>): FindingDraft 
       kid: row.kid,
       weakness,
       // also (or only) in a list of secrets: named by list and entry, never by value
-      ...(row.public_entry !== null ? { reason: 'in a public list of secrets', secret_list: BUILTIN_LIST, secret_entry: row.public_entry } : {}),
-      ...(user ? { reason: 'in a list of secrets given (policy weak_secret.lists, --secrets)', secret_list: user.list, secret_entry: user.entry } : {}),
+      ...(hit ? { reason: shipped ? 'in a public list of secrets' : 'in a list of secrets given (policy weak_secret.lists, --secrets)', secret_list: hit.list, secret_entry: hit.entry } : {}),
       kty: row.kty,
       alg: row.alg ?? undefined,
       crv: row.crv ?? undefined,
@@ -128,16 +128,12 @@ export const weakKey = defineCheck({
     'an Ed25519/P-256 key. Treat tokens it signed as forgeable: an attacker may have factored the modulus or brute-forced the ' +
     'secret, so revoke the sessions they carry.',
   scope: 'keys',
-  // one query, then the user's lists in JS (a list of millions is no SQL parameter)
+  // one query, then the lists of secrets in JS (a user's list of millions is no SQL parameter)
   run: async ({ store, policy }) => {
     const rows = await typedRows(store, 'weak-key', COLUMNS, SQL, {
-      min_rsa_bits: policy.min_rsa_bits,
-      min_hmac_bits: policy.min_hmac_bits,
-      curves: JSON.stringify(SIGNATURE_CURVES),
-      public_secrets: JSON.stringify(WEAK_SECRETS.map((s) => Buffer.from(s, 'utf8').toString('base64url'))),
+      min_rsa_bits: policy.min_rsa_bits, min_hmac_bits: policy.min_hmac_bits, curves: JSON.stringify(SIGNATURE_CURVES),
     });
-    const unlisted = rows.filter((r) => r.weakness === null && r.secret !== null).map((r) => r.secret!);
-    const listed = unlisted.length ? userListed(policy, unlisted) : new Map<string, Listed>();
+    const listed = listedSecrets(policy, rows.flatMap((r) => (r.secret === null ? [] : [r.secret])));
     return rows.map((r) => toFinding(r, listed)).filter((d): d is FindingDraft => d !== null);
   },
 });

@@ -11,13 +11,11 @@
 // per distinct (header.payload, alg), never per event, and the run stops at policy weak_secret.max_attempts.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { EventRef } from '../findings/finding.js';
-import type { Policy } from '../policy/policy.js';
 import { columns, typedRows, type RowOf } from '../store/rows.js';
 import type { Check, CheckContext, FindingDraft } from './check.js';
 import { acceptanceLevels, byAcceptance, describe, type LadderCase } from './ladder.js';
 import { TOKEN_USAGE_COLUMNS, severityByAcceptance, tokensWithUsage } from './token-usage.js';
-import { BUILTIN_LIST, WEAK_SECRETS } from './weak-secrets/list.js';
-import { listEntries } from './weak-secrets/list-file.js';
+import { listedCandidates, type Candidate } from './weak-secrets/list-file.js';
 
 const LADDER: LadderCase = {
   rungs: byAcceptance(
@@ -36,23 +34,6 @@ const TOKENS_SQL = tokensWithUsage(
 );
 const TOKEN_COLS = columns({ ...TOKEN_USAGE_COLUMNS, alg: 'text', raw: 'text', auds: 'text[]' });
 type TokenRow = RowOf<typeof TOKEN_COLS>;
-
-/** A secret to try, named without its value: the list (builtin, a user file, or `token` for its own claims) and entry. */
-export interface Candidate {
-  list: string;
-  /** index in the list, or the claim whose value was tried ('iss', 'aud', 'kid') */
-  entry: number | string;
-  bytes: Buffer;
-}
-
-/** The shipped list, then each user list in order (one secret a line; blank lines skipped, a trailing CR dropped). */
-export function listedCandidates(policy: Policy): Candidate[] {
-  const out: Candidate[] = WEAK_SECRETS.map((s, i) => ({ list: BUILTIN_LIST, entry: i, bytes: Buffer.from(s, 'utf8') }));
-  for (const path of new Set(policy.weak_secret.lists)) { // a list named twice is tried once
-    for (const { entry, bytes } of listEntries(path)) out.push({ list: path, entry, bytes });
-  }
-  return out;
-}
 
 /** The token's own obvious candidates: its iss, each aud, its kid, and the service its issuer names (the issuer
  *  URL's host, and that host's first label: `legacy` for https://legacy.example.com). */

@@ -55,4 +55,16 @@ describe('weak-key and kid-reuse with secrets', () => {
     expect(await audit(weakKey, files)).toEqual([]);
     expect(await audit(weakKey, files, { weak_secret: { lists: [list] } })).toEqual([]);
   });
+
+  it('names the list for a short secret too, and knows a listed secret by its bytes, however its k is written', async () => {
+    const list = join(tempDir(), 'team.txt');
+    writeFileSync(list, 'hunter2!\n');
+    // 'your-256-bit-secret' (jwt.io's, in the shipped list) with its k padded, as some tools write base64
+    const padded = { kty: 'oct', kid: 'hs-padded', alg: 'HS256', k: `${Buffer.from('your-256-bit-secret').toString('base64url')}=` };
+    const files = { 'k.json': JSON.stringify({ keys: [oct('hs-short', 'hunter2!'), padded] }) };
+    const found = await audit(weakKey, files, { weak_secret: { lists: [list] } });
+    const byKid = new Map(found.map((f) => [f.kid, f.evidence]));
+    expect(byKid.get('hs-short')).toMatchObject({ weakness: 'hmac-secret-too-short', secret_list: list, secret_entry: 0 });
+    expect(byKid.get('hs-padded')).toMatchObject({ weakness: 'hmac-secret-too-short', reason: 'in a public list of secrets', secret_list: 'builtin' });
+  });
 });

@@ -1,7 +1,27 @@
-// A user's list of secrets (policy weak_secret.lists, --secrets): read by weak-secret (tried against HMAC tokens),
-// weak-key (held against the registry's secrets) and `report --include-raw` (src/app/raw-secrets.ts).
+// The lists of secrets: the shipped one, then the user's (policy weak_secret.lists, --secrets). Tried against HMAC
+// tokens by weak-secret, held against the registry's own secrets by weak-key; a user list is read again by `report
+// --include-raw` (src/app/raw-secrets.ts).
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../errors.js';
+import type { Policy } from '../../policy/policy.js';
+import { BUILTIN_LIST, WEAK_SECRETS } from './list.js';
+
+/** A secret to try, named without its value: the list (builtin, a user file, or `token` for its own claims) and entry. */
+export interface Candidate {
+  list: string;
+  /** index in the list, or the claim whose value was tried ('iss', 'aud', 'kid') */
+  entry: number | string;
+  bytes: Buffer;
+}
+
+/** The shipped list, then each user list in order (one secret a line; blank lines skipped, a trailing CR dropped). */
+export function listedCandidates(policy: Policy): Candidate[] {
+  const out: Candidate[] = WEAK_SECRETS.map((s, i) => ({ list: BUILTIN_LIST, entry: i, bytes: Buffer.from(s, 'utf8') }));
+  for (const path of new Set(policy.weak_secret.lists)) { // a list named twice is tried once
+    for (const { entry, bytes } of listEntries(path)) out.push({ list: path, entry, bytes });
+  }
+  return out;
+}
 
 /** A user's list of secrets, one a line: each non-blank line's bytes (a trailing CR dropped) and its 0-based line
  *  number, which is how a finding names it. */
