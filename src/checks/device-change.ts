@@ -263,7 +263,6 @@ async function run({ store, policy }: CheckContext): Promise<FindingDraft[]> {
   return rows.map((r) => toFinding(r, internal)).filter((f): f is FindingDraft => f !== null);
 }
 
-
 export const deviceChange = defineCheck({
   id: 'device-change',
   title: 'One token used from more than one device',

@@ -7,7 +7,6 @@ import { notACopy } from '../store/event-copies.js';
 import { createUseViews } from '../store/uses.js';
 import { isoSeconds } from '../store/iso-sql.js';
 
-
 export const viewsSql = (copies: number): string => `
 CREATE OR REPLACE TEMP MACRO iso(t) AS ${isoSeconds('t')};
 CREATE OR REPLACE TEMP MACRO epoch_ts(x) AS

@@ -131,7 +131,6 @@ export function unusableError(run: IngestRun): InputError | null {
   return null;
 }
 
-/** Where standard input was copied, if it was: removed when the ingest ends. */
 /**
  * The files `ingest PATH…` would read, and what it would pass over (with why), without reading them: for `verify
  * --inputs`, which re-hashes what an ingest of these paths took in. Standard input is not an input here.
@@ -143,6 +142,7 @@ export async function listInputFiles(paths: readonly string[]): Promise<{ files:
   return { files: files.map((f) => f.path), skipped };
 }
 
+/** Where standard input was copied, if it was: removed when the ingest ends. */
 interface Spool {
   dir: string | null;
 }

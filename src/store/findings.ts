@@ -4,11 +4,11 @@ import { compareFindings, type EventRef, type Finding, type Severity } from '../
 import { appendRows } from './append.js';
 import type { Store } from './db.js';
 import { columns, typedRows, type RowOf } from './rows.js';
-import { ISO_MILLIS } from './iso-sql.js';
+import { isoMillis } from './iso-sql.js';
 
 /** The select list for rows of `findings` (alias-free: use it over `findings` or an alias of it). */
 const FINDING_COLUMNS = `id, check_id, severity, title, jti, sub, kid, token,
-  strftime(first_seen, ${ISO_MILLIS}) AS first_seen, strftime(last_seen, ${ISO_MILLIS}) AS last_seen,
+  ${isoMillis('first_seen')} AS first_seen, ${isoMillis('last_seen')} AS last_seen,
   events::VARCHAR AS events, evidence::VARCHAR AS evidence, remediation`;
 
 const FINDING_ROW = columns({

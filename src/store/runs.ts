@@ -5,7 +5,7 @@ import { TOOL_VERSION } from '../version.js';
 import type { CoverageEntry } from '../findings/coverage.js';
 import type { Store } from './db.js';
 import { columns, typedRows } from './rows.js';
-import { ISO_MILLIS } from './iso-sql.js';
+import { isoMillis } from './iso-sql.js';
 
 export interface SourceRef {
   id: number;
@@ -66,7 +66,7 @@ export async function anyRun(store: Store): Promise<boolean> {
 /** For each check id, the latest run that included it (absent: never run). */
 export async function latestRunByCheck(store: Store): Promise<Map<string, Run>> {
   const rows = await typedRows(store, 'runs', RUN_COLUMNS,
-    `SELECT id, strftime(started_at, ${ISO_MILLIS}) AS started_at, strftime(ended_at, ${ISO_MILLIS}) AS ended_at, tool_version,
+    `SELECT id, ${isoMillis('started_at')} AS started_at, ${isoMillis('ended_at')} AS ended_at, tool_version,
        policy_sha256, sources::VARCHAR AS sources, checks FROM runs ORDER BY id`);
   const byCheck = new Map<string, Run>();
   for (const r of rows) {

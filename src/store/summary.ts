@@ -1,7 +1,7 @@
 // The store at a glance: what was loaded, and the tokens whose signatures do not hold but were accepted anyway.
 import type { Store } from './db.js';
 import { createUseViews } from './uses.js';
-import { ISO_SECONDS } from './iso-sql.js';
+import { isoSeconds } from './iso-sql.js';
 
 export interface StoreSummary {
   sources: number;
@@ -49,8 +49,8 @@ const n = (v: unknown): number => Number(v ?? 0);
 export async function summarize(store: Store, skewSeconds = 0): Promise<StoreSummary> {
   const counts = await store.json<Record<string, unknown>>(`SELECT
       (SELECT count(*) FROM sources) AS sources, (SELECT count(*) FROM events) AS events,
-      (SELECT count(*) FROM rejects) AS rejects, strftime((SELECT min(ts) FROM events), ${ISO_SECONDS}) AS first_event,
-      strftime((SELECT max(ts) FROM events), ${ISO_SECONDS}) AS last_event, (SELECT count(DISTINCT sub) FROM events) AS subjects,
+      (SELECT count(*) FROM rejects) AS rejects, ${isoSeconds('(SELECT min(ts) FROM events)')} AS first_event,
+      ${isoSeconds('(SELECT max(ts) FROM events)')} AS last_event, (SELECT count(DISTINCT sub) FROM events) AS subjects,
       (SELECT count(DISTINCT ip) FROM events) AS ips, (SELECT count(*) FROM keys) AS keys,
       (SELECT count(*) FROM key_events) AS key_events, (SELECT count(*) FROM revocations) AS revocations,
       (SELECT count(*) FROM captures) AS captures, (SELECT count(*) FROM tokens) AS tokens`);
@@ -95,7 +95,7 @@ async function suspiciousAccepted(
        FROM key_events GROUP BY kid, iss)
      SELECT t.fingerprint AS token, t.alg, t.kid, t.sig_status, t.sig_detail, t.sub,
             count(*) FILTER (WHERE e.outcome = 'success') AS accepted_uses,
-            strftime(min(e.ts) FILTER (WHERE e.outcome = 'success'), ${ISO_SECONDS}) AS first_accepted,
+            ${isoSeconds("min(e.ts) FILTER (WHERE e.outcome = 'success')")} AS first_accepted,
             list_sort(list_distinct(list(e.ip) FILTER (WHERE e.ip IS NOT NULL))) AS ips,
             coalesce(t.sig_status = 'unknown-key' AND t.sig_detail = 'no-key-for-kid' AND t.iat IS NOT NULL AND EXISTS (
               SELECT 1 FROM life l WHERE l.kid = t.kid AND (l.iss IS NULL OR l.iss = t.iss)
